@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate } from './pipeline';
+import { UnsupportedChangeError } from './plan/plan';
+import { formatDiagnostic, SchemaError } from './validate/diagnostic';
+
+const USAGE = `Usage: apso generate [--schema FILE] [--out DIR] [--check] [--force]
+
+  --schema FILE  schema.apso.json (default) or an APSO CLI .apsorc file
+  --out DIR      project folder to write (default: the current folder)
+  --check        write nothing; exit 1 if anything would change
+  --force        overwrite generated files that were edited by hand
+
+Exit codes: 0 done, 1 changes pending (--check) or hand-edited files in the way, 2 invalid schema or usage.`;
+
+/** Argument parsing and exit codes only; the work happens in the pipeline. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        schema: { type: 'string', default: 'schema.apso.json' },
+        out: { type: 'string', default: '.' },
+        check: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`apso: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'generate') {
+    process.stderr.write(`apso: expected the command "generate"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const result = await generate({ schemaPath: resolve(values.schema), outDir: values.out, check: values.check, force: values.force });
+    for (const warning of result.warnings) process.stderr.write(`warning: ${formatDiagnostic(values.schema, warning)}\n`);
+    const { changes, conflicts, unchanged } = result.changes;
+    if (conflicts.length > 0 && !values.force) {
+      process.stderr.write(`apso: these generated files were edited by hand; re-run with --force to overwrite them:\n${conflicts.map((path) => `  ${path}\n`).join('')}`);
+      return 1;
+    }
+    if (values.check) {
+      if (changes.length === 0) {
+        process.stdout.write(`apso: generated output is up to date (${unchanged} files)\n`);
+        return 0;
+      }
+      process.stderr.write(`apso: generated output is stale; run \`npx apso generate\`:\n${changes.map((change) => `  ${change.kind} ${change.path}\n`).join('')}`);
+      return 1;
+    }
+    const counts = ['create', 'update', 'delete'].map((kind) => `${changes.filter((change) => change.kind === kind).length} ${kind}d`);
+    process.stdout.write(`apso: ${result.model.entities.length} entities; ${counts.join(', ')}, ${unchanged} unchanged\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof SchemaError) {
+      for (const diagnostic of error.diagnostics) process.stderr.write(`${formatDiagnostic(values.schema, diagnostic)}\n`);
+      process.stderr.write(`apso: ${error.diagnostics.length} problem(s) in ${values.schema}; nothing was written\n`);
+      return 2;
+    }
+    if (error instanceof UnsupportedChangeError) {
+      process.stderr.write(`apso: ${error.message}\nnothing was written\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`apso: internal error: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(3);
+    },
+  );
+}

@@ -1,0 +1,201 @@
+import type { EntitySpec, FieldSpec, SchemaDocument } from '../schema/document';
+import { inferIndexes } from './indexes';
+import { camelCase, constantCase, kebabCase, limitIdentifier, plural, snakeCase } from './naming';
+import { foreignKeyColumn, foreignKeyProperty, holdsForeignKey, idsProperty, relationSides, type RelationSide } from './relations';
+import type { CacheModel, ColumnModel, DefaultModel, EntityModel, EntityNames, Model, RelationModel } from './types';
+
+export const DEFAULT_ITEM_TTL_SECONDS = 60;
+export const DEFAULT_LIST_TTL_SECONDS = 10;
+export const DEFAULT_STRING_LENGTH = 255;
+export const DEFAULT_EMAIL_LENGTH = 320;
+export const DEFAULT_DECIMAL = { precision: 10, scale: 2 } as const;
+
+/** Builds the frozen model from a schema that has passed validation. */
+export function buildModel(document: SchemaDocument, serviceName = document.name ?? 'apso-service'): Model {
+  const specs = new Map(document.entities.map((entity) => [entity.name, entity]));
+  const sides = relationSides(document.entities);
+  const entities = document.entities
+    .map((spec) => buildEntity(spec, sidesOf(spec.name, sides), specs))
+    .sort((a, b) => a.names.className.localeCompare(b.names.className));
+  return deepFreeze({ name: serviceName, entities });
+}
+
+/** Declared sides keep their schema order; sides created by other entities follow, sorted, so entity order never matters. */
+function sidesOf(entity: string, sides: readonly RelationSide[]): RelationSide[] {
+  const own = sides.filter((side) => side.entity === entity);
+  const declared = own.filter((side) => !side.derived);
+  const derived = own.filter((side) => side.derived).sort((a, b) => a.property.localeCompare(b.property));
+  return [...declared, ...derived];
+}
+
+export function entityNames(name: string): EntityNames {
+  return {
+    className: name,
+    camel: camelCase(name),
+    kebab: kebabCase(name),
+    camelPlural: camelCase(plural(name)),
+    route: kebabCase(plural(name)),
+    constant: constantCase(name),
+  };
+}
+
+export function tableName(spec: Pick<EntitySpec, 'name' | 'table'>): string {
+  return spec.table ?? snakeCase(plural(spec.name));
+}
+
+function buildEntity(spec: EntitySpec, sides: RelationSide[], specs: Map<string, EntitySpec>): EntityModel {
+  const table = tableName(spec);
+  const primaryKey = { type: spec.primaryKey ?? 'uuid', property: 'id', column: 'id' } as const;
+  const timestamps = spec.timestamps ?? true;
+  const softDelete = spec.softDelete ?? false;
+  const versioned = spec.versioned ?? false;
+  const relations = sides.map((side) => buildRelation(side, table, specs));
+  const columns: ColumnModel[] = [
+    { property: 'id', column: 'id', role: 'primary', type: primaryKey.type, nullable: false, unique: true },
+    ...(spec.fields ?? []).map((field) => buildFieldColumn(field, table)),
+    ...sides.filter(holdsForeignKey).map((side) => buildForeignKeyColumn(side, specs)),
+    ...bookkeepingColumns(timestamps, softDelete, versioned),
+  ];
+  return {
+    names: entityNames(spec.name),
+    table,
+    description: spec.description,
+    primaryKey,
+    columns,
+    relations,
+    indexes: inferIndexes({ table, columns, relations, explicit: spec.indexes ?? [], softDelete }),
+    timestamps,
+    softDelete,
+    versioned,
+    cache: cacheOf(spec),
+  };
+}
+
+function buildFieldColumn(field: FieldSpec, table: string): ColumnModel {
+  const column = snakeCase(field.name);
+  const isDecimal = field.type === 'decimal';
+  const hasLength = field.type === 'string' || field.type === 'email';
+  return {
+    property: field.name,
+    column,
+    role: 'field',
+    type: field.type,
+    nullable: field.nullable ?? false,
+    unique: field.unique ?? false,
+    indexed: field.index ?? false,
+    description: field.description,
+    default: defaultOf(field),
+    length: hasLength ? (field.length ?? (field.type === 'email' ? DEFAULT_EMAIL_LENGTH : DEFAULT_STRING_LENGTH)) : undefined,
+    precision: isDecimal ? (field.precision ?? DEFAULT_DECIMAL.precision) : undefined,
+    scale: isDecimal ? (field.scale ?? DEFAULT_DECIMAL.scale) : undefined,
+    enumValues: field.type === 'enum' ? field.values : undefined,
+    enumName: field.type === 'enum' ? limitIdentifier(`${table}_${column}_enum`) : undefined,
+  };
+}
+
+export function defaultOf(field: Pick<FieldSpec, 'default'>): DefaultModel | undefined {
+  const value = field.default;
+  if (value === undefined) return undefined;
+  if (isSqlDefault(value)) return { kind: 'sql', sql: value.sql };
+  return { kind: 'literal', value };
+}
+
+export function isSqlDefault(value: unknown): value is { sql: string } {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { sql?: unknown }).sql === 'string'
+  );
+}
+
+function buildForeignKeyColumn(side: RelationSide, specs: Map<string, EntitySpec>): ColumnModel {
+  return {
+    property: foreignKeyProperty(side.property),
+    column: foreignKeyColumn(side.property),
+    role: 'foreignKey',
+    type: specs.get(side.target)?.primaryKey ?? 'uuid',
+    nullable: side.nullable,
+    unique: side.kind === 'OneToOne',
+    relation: side.property,
+  };
+}
+
+function bookkeepingColumns(timestamps: boolean, softDelete: boolean, versioned: boolean): ColumnModel[] {
+  const columns: ColumnModel[] = [];
+  if (timestamps) {
+    columns.push(bookkeeping('createdAt', 'created_at', 'createdAt'), bookkeeping('updatedAt', 'updated_at', 'updatedAt'));
+  }
+  if (softDelete) columns.push({ ...bookkeeping('deletedAt', 'deleted_at', 'deletedAt'), nullable: true });
+  if (versioned) columns.push({ ...bookkeeping('version', 'version', 'version'), type: 'integer' });
+  return columns;
+}
+
+function bookkeeping(property: string, column: string, role: ColumnModel['role']): ColumnModel {
+  return { property, column, role, type: 'timestamp', nullable: false, unique: false };
+}
+
+function buildRelation(side: RelationSide, ownTable: string, specs: Map<string, EntitySpec>): RelationModel {
+  const base = {
+    property: side.property,
+    kind: side.kind,
+    target: side.target,
+    inverse: side.inverse,
+    owner: side.owner,
+    nullable: side.nullable,
+    onDelete: side.onDelete,
+  };
+  if (holdsForeignKey(side)) {
+    const column = foreignKeyColumn(side.property);
+    return { ...base, joinColumn: { property: foreignKeyProperty(side.property), column, constraint: foreignKeyName(ownTable, column) } };
+  }
+  if (side.kind === 'ManyToMany' && side.owner) {
+    const owner = specs.get(side.entity);
+    const target = specs.get(side.target);
+    const ownerColumn = `${snakeCase(side.entity)}_id`;
+    let targetColumn = `${snakeCase(singularOf(side.property))}_id`;
+    if (targetColumn === ownerColumn) targetColumn = `related_${targetColumn}`;
+    const name = side.joinTable ?? limitIdentifier(`${ownTable}_${snakeCase(side.property)}`);
+    return {
+      ...base,
+      idsProperty: idsProperty(side.property),
+      joinTable: {
+        name,
+        joinColumn: ownerColumn,
+        inverseJoinColumn: targetColumn,
+        joinConstraint: foreignKeyName(name, ownerColumn),
+        inverseJoinConstraint: foreignKeyName(name, targetColumn),
+        ownerKeyType: owner?.primaryKey ?? 'uuid',
+        targetKeyType: target?.primaryKey ?? 'uuid',
+        ownerTable: ownTable,
+        targetTable: target ? tableName(target) : snakeCase(plural(side.target)),
+      },
+    };
+  }
+  return base;
+}
+
+export function foreignKeyName(table: string, column: string): string {
+  return limitIdentifier(`${table}_${column}_fkey`);
+}
+
+function singularOf(property: string): string {
+  return idsProperty(property).replace(/Ids$/, '');
+}
+
+function cacheOf(spec: EntitySpec): CacheModel | null {
+  if (spec.cache === false) return null;
+  return {
+    itemTtlSeconds: spec.cache?.itemTtl ?? DEFAULT_ITEM_TTL_SECONDS,
+    listTtlSeconds: spec.cache?.listTtl ?? DEFAULT_LIST_TTL_SECONDS,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,123 @@
+import type { FieldType, JsonValue, OnDeleteAction, PrimaryKeyType, RelationType } from '../schema/document';
+
+/**
+ * The intermediate representation every emitter reads. Built once from a valid schema,
+ * frozen, and fully resolved: emitters never derive a name, a column or an inverse themselves.
+ */
+export interface Model {
+  readonly name: string;
+  /** Sorted by class name, so schema order never changes output. */
+  readonly entities: readonly EntityModel[];
+}
+
+export interface EntityNames {
+  /** `TaskComment` */
+  readonly className: string;
+  /** `taskComment` */
+  readonly camel: string;
+  /** `task-comment`: folder and file base name. */
+  readonly kebab: string;
+  /** `taskComments` */
+  readonly camelPlural: string;
+  /** `task-comments`: the route path and the cache namespace. */
+  readonly route: string;
+  /** `TASK_COMMENT`: prefix of generated constants. */
+  readonly constant: string;
+}
+
+export interface EntityModel {
+  readonly names: EntityNames;
+  readonly table: string;
+  readonly description?: string;
+  readonly primaryKey: PrimaryKeyModel;
+  /** Every column the table has, in table order: primary key, fields, foreign keys, bookkeeping. */
+  readonly columns: readonly ColumnModel[];
+  readonly relations: readonly RelationModel[];
+  readonly indexes: readonly IndexModel[];
+  readonly timestamps: boolean;
+  readonly softDelete: boolean;
+  readonly versioned: boolean;
+  readonly cache: CacheModel | null;
+}
+
+export interface PrimaryKeyModel {
+  readonly type: PrimaryKeyType;
+  readonly property: 'id';
+  readonly column: 'id';
+}
+
+export type ColumnRole = 'primary' | 'field' | 'foreignKey' | 'createdAt' | 'updatedAt' | 'deletedAt' | 'version';
+
+export interface ColumnModel {
+  readonly property: string;
+  readonly column: string;
+  readonly role: ColumnRole;
+  /** The logical type; foreign keys carry their target's key type (`uuid` or `integer`). */
+  readonly type: FieldType;
+  readonly nullable: boolean;
+  readonly unique: boolean;
+  /** A single-column index was asked for (`index: true`). */
+  readonly indexed?: boolean;
+  readonly description?: string;
+  readonly default?: DefaultModel;
+  readonly length?: number;
+  readonly precision?: number;
+  readonly scale?: number;
+  readonly enumValues?: readonly string[];
+  /** PostgreSQL enum type name, for `enum` columns. */
+  readonly enumName?: string;
+  /** Set for foreign keys: the relation property that owns the column. */
+  readonly relation?: string;
+}
+
+export type DefaultModel = { readonly kind: 'literal'; readonly value: JsonValue } | { readonly kind: 'sql'; readonly sql: string };
+
+export interface RelationModel {
+  readonly property: string;
+  readonly kind: RelationType;
+  readonly target: string;
+  /** The property on the target that points back, when the relation is two-sided. */
+  readonly inverse?: string;
+  /** This side holds the foreign key (ManyToOne, owning OneToOne) or the join table (owning ManyToMany). */
+  readonly owner: boolean;
+  readonly nullable: boolean;
+  readonly onDelete: OnDeleteAction;
+  /** Owning ManyToOne/OneToOne: the foreign-key column on this entity. */
+  readonly joinColumn?: { readonly property: string; readonly column: string; readonly constraint: string };
+  /** Owning ManyToMany: the join table. */
+  readonly joinTable?: JoinTableModel;
+  /** Owning ManyToMany: the DTO property carrying the related ids, e.g. `tagIds`. */
+  readonly idsProperty?: string;
+}
+
+export interface JoinTableModel {
+  readonly name: string;
+  /** Column referencing the owning side. */
+  readonly joinColumn: string;
+  /** Column referencing the target side. */
+  readonly inverseJoinColumn: string;
+  readonly joinConstraint: string;
+  readonly inverseJoinConstraint: string;
+  readonly ownerKeyType: PrimaryKeyType;
+  readonly targetKeyType: PrimaryKeyType;
+  readonly ownerTable: string;
+  readonly targetTable: string;
+}
+
+export type IndexOrigin = 'explicit' | 'field' | 'foreignKey' | 'createdAt' | 'foreignKeyStatus';
+
+export interface IndexModel {
+  readonly name: string;
+  /** Property names, for the `@Index` decorator. */
+  readonly properties: readonly string[];
+  /** Column names, for SQL. */
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly where?: string;
+  readonly origin: IndexOrigin;
+}
+
+export interface CacheModel {
+  readonly itemTtlSeconds: number;
+  readonly listTtlSeconds: number;
+}

@@ -1,0 +1,108 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { formatFiles } from './format/format';
+import { loadSchema } from './load/load';
+import { buildModel } from './model/build';
+import { kebabCase } from './model/naming';
+import type { Model } from './model/types';
+import { APP_PATHS } from './plan/paths';
+import { DATABASE_STATE_PATH, planFiles, type PreviousState } from './plan/plan';
+import { PLATFORM_HEADER } from './render/header';
+import type { DatabaseState } from './render/sql/database-state';
+import { type Diagnostic, SchemaError } from './validate/diagnostic';
+import { validateDocument } from './validate/validate';
+import { applyChanges, readText } from './write/apply';
+import { type ChangeSet, computeChanges } from './write/changes';
+import { MANIFEST_PATH, parseManifest } from './write/manifest';
+
+/** The apso package itself: where the platform runtime and the pinned dependency versions come from. */
+export const APSO_ROOT = resolve(__dirname, '..', '..');
+
+export interface GenerateOptions {
+  readonly schemaPath: string;
+  readonly outDir: string;
+  /** Compute only; report what would change. */
+  readonly check?: boolean;
+  /** Overwrite or delete owned files that were edited by hand. */
+  readonly force?: boolean;
+}
+
+export interface GenerateResult {
+  readonly model: Model;
+  readonly changes: ChangeSet;
+  readonly warnings: readonly Diagnostic[];
+  /** Whether files were written (false under --check or when conflicts stopped the run). */
+  readonly written: boolean;
+}
+
+/** load → validate → model → plan → render → format → write. Throws SchemaError for a bad schema. */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const outDir = resolve(options.outDir);
+  const loaded = loadSchema(options.schemaPath);
+  const { document, diagnostics } = validateDocument(loaded.document);
+  if (!document) throw new SchemaError(options.schemaPath, diagnostics);
+  const model = buildModel(document, document.name ?? serviceNameFrom(options.schemaPath));
+
+  const planned = planFiles(model, readPreviousState(outDir), {
+    platformFiles: outDir === APSO_ROOT ? new Map() : platformFiles(),
+    scaffold: { model, ...pinnedDependencies() },
+  });
+  const formatted = await formatFiles(planned);
+  const manifest = parseManifest(readText(outDir, MANIFEST_PATH));
+  const changes = computeChanges(formatted, manifest, (path) => readText(outDir, path));
+  const blocked = changes.conflicts.length > 0 && !options.force;
+  const write = !options.check && !blocked && changes.changes.length > 0;
+  if (write) applyChanges(outDir, changes.changes);
+  return { model, changes, warnings: loaded.warnings, written: write };
+}
+
+function serviceNameFrom(schemaPath: string): string {
+  const stem = basename(schemaPath).replace(/\.(apso\.json|apsorc|json)$/, '');
+  const name = kebabCase(stem);
+  return name === 'schema' || name === '' ? 'apso-service' : name;
+}
+
+function readPreviousState(outDir: string): PreviousState {
+  const stateText = readText(outDir, DATABASE_STATE_PATH);
+  let migrations: number[] = [];
+  try {
+    migrations = readdirSync(join(outDir, APP_PATHS.migrationsDir))
+      .map((name) => /^(\d{4})-apso-schema\.ts$/.exec(name))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => Number(match[1]));
+  } catch {
+    migrations = [];
+  }
+  return { database: stateText === null ? null : (JSON.parse(stateText) as DatabaseState), migrations };
+}
+
+/** The platform runtime, vendored into a standalone project with an "owned by apso" header. */
+function platformFiles(): Map<string, string> {
+  const root = join(APSO_ROOT, APP_PATHS.platform);
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts') && !name.endsWith('.spec.ts')) {
+        files.set(relative(APSO_ROOT, path).split('\\').join('/'), `${PLATFORM_HEADER}\n${readFileSync(path, 'utf8')}`);
+      }
+    }
+  };
+  walk(root);
+  return files;
+}
+
+/** Generated projects run on exactly the versions apso is tested with; generator-only packages stay out. */
+function pinnedDependencies() {
+  const GENERATOR_ONLY = new Set(['ajv', 'ajv-formats', 'prettier', 'yaml', 'pluralize', 'tsx']);
+  const manifest = JSON.parse(readFileSync(join(APSO_ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+  const dependencies = Object.fromEntries(Object.entries(manifest.dependencies).filter(([name]) => !GENERATOR_ONLY.has(name)));
+  const devDependencies = Object.fromEntries(
+    Object.entries(manifest.devDependencies).filter(([name]) => name === 'typescript' || name === '@types/node'),
+  );
+  return { dependencies, devDependencies };
+}

@@ -1,0 +1,140 @@
+import type { ColumnModel, EntityModel, IndexModel, Model, RelationModel } from '../../model/types';
+import { entityPaths, importPath } from '../../plan/paths';
+import { TYPE_MAP } from '../../type-map';
+import { GENERATED_HEADER } from '../header';
+import { ImportSet, joinBlocks, jsDoc, objectLiteral, str } from '../imports';
+import { apiPropertyDecorator, enumConstant, enumTypeName, literalSource } from './shared';
+
+/** The TypeORM entity: explicit table, column, index and constraint names, so migrations and code agree by construction. */
+export function renderEntity(entity: EntityModel, model: Model): string {
+  const file = entityPaths(entity).entity;
+  const imports = new ImportSet().add('typeorm', 'Entity');
+  const members = [
+    ...entity.columns.flatMap((column) => renderColumnMember(column, entity, imports)),
+    ...entity.relations.map((relation) => renderRelation(relation, entity, model, file, imports)),
+  ];
+  const indexes = entity.indexes.map((index) => renderIndex(index, imports));
+  const enums = entity.columns.filter((column) => column.type === 'enum').map((column) => renderEnumType(column, entity));
+  const classBlock = [
+    jsDoc(entity.description),
+    `@Entity({ name: ${str(entity.table)} })`,
+    ...indexes,
+    `export class ${entity.names.className} {`,
+    members.join('\n\n'),
+    '}',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return joinBlocks(GENERATED_HEADER, imports.render(), enums.join('\n\n'), classBlock);
+}
+
+function renderEnumType(column: ColumnModel, entity: EntityModel): string {
+  const values = (column.enumValues ?? []).map(str).join(', ');
+  return [
+    `export const ${enumConstant(entity, column)} = [${values}] as const;`,
+    `export type ${enumTypeName(entity, column)} = (typeof ${enumConstant(entity, column)})[number];`,
+  ].join('\n');
+}
+
+function renderIndex(index: IndexModel, imports: ImportSet): string {
+  imports.add('typeorm', 'Index');
+  const options = objectLiteral({
+    unique: index.unique ? 'true' : undefined,
+    where: index.where ? str(index.where) : undefined,
+  });
+  const properties = `[${index.properties.map(str).join(', ')}]`;
+  return `@Index(${str(index.name)}, ${properties}${options === '{}' ? '' : `, ${options}`})`;
+}
+
+function renderColumnMember(column: ColumnModel, entity: EntityModel, imports: ImportSet): string[] {
+  const lines = [jsDoc(column.description, '  '), `  ${apiPropertyDecorator(column, entity, imports, 'response')}`, `  ${columnDecorator(column, entity, imports)}`];
+  return [[...lines.filter(Boolean), `  ${column.property}!: ${propertyType(column, entity)};`].join('\n')];
+}
+
+export function propertyType(column: ColumnModel, entity: EntityModel): string {
+  const base = column.type === 'enum' ? enumTypeName(entity, column) : column.role === 'version' ? 'number' : TYPE_MAP[column.type].ts;
+  return column.nullable && base !== 'unknown' ? `${base} | null` : base;
+}
+
+function columnDecorator(column: ColumnModel, entity: EntityModel, imports: ImportSet): string {
+  switch (column.role) {
+    case 'primary':
+      imports.add('typeorm', 'PrimaryGeneratedColumn');
+      return column.type === 'uuid'
+        ? `@PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: ${str(`${entity.table}_pkey`)} })`
+        : `@PrimaryGeneratedColumn('identity', { generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: ${str(`${entity.table}_pkey`)} })`;
+    case 'createdAt':
+      imports.add('typeorm', 'CreateDateColumn');
+      return `@CreateDateColumn({ name: 'created_at', type: 'timestamptz' })`;
+    case 'updatedAt':
+      imports.add('typeorm', 'UpdateDateColumn');
+      return `@UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })`;
+    case 'deletedAt':
+      imports.add('typeorm', 'DeleteDateColumn');
+      return `@DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })`;
+    case 'version':
+      imports.add('typeorm', 'VersionColumn');
+      return `@VersionColumn({ name: 'version' })`;
+    default:
+      imports.add('typeorm', 'Column');
+      return `@Column(${columnOptions(column, entity)})`;
+  }
+}
+
+function columnOptions(column: ColumnModel, entity: EntityModel): string {
+  const isEnum = column.type === 'enum';
+  return objectLiteral({
+    name: str(column.column),
+    type: str(TYPE_MAP[column.type].columnType),
+    enum: isEnum ? enumConstant(entity, column) : undefined,
+    enumName: isEnum ? str(column.enumName!) : undefined,
+    length: column.length !== undefined ? String(column.length) : undefined,
+    precision: column.precision !== undefined ? String(column.precision) : undefined,
+    scale: column.scale !== undefined ? String(column.scale) : undefined,
+    nullable: column.nullable ? 'true' : undefined,
+    default: defaultOption(column),
+  });
+}
+
+function defaultOption(column: ColumnModel): string | undefined {
+  if (!column.default) return undefined;
+  if (column.default.kind === 'sql') return `() => ${str(column.default.sql)}`;
+  const { value } = column.default;
+  // TypeORM writes object defaults as SQL text; JSON defaults are kept as the database expression.
+  if (value !== null && typeof value === 'object') return `() => ${str(`'${JSON.stringify(value).replace(/'/g, "''")}'`)}`;
+  return literalSource(value);
+}
+
+function renderRelation(relation: RelationModel, entity: EntityModel, model: Model, file: string, imports: ImportSet): string {
+  const target = model.entities.find((candidate) => candidate.names.className === relation.target)!;
+  if (target !== entity) imports.add(importPath(file, entityPaths(target).entity), target.names.className);
+  imports.add('typeorm', relation.kind);
+  const targetClass = target.names.className;
+  const variable = target.names.camel;
+  const inverse = relation.inverse ? `, (${variable}) => ${variable}.${relation.inverse}` : '';
+  const options = objectLiteral({
+    nullable: relation.joinColumn ? String(relation.nullable) : undefined,
+    onDelete: relation.joinColumn ? str(relation.onDelete) : undefined,
+  });
+  const lines = [`  @${relation.kind}(() => ${targetClass}${inverse}${options === '{}' ? '' : `, ${options}`})`];
+  if (relation.joinColumn) {
+    imports.add('typeorm', 'JoinColumn');
+    lines.push(
+      `  @JoinColumn({ name: ${str(relation.joinColumn.column)}, foreignKeyConstraintName: ${str(relation.joinColumn.constraint)} })`,
+    );
+  }
+  if (relation.joinTable) {
+    imports.add('typeorm', 'JoinTable');
+    const table = relation.joinTable;
+    lines.push(
+      `  @JoinTable(${objectLiteral({
+        name: str(table.name),
+        joinColumn: `{ name: ${str(table.joinColumn)}, referencedColumnName: 'id', foreignKeyConstraintName: ${str(table.joinConstraint)} }`,
+        inverseJoinColumn: `{ name: ${str(table.inverseJoinColumn)}, referencedColumnName: 'id', foreignKeyConstraintName: ${str(table.inverseJoinConstraint)} }`,
+      })})`,
+    );
+  }
+  const many = relation.kind === 'OneToMany' || relation.kind === 'ManyToMany';
+  lines.push(`  ${relation.property}?: ${targetClass}${many ? '[]' : relation.nullable ? ' | null' : ''};`);
+  return lines.join('\n');
+}

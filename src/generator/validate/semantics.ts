@@ -1,0 +1,201 @@
+import { isSqlDefault, tableName } from '../model/build';
+import { closest, snakeCase } from '../model/naming';
+import { foreignKeyColumn, foreignKeyProperty, holdsForeignKey, idsProperty, relationSides, type RelationSide } from '../model/relations';
+import type { EntitySpec, FieldSpec, SchemaDocument } from '../schema/document';
+import { type Diagnostic, pointer } from './diagnostic';
+
+/** Properties apso adds itself; a field or relation may not take these names. */
+const BOOKKEEPING = ['id', 'createdAt', 'updatedAt', 'deletedAt', 'version'];
+
+/**
+ * Checks what JSON Schema cannot: references between entities, names that would collide
+ * once derived (properties, columns, tables, indexes), and option combinations that make no sense.
+ * Runs only on a document that passed the structural check.
+ */
+export function checkSemantics(document: SchemaDocument): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (at: string, message: string) => diagnostics.push({ pointer: at, message });
+  const names = document.entities.map((entity) => entity.name);
+  const known = new Set(names);
+
+  checkUnique(
+    document.entities.map((entity, index) => ({ key: entity.name, at: pointer('entities', index, 'name') })),
+    (name) => `entity "${name}" is declared more than once`,
+    report,
+  );
+  checkUnique(
+    document.entities.map((entity, index) => ({
+      key: tableName(entity),
+      at: pointer('entities', index, entity.table ? 'table' : 'name'),
+    })),
+    (table) => `table "${table}" is used by more than one entity; set "table" to tell them apart`,
+    report,
+  );
+
+  document.entities.forEach((entity, index) => {
+    (entity.fields ?? []).forEach((field, fieldIndex) => checkField(field, pointer('entities', index, 'fields', fieldIndex), report));
+    (entity.relationships ?? []).forEach((relation, relationIndex) => {
+      const at = pointer('entities', index, 'relationships', relationIndex);
+      if (!known.has(relation.target)) {
+        report(`${at}/target`, withHint(`unknown entity "${relation.target}"`, closest(relation.target, names)));
+      }
+      if (relation.joinTable && relation.type !== 'ManyToMany') report(`${at}/joinTable`, 'only a ManyToMany relationship has a join table');
+      if (relation.onDelete && relation.type === 'ManyToMany') {
+        report(`${at}/onDelete`, 'a ManyToMany relationship has no foreign key to act on; join rows always go with either side');
+      }
+      if (relation.onDelete === 'SET NULL' && relation.nullable === false) {
+        report(`${at}/onDelete`, '"SET NULL" needs "nullable": true');
+      }
+    });
+  });
+
+  const sides = relationSides(document.entities).filter((side) => known.has(side.entity) && known.has(side.target));
+  document.entities.forEach((entity, index) => checkEntityNames(entity, index, sides.filter((side) => side.entity === entity.name), report));
+  checkRequiredCycles(sides, report);
+  return diagnostics;
+}
+
+type Report = (at: string, message: string) => void;
+
+function checkField(field: FieldSpec, at: string, report: Report): void {
+  const lengthTypes = ['string', 'email'];
+  if (field.length !== undefined && !lengthTypes.includes(field.type)) report(`${at}/length`, `"length" applies to string and email fields, not ${field.type}`);
+  if ((field.precision !== undefined || field.scale !== undefined) && field.type !== 'decimal') {
+    report(`${at}/${field.precision !== undefined ? 'precision' : 'scale'}`, `"precision" and "scale" apply to decimal fields, not ${field.type}`);
+  }
+  if (field.type === 'decimal' && (field.scale ?? 2) > (field.precision ?? 10)) {
+    report(`${at}/scale`, `scale ${field.scale ?? 2} is larger than precision ${field.precision ?? 10}`);
+  }
+  if (field.type === 'enum' && !field.values) report(at, 'an enum field needs "values"');
+  if (field.type !== 'enum' && field.values) report(`${at}/values`, `"values" applies to enum fields, not ${field.type}`);
+  if (field.default !== undefined) {
+    const problem = defaultProblem(field);
+    if (problem) report(`${at}/default`, problem);
+  }
+}
+
+/** A literal default must be a value the column accepts, so it reaches the database exactly as written. */
+function defaultProblem(field: FieldSpec): string | undefined {
+  const value = field.default;
+  if (isSqlDefault(value)) return value.sql.trim() === '' ? 'an SQL default needs an expression' : undefined;
+  if (value === null) return field.nullable ? undefined : 'null is not a valid default for a field that is not nullable';
+  switch (field.type) {
+    case 'string':
+    case 'email':
+    case 'text':
+    case 'uuid':
+    case 'interval':
+      if (typeof value !== 'string') return `must be a string for a ${field.type} field`;
+      if (field.type === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return `"${value}" is not a uuid`;
+      if (field.length !== undefined && value.length > field.length) return `is longer than the field's length ${field.length}`;
+      return undefined;
+    case 'enum':
+      return typeof value === 'string' && field.values?.includes(value)
+        ? undefined
+        : `${JSON.stringify(value)} is not one of the enum's values (${(field.values ?? []).join(', ')})`;
+    case 'integer':
+    case 'smallint':
+    case 'bigint':
+      return Number.isInteger(value) ? undefined : `must be a whole number for a ${field.type} field`;
+    case 'decimal':
+    case 'float':
+      return typeof value === 'number' ? undefined : `must be a number for a ${field.type} field`;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false (not a string)';
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : 'must be a date like "2024-01-31", or { "sql": "CURRENT_DATE" }';
+    case 'time':
+      return typeof value === 'string' && /^\d{2}:\d{2}(:\d{2})?$/.test(value) ? undefined : 'must be a time like "09:30" or "09:30:00"';
+    case 'timestamp':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value))
+        ? undefined
+        : 'must be an ISO 8601 timestamp, or { "sql": "now()" }';
+    case 'json':
+    case 'jsonb':
+      return undefined;
+  }
+}
+
+function checkEntityNames(entity: EntitySpec, index: number, sides: RelationSide[], report: Report): void {
+  const at = (...rest: (string | number)[]) => pointer('entities', index, ...rest);
+  const properties = new Map<string, string>();
+  const columns = new Map<string, string>();
+  const claim = (registry: Map<string, string>, name: string, where: string, what: string) => {
+    const previous = registry.get(name);
+    if (previous === undefined) registry.set(name, where);
+    else report(where, `${what} "${name}" clashes with ${previous === 'apso' ? 'one apso adds itself' : `the one at ${previous}`}`);
+  };
+
+  for (const reserved of BOOKKEEPING) properties.set(reserved, 'apso');
+  for (const reserved of ['id', 'created_at', 'updated_at', 'deleted_at', 'version']) columns.set(reserved, 'apso');
+  (entity.fields ?? []).forEach((field, fieldIndex) => {
+    claim(properties, field.name, at('fields', fieldIndex, 'name'), 'property');
+    claim(columns, snakeCase(field.name), at('fields', fieldIndex, 'name'), 'column');
+  });
+  for (const side of sides) {
+    const where = side.derived ? `${side.declaredAt}/${side.kind === 'ManyToOne' && !side.inverse ? 'target' : 'inverse'}` : `${side.declaredAt}/name`;
+    claim(properties, side.property, where, side.derived ? `${entity.name} property` : 'relation');
+    if (holdsForeignKey(side)) {
+      claim(properties, foreignKeyProperty(side.property), where, 'foreign-key property');
+      claim(columns, foreignKeyColumn(side.property), where, 'foreign-key column');
+    }
+    if (side.kind === 'ManyToMany' && side.owner) claim(properties, idsProperty(side.property), where, 'id-list property');
+  }
+
+  const indexable = new Set([
+    ...(entity.fields ?? []).map((field) => field.name),
+    ...sides.filter(holdsForeignKey).map((side) => side.property),
+    ...sides.filter(holdsForeignKey).map((side) => foreignKeyProperty(side.property)),
+    'id',
+    ...(entity.timestamps === false ? [] : ['createdAt', 'updatedAt']),
+    ...(entity.softDelete ? ['deletedAt'] : []),
+  ]);
+  (entity.indexes ?? []).forEach((spec, indexIndex) => {
+    spec.fields.forEach((name, fieldIndex) => {
+      if (!indexable.has(name)) {
+        report(at('indexes', indexIndex, 'fields', fieldIndex), withHint(`"${name}" is not a field or foreign-key relation of ${entity.name}`, closest(name, [...indexable])));
+      }
+    });
+  });
+}
+
+/** Required foreign keys that form a cycle (a required self-reference included) make every insert impossible. */
+function checkRequiredCycles(sides: RelationSide[], report: Report): void {
+  const required = sides.filter((side) => holdsForeignKey(side) && !side.nullable);
+  const edges = new Map<string, RelationSide[]>();
+  for (const side of required) edges.set(side.entity, [...(edges.get(side.entity) ?? []), side]);
+  const reported = new Set<string>();
+  for (const start of required) {
+    const path = findPath(start.target, start.entity, edges, new Set());
+    if (!path) continue;
+    const cycle = [start, ...path];
+    const key = cycle.map((side) => `${side.entity}.${side.property}`).sort().join(',');
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const route = cycle.map((side) => `${side.entity}.${side.property}`).join(' → ');
+    report(`${start.declaredAt}/nullable`, `required relations form a cycle (${route}), so no row could ever be inserted; make one of them "nullable": true`);
+  }
+}
+
+function findPath(from: string, to: string, edges: Map<string, RelationSide[]>, visited: Set<string>): RelationSide[] | undefined {
+  if (from === to) return [];
+  if (visited.has(from)) return undefined;
+  visited.add(from);
+  for (const side of edges.get(from) ?? []) {
+    const rest = findPath(side.target, to, edges, visited);
+    if (rest) return [side, ...rest];
+  }
+  return undefined;
+}
+
+function checkUnique(items: { key: string; at: string }[], message: (key: string) => string, report: Report): void {
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (seen.has(item.key)) report(item.at, message(item.key));
+    seen.add(item.key);
+  }
+}
+
+function withHint(sentence: string, suggestion?: string): string {
+  return suggestion ? `${sentence}; did you mean "${suggestion}"?` : sentence;
+}

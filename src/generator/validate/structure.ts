@@ -1,0 +1,109 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import jsonSchema from '../schema/apso.schema.json';
+import { closest } from '../model/naming';
+import type { Diagnostic } from './diagnostic';
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+const validateShape = ajv.compile(jsonSchema);
+
+/** Checks the document against apso.schema.json and turns ajv's errors into plain sentences. */
+export function checkStructure(document: unknown): Diagnostic[] {
+  if (validateShape(document)) return [];
+  const errors = validateShape.errors ?? [];
+  // Errors inside a failed oneOf branch are noise; the oneOf error itself says what is allowed.
+  const oneOfPaths = new Set(errors.filter((error) => error.keyword === 'oneOf').map((error) => error.instancePath));
+  return errors
+    .filter((error) => error.keyword === 'oneOf' || !oneOfPaths.has(error.instancePath) || !error.schemaPath.includes('/oneOf/'))
+    .map((error) => ({ pointer: pointerOf(error), message: sentenceFor(error, document) }));
+}
+
+function pointerOf(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') {
+    return `${error.instancePath}/${String(error.params.additionalProperty)}`;
+  }
+  return error.instancePath;
+}
+
+function sentenceFor(error: ErrorObject, document: unknown): string {
+  const value = valueAt(document, error.instancePath);
+  const last = error.instancePath.split('/').pop() ?? '';
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const property = String(error.params.additionalProperty);
+      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      return withHint(`unknown property "${property}"`, closest(property, allowed));
+    }
+    case 'required':
+      return `missing required property "${String(error.params.missingProperty)}"`;
+    case 'enum': {
+      const allowed = (error.params.allowedValues as unknown[]).map(String);
+      const noun = last === 'type' ? 'type' : 'value';
+      return withHint(`unknown ${noun} ${JSON.stringify(value)}`, typeof value === 'string' ? closest(value, allowed) : undefined, allowed);
+    }
+    case 'const':
+      return `must be ${JSON.stringify(error.params.allowedValue)}`;
+    case 'oneOf':
+      return last === 'cache'
+        ? 'must be false or an object with "itemTtl" and/or "listTtl" in seconds'
+        : 'does not match any allowed form';
+    case 'type':
+      return `must be ${article(String(error.params.type))}, not ${describe(value)}`;
+    case 'pattern':
+      return patternSentence(String(value), error.params.pattern as string);
+    case 'minItems':
+      return `must have at least ${String(error.params.limit)} item(s)`;
+    case 'uniqueItems':
+      return `must not repeat items (items ${String(error.params.j)} and ${String(error.params.i)} are equal)`;
+    case 'minimum':
+    case 'maximum':
+    case 'maxLength':
+    case 'minLength':
+      return `${error.message ?? 'is out of range'}`;
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+function patternSentence(value: string, pattern: string): string {
+  if (pattern.startsWith('^[A-Z]')) return `"${value}" must be PascalCase (letters and digits, starting with a capital), e.g. "${pascalHint(value)}"`;
+  if (pattern.startsWith('^[a-z][A-Za-z0-9]')) return `"${value}" must be camelCase (letters and digits, starting lower-case), e.g. "${camelHint(value)}"`;
+  if (pattern.startsWith('^[a-z_]')) return `"${value}" must be a lower-case SQL identifier (a-z, 0-9, _)`;
+  return `"${value}" must be lower-case letters, digits and hyphens`;
+}
+
+function pascalHint(value: string): string {
+  const camel = camelHint(value);
+  return camel.charAt(0).toUpperCase() + camel.slice(1);
+}
+
+function camelHint(value: string): string {
+  const parts = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const joined = parts.map((part, index) => (index === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1))).join('');
+  return (joined.charAt(0).toLowerCase() + joined.slice(1)).replace(/^[0-9]+/, '') || 'name';
+}
+
+function withHint(sentence: string, suggestion?: string, allowed?: string[]): string {
+  if (suggestion) return `${sentence}; did you mean "${suggestion}"?`;
+  if (allowed && allowed.length <= 20) return `${sentence}; expected one of ${allowed.map((item) => `"${item}"`).join(', ')}`;
+  return sentence;
+}
+
+function article(type: string): string {
+  const readable = type.replace(',', ' or ');
+  return /^[aeiou]/.test(readable) ? `an ${readable}` : `a ${readable}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function valueAt(document: unknown, instancePath: string): unknown {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), document);
+}
