@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Runs every *.spec.ts under src/ and test/ with node's own test runner (tsx compiles TypeScript).
-// Node 20's --test does not expand globs, so the files are listed here.
+// `npm test`: builds the backend (end-to-end tests boot dist/main.js), then runs every *.spec.ts under
+// src/ and test/ with node's own test runner; tsx compiles the TypeScript of the specs themselves.
+// Node 20's --test does not expand globs, so the files are listed here. Arguments filter by path.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const skip = new Set(['node_modules', 'dist', '.tmp', 'expected']);
+const skip = new Set(['node_modules', 'dist', '.tmp', 'expected', 'fixture']);
 function specs(dir) {
   return readdirSync(dir)
     .sort()
@@ -17,11 +18,12 @@ function specs(dir) {
     });
 }
 
+function run(args) {
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 const filter = process.argv.slice(2);
-const files = [...specs('src'), ...specs('test')].filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)));
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const files = [...specs('src'), ...specs('test')].filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)));
+run(['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);

@@ -65,12 +65,21 @@ function indexName(table: string, columns: readonly ColumnModel[], unique: boole
   return limitIdentifier(`${table}_${columns.map((column) => column.column).join('_')}_${unique ? 'key' : 'idx'}`);
 }
 
+/** Drops exact duplicates; indexes over the same columns that differ otherwise get numbered names. */
 function withoutDuplicates(indexes: IndexModel[]): IndexModel[] {
   const seen = new Set<string>();
-  return indexes.filter((index) => {
-    const key = `${index.columns.join(',')}|${index.unique}|${index.where ?? ''}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const names = new Set<string>();
+  return indexes
+    .filter((index) => {
+      const key = `${index.columns.join(',')}|${index.unique}|${index.where ?? ''}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map((index) => {
+      let name = index.name;
+      for (let suffix = 2; names.has(name); suffix++) name = limitIdentifier(`${index.name}_${suffix}`);
+      names.add(name);
+      return name === index.name ? index : { ...index, name };
+    });
 }

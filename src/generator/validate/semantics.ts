@@ -120,24 +120,30 @@ function checkEntityNames(entity: EntitySpec, index: number, sides: RelationSide
   const at = (...rest: (string | number)[]) => pointer('entities', index, ...rest);
   const properties = new Map<string, string>();
   const columns = new Map<string, string>();
-  const claim = (registry: Map<string, string>, name: string, where: string, what: string) => {
+  /** Registers a name; false (and one diagnostic) when it is taken. */
+  const claim = (registry: Map<string, string>, name: string, where: string, what: string): boolean => {
     const previous = registry.get(name);
-    if (previous === undefined) registry.set(name, where);
-    else report(where, `${what} "${name}" clashes with ${previous === 'apso' ? 'one apso adds itself' : `the one at ${previous}`}`);
+    if (previous === undefined) {
+      registry.set(name, where);
+      return true;
+    }
+    report(where, `${what} "${name}" clashes with ${previous === 'apso' ? 'one apso adds itself' : `the one at ${previous}`}`);
+    return false;
   };
 
   for (const reserved of BOOKKEEPING) properties.set(reserved, 'apso');
   for (const reserved of ['id', 'created_at', 'updated_at', 'deleted_at', 'version']) columns.set(reserved, 'apso');
   (entity.fields ?? []).forEach((field, fieldIndex) => {
-    claim(properties, field.name, at('fields', fieldIndex, 'name'), 'property');
-    claim(columns, snakeCase(field.name), at('fields', fieldIndex, 'name'), 'column');
+    const where = at('fields', fieldIndex, 'name');
+    if (claim(properties, field.name, where, 'property')) claim(columns, snakeCase(field.name), where, 'column');
   });
   for (const side of sides) {
     const where = side.derived ? `${side.declaredAt}/${side.kind === 'ManyToOne' && !side.inverse ? 'target' : 'inverse'}` : `${side.declaredAt}/name`;
     claim(properties, side.property, where, side.derived ? `${entity.name} property` : 'relation');
     if (holdsForeignKey(side)) {
-      claim(properties, foreignKeyProperty(side.property), where, 'foreign-key property');
-      claim(columns, foreignKeyColumn(side.property), where, 'foreign-key column');
+      if (claim(properties, foreignKeyProperty(side.property), where, 'foreign-key property')) {
+        claim(columns, foreignKeyColumn(side.property), where, 'foreign-key column');
+      }
     }
     if (side.kind === 'ManyToMany' && side.owner) claim(properties, idsProperty(side.property), where, 'id-list property');
   }

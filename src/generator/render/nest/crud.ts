@@ -9,7 +9,9 @@ import { apiPropertyDecorator, enumConstant, enumTypeName, isOptionalOnCreate } 
 const UNSORTABLE = new Set(['text', 'json', 'jsonb', 'interval']);
 
 export function sortableProperties(entity: EntityModel): string[] {
-  return entity.columns.filter((column) => column.role !== 'deletedAt' && !UNSORTABLE.has(column.type)).map((column) => column.property);
+  return entity.columns
+    .filter((column) => column.role !== 'deletedAt' && column.role !== 'version' && !UNSORTABLE.has(column.type))
+    .map((column) => column.property);
 }
 
 /** Writable columns: what a create body may carry. */
@@ -103,7 +105,7 @@ export function renderDto(entity: EntityModel): string {
 }
 
 function renderListQuery(entity: EntityModel, imports: ImportSet, file: string): string {
-  imports.add(platformImport(file, 'crud/list-query'), 'ListQueryBase', 'sortValues');
+  imports.add(platformImport(file, 'crud/list-query'), 'ListQueryBase').add(platformImport(file, 'crud/sort-order'), 'sortValues');
   imports.add(importPath(file, entityPaths(entity).resource), resourceConstant(entity));
   imports.add('@nestjs/swagger', 'ApiPropertyOptional').add('class-validator', 'IsIn', 'IsOptional');
   const values = `${entity.names.constant}_SORT_VALUES`;

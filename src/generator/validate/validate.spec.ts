@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatDiagnostic } from './diagnostic';
+import { validateDocument } from './validate';
+
+const problems = (document: unknown): string[] => validateDocument(document).diagnostics.map((diagnostic) => formatDiagnostic('schema.apso.json', diagnostic));
+
+describe('structural diagnostics', () => {
+  test('every error at once, each with a pointer and a plain sentence', () => {
+    assert.deepEqual(
+      problems({
+        entities: [
+          { name: 'Project', fields: [{ name: 'title', type: 'string' }] },
+          { name: 'task', fields: [{ name: 'a', type: 'text' }, { name: 'b', type: 'text' }, { name: 'c', type: 'text' }, { name: 'd', type: 'text' }, { name: 'title', type: 'strng' }] },
+          { name: 'Tag', cache: 5, fields: [{ name: 'label', type: 'string', nullabel: true }] },
+        ],
+        extra: true,
+      }),
+      [
+        'schema.apso.json: /entities/1/fields/4/type: unknown type "strng"; did you mean "string"?',
+        'schema.apso.json: /entities/1/name: "task" must be PascalCase (letters and digits, starting with a capital), e.g. "Task"',
+        'schema.apso.json: /entities/2/cache: must be false or an object with "itemTtl" and/or "listTtl" in seconds',
+        'schema.apso.json: /entities/2/fields/0/nullabel: unknown property "nullabel"; did you mean "nullable"?',
+        'schema.apso.json: /extra: unknown property "extra"',
+      ],
+    );
+  });
+
+  test('missing and mistyped values', () => {
+    assert.deepEqual(problems({}), ['schema.apso.json: /: missing required property "entities"']);
+    assert.deepEqual(problems({ entities: [{ name: 'A', fields: [{ name: 'x', type: 'string', nullable: 'yes' }] }] }), [
+      'schema.apso.json: /entities/0/fields/0/nullable: must be a boolean, not string "yes"',
+    ]);
+    assert.deepEqual(problems({ entities: [{ name: 'A', fields: [{ name: 'first_name', type: 'string' }] }] }), [
+      'schema.apso.json: /entities/0/fields/0/name: "first_name" must be camelCase (letters and digits, starting lower-case), e.g. "firstName"',
+    ]);
+  });
+});
+
+describe('semantic diagnostics', () => {
+  test('references, collisions, options and defaults', () => {
+    assert.deepEqual(
+      problems({
+        entities: [
+          {
+            name: 'Project',
+            fields: [
+              { name: 'name', type: 'string', length: 10, default: 'a very long default' },
+              { name: 'ownerId', type: 'uuid' },
+              { name: 'status', type: 'enum', values: ['a', 'b'], default: 'c' },
+              { name: 'size', type: 'integer', length: 4 },
+              { name: 'price', type: 'decimal', precision: 4, scale: 6 },
+              { name: 'active', type: 'boolean', default: 'false' },
+              { name: 'createdAt', type: 'timestamp' },
+            ],
+            relationships: [
+              { name: 'owner', type: 'ManyToOne', target: 'Tsk' },
+              { name: 'tasks', type: 'OneToMany', target: 'Task', inverse: 'title' },
+            ],
+            indexes: [{ fields: ['nam'] }],
+          },
+          { name: 'Task', fields: [{ name: 'title', type: 'string' }] },
+          { name: 'Project', table: 'projects_2' },
+        ],
+      }),
+      [
+        'schema.apso.json: /entities/0/fields/0/default: is longer than the field\'s length 10',
+        'schema.apso.json: /entities/0/fields/2/default: "c" is not one of the enum\'s values (a, b)',
+        'schema.apso.json: /entities/0/fields/3/length: "length" applies to string and email fields, not integer',
+        'schema.apso.json: /entities/0/fields/4/scale: scale 6 is larger than precision 4',
+        'schema.apso.json: /entities/0/fields/5/default: must be true or false (not a string)',
+        'schema.apso.json: /entities/0/fields/6/name: property "createdAt" clashes with one apso adds itself',
+        'schema.apso.json: /entities/0/indexes/0/fields/0: "nam" is not a field or foreign-key relation of Project; did you mean "name"?',
+        'schema.apso.json: /entities/0/relationships/0/target: unknown entity "Tsk"; did you mean "Task"?',
+        'schema.apso.json: /entities/0/relationships/1/inverse: Task property "title" clashes with the one at /entities/1/fields/0/name',
+        'schema.apso.json: /entities/2/name: entity "Project" is declared more than once',
+      ],
+    );
+  });
+
+  test('derived foreign-key names may not clash with fields', () => {
+    assert.deepEqual(
+      problems({
+        entities: [
+          { name: 'User' },
+          { name: 'Note', fields: [{ name: 'authorId', type: 'uuid' }], relationships: [{ name: 'author', type: 'ManyToOne', target: 'User' }] },
+        ],
+      }),
+      ['schema.apso.json: /entities/1/relationships/0/name: foreign-key property "authorId" clashes with the one at /entities/1/fields/0/name'],
+    );
+  });
+
+  test('required relations in a cycle are refused', () => {
+    assert.deepEqual(
+      problems({ entities: [{ name: 'Node', relationships: [{ name: 'parent', type: 'ManyToOne', target: 'Node', nullable: false }] }] }),
+      [
+        'schema.apso.json: /entities/0/relationships/0/nullable: required relations form a cycle (Node.parent), so no row could ever be inserted; make one of them "nullable": true',
+      ],
+    );
+  });
+
+  test('a valid schema has no diagnostics', () => {
+    assert.deepEqual(problems({ entities: [{ name: 'A', fields: [{ name: 'x', type: 'jsonb', default: { a: [1] } }] }] }), []);
+  });
+});

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, test } from 'node:test';
+import { APSO_ROOT, generate } from '../../src/generator/pipeline';
+
+/**
+ * Golden tests: each folder here holds a schema and the exact tree apso must write for it
+ * (the vendored platform runtime aside, which is a copy of src/platform). `UPDATE_GOLDEN=1` rewrites them.
+ */
+const GOLDEN = join(APSO_ROOT, 'test', 'golden');
+const TMP = join(APSO_ROOT, 'test', '.tmp', 'golden');
+
+function tree(root: string, dir = root): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    const key = relative(root, path).split('\\').join('/');
+    if (key === 'src/platform') continue;
+    if (statSync(path).isDirectory()) for (const [child, content] of tree(root, path)) files.set(child, content);
+    else files.set(key, readFileSync(path, 'utf8'));
+  }
+  return files;
+}
+
+async function generateInto(name: string, schemaPath: string): Promise<Map<string, string>> {
+  const out = join(TMP, name);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await generate({ schemaPath, outDir: out });
+  return tree(out);
+}
+
+const cases = readdirSync(GOLDEN).filter((name) => statSync(join(GOLDEN, name)).isDirectory());
+
+describe('golden trees', () => {
+  for (const name of cases) {
+    test(`${name} matches its expected tree byte for byte`, async () => {
+      const schemaPath = join(GOLDEN, name, readdirSync(join(GOLDEN, name)).find((file) => file !== 'expected')!);
+      const actual = await generateInto(name, schemaPath);
+      const expectedDir = join(GOLDEN, name, 'expected');
+      if (process.env.UPDATE_GOLDEN === '1') {
+        rmSync(expectedDir, { recursive: true, force: true });
+        for (const [path, content] of actual) {
+          mkdirSync(join(expectedDir, path, '..'), { recursive: true });
+          writeFileSync(join(expectedDir, path), content);
+        }
+      }
+      const expected = tree(expectedDir);
+      assert.deepEqual([...actual.keys()], [...expected.keys()], 'the same files');
+      for (const [path, content] of expected) assert.equal(actual.get(path), content, `${path} differs from its golden copy`);
+    });
+  }
+});
+
+describe('determinism', () => {
+  test('the same schema twice, and with entities and their relationships shuffled, gives identical bytes', async () => {
+    const schemaPath = join(GOLDEN, 'blog', 'schema.apso.json');
+    const document = JSON.parse(readFileSync(schemaPath, 'utf8')) as { entities: unknown[] };
+    const shuffledDir = join(TMP, 'shuffled-input');
+    mkdirSync(shuffledDir, { recursive: true });
+    const shuffledPath = join(shuffledDir, 'schema.apso.json');
+    writeFileSync(shuffledPath, JSON.stringify({ ...document, entities: [...document.entities].reverse() }));
+
+    const first = await generateInto('first', schemaPath);
+    const second = await generateInto('second', schemaPath);
+    const shuffled = await generateInto('shuffled', shuffledPath);
+    assert.deepEqual(second, first);
+    assert.deepEqual(shuffled, first);
+  });
+});
+
+describe('the repository itself', () => {
+  test('`apso generate --check` finds the checked-in output up to date', async () => {
+    const result = await generate({ schemaPath: join(APSO_ROOT, 'schema.apso.json'), outDir: APSO_ROOT, check: true });
+    assert.deepEqual(
+      result.changes.changes.map((change) => `${change.kind} ${change.path}`),
+      [],
+      'run `npx apso generate` and commit the result',
+    );
+    assert.deepEqual(result.changes.conflicts, []);
+  });
+});

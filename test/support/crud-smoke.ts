@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { ColumnModel, EntityModel, Model } from '../../src/generator/model/types';
+
+/**
+ * Drives create, read, list, update (PATCH and PUT) and delete over HTTP for every entity of a
+ * model, building valid bodies from the model itself. Parents are created before children;
+ * deletes run children first.
+ */
+export interface SmokeReport {
+  /** Entities in the order they were created. */
+  readonly entities: string[];
+}
+
+export type Http = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+
+export function httpClient(baseUrl: string): Http {
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+export async function crudSmoke(model: Model, http: Http): Promise<SmokeReport> {
+  const order = creationOrder(model);
+  const created = new Map<string, Record<string, unknown>>();
+  let serial = 1;
+  for (const entity of order) {
+    const body = sampleBody(entity, created, serial++);
+    const path = `/${entity.names.route}`;
+    const post = await http('POST', path, body);
+    assert.equal(post.status, 201, `POST ${path} ${JSON.stringify(body)} → ${post.status} ${JSON.stringify(post.body)}`);
+    const id = post.body.id as string | number;
+    assert.ok(id !== undefined && id !== null, `POST ${path} returned an id`);
+    created.set(entity.names.className, post.body);
+
+    const get = await http('GET', `${path}/${id}`);
+    assert.equal(get.status, 200, `GET ${path}/${id}`);
+    assert.deepEqual(get.body, post.body, `GET ${path}/${id} returns what POST returned`);
+
+    const list = await http('GET', `${path}?limit=100`);
+    assert.equal(list.status, 200, `GET ${path}`);
+    assert.ok(
+      (list.body.data as { id: unknown }[]).some((row) => row.id === id),
+      `GET ${path} lists the new row`,
+    );
+
+    const patch = patchFor(entity, serial++);
+    if (patch) {
+      const patched = await http('PATCH', `${path}/${id}`, patch.body);
+      assert.equal(patched.status, 200, `PATCH ${path}/${id} ${JSON.stringify(patch.body)} → ${JSON.stringify(patched.body)}`);
+      const again = await http('GET', `${path}/${id}`);
+      assert.deepEqual(again.body[patch.property], patched.body[patch.property], `GET after PATCH ${path}/${id} is fresh`);
+      assert.notDeepEqual(again.body[patch.property], post.body[patch.property], `PATCH ${path}/${id} changed ${patch.property}`);
+    }
+
+    const replacement = sampleBody(entity, created, serial++);
+    const put = await http('PUT', `${path}/${id}`, replacement);
+    assert.equal(put.status, 200, `PUT ${path}/${id} → ${JSON.stringify(put.body)}`);
+    created.set(entity.names.className, put.body);
+  }
+
+  for (const entity of [...order].reverse()) {
+    const path = `/${entity.names.route}`;
+    const id = created.get(entity.names.className)!.id as string | number;
+    const removed = await http('DELETE', `${path}/${id}`);
+    assert.equal(removed.status, 204, `DELETE ${path}/${id} → ${JSON.stringify(removed.body)}`);
+    const gone = await http('GET', `${path}/${id}`);
+    assert.equal(gone.status, 404, `GET ${path}/${id} after DELETE`);
+  }
+  return { entities: order.map((entity) => entity.names.className) };
+}
+
+/** Parents before children along foreign keys; optional links that would form a cycle are left empty. */
+export function creationOrder(model: Model): EntityModel[] {
+  const byName = new Map(model.entities.map((entity) => [entity.names.className, entity]));
+  const order: EntityModel[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (entity: EntityModel) => {
+    if (state.get(entity.names.className) === 'done' || state.get(entity.names.className) === 'visiting') return;
+    state.set(entity.names.className, 'visiting');
+    for (const relation of entity.relations) {
+      if (relation.joinColumn || relation.joinTable) visit(byName.get(relation.target)!);
+    }
+    state.set(entity.names.className, 'done');
+    order.push(entity);
+  };
+  for (const entity of model.entities) visit(entity);
+  return order;
+}
+
+function sampleBody(entity: EntityModel, created: Map<string, Record<string, unknown>>, serial: number): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const column of entity.columns) {
+    if (column.role === 'field') body[column.property] = sampleValue(column, serial);
+    if (column.role === 'foreignKey') {
+      const relation = entity.relations.find((candidate) => candidate.property === column.relation)!;
+      const parent = created.get(relation.target);
+      const isSelf = relation.target === entity.names.className;
+      if (parent && !isSelf) body[column.property] = parent.id;
+      else if (!column.nullable) throw new Error(`${entity.names.className}.${column.property}: required parent ${relation.target} was not created first`);
+    }
+  }
+  for (const relation of entity.relations.filter((candidate) => candidate.idsProperty)) {
+    const target = created.get(relation.target);
+    if (target && relation.target !== entity.names.className) body[relation.idsProperty!] = [target.id];
+  }
+  return body;
+}
+
+function patchFor(entity: EntityModel, serial: number): { property: string; body: Record<string, unknown> } | undefined {
+  const column = entity.columns.find(
+    (candidate) => candidate.role === 'field' && ['string', 'text', 'integer', 'smallint', 'bigint', 'float', 'email', 'date', 'uuid'].includes(candidate.type),
+  );
+  if (!column) return undefined;
+  return { property: column.property, body: { [column.property]: sampleValue(column, serial + 1000) } };
+}
+
+export function sampleValue(column: ColumnModel, serial: number): unknown {
+  switch (column.type) {
+    case 'string':
+      return `v${serial}-${randomUUID().slice(0, 8)}`.slice(0, column.length ?? 255);
+    case 'email':
+      return `user${serial}.${randomUUID().slice(0, 8)}@example.com`;
+    case 'text':
+      return `text ${serial}`;
+    case 'integer':
+    case 'smallint':
+      return serial;
+    case 'bigint':
+      return String(9_007_199_254_740_993n + BigInt(serial));
+    case 'decimal': {
+      const whole = Math.min((column.precision ?? 10) - (column.scale ?? 2), 6);
+      const integer = serial % 10 ** whole;
+      return (column.scale ?? 2) > 0 ? `${integer}.5` : String(integer);
+    }
+    case 'float':
+      return serial + 0.25;
+    case 'boolean':
+      return serial % 2 === 0;
+    case 'date':
+      return `2024-01-${String((serial % 28) + 1).padStart(2, '0')}`;
+    case 'time':
+      return `09:${String(serial % 60).padStart(2, '0')}:00`;
+    case 'timestamp':
+      return new Date(Date.UTC(2024, 0, 1, 0, serial)).toISOString();
+    case 'interval':
+      return `${serial} days`;
+    case 'uuid':
+      return randomUUID();
+    case 'json':
+    case 'jsonb':
+      return { serial, tags: ['a', 'b'] };
+    case 'enum':
+      return column.enumValues![serial % column.enumValues!.length];
+  }
+}
