@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createClient } from '@keyv/redis';
+import { buildModel } from '../../src/generator/model/build';
+import { APSO_ROOT } from '../../src/generator/pipeline';
+import { loadSchema } from '../../src/generator/load/load';
+import { validateDocument } from '../../src/generator/validate/validate';
+import { crudSmoke, type Http, httpClient } from '../support/crud-smoke';
+import { createDatabase, REDIS_BASE_URL, type RunningApp, runScript, startApp, type TestDatabase } from '../support/services';
+
+/**
+ * The repository's own generated backend, built into dist/ by `npm test`: migrated on a fresh
+ * database, booted as a real process against the machine's PostgreSQL and Redis, and called over HTTP.
+ */
+const REDIS_DB = 11;
+const redisUrl = `${REDIS_BASE_URL}/${REDIS_DB}`;
+const model = (() => {
+  const { document } = validateDocument(loadSchema(join(APSO_ROOT, 'schema.apso.json')).document);
+  return buildModel(document!);
+})();
+
+let database: TestDatabase;
+let app: RunningApp;
+let http: Http;
+const redis = createClient({ url: redisUrl });
+
+before(async () => {
+  database = await createDatabase('apso_e2e');
+  await redis.connect();
+  await redis.flushDb();
+  const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl };
+  await runScript(join(APSO_ROOT, 'dist', 'migrate.js'), env);
+  app = await startApp(join(APSO_ROOT, 'dist', 'main.js'), env);
+  http = httpClient(app.baseUrl);
+});
+
+after(async () => {
+  await app?.stop();
+  await redis.flushDb();
+  await redis.quit();
+  await database?.drop();
+});
+
+async function metric(name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`)));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+async function organization(slug: string): Promise<Record<string, any>> {
+  const created = await http('POST', '/organizations', { name: `Org ${slug}`, slug });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  return created.body;
+}
+
+describe('generated backend over HTTP', () => {
+  test('every entity: create, read, list, update (PATCH and PUT) and delete', async () => {
+    const report = await crudSmoke(model, http);
+    assert.equal(report.entities.length, model.entities.length);
+  });
+
+  test('a second GET is served from Redis, and a write invalidates item and list', async () => {
+    const org = await organization('cache-check');
+    const path = `/organizations/${org.id}`;
+    const hitsBefore = await metric('cache_hits_total', { resource: 'organizations' });
+
+    assert.equal((await http('GET', path)).status, 200);
+    assert.equal(await redis.exists(`apso:organizations:item:${org.id}`), 1, 'the answer is stored in Redis');
+    assert.ok((await redis.ttl(`apso:organizations:item:${org.id}`)) > 0, 'with a TTL');
+    assert.equal((await http('GET', path)).status, 200);
+    assert.equal(await metric('cache_hits_total', { resource: 'organizations' }), hitsBefore + 1, 'the second GET was a cache hit');
+
+    const list = await http('GET', '/organizations?limit=100');
+    assert.ok(list.body.data.some((row: { slug: string }) => row.slug === 'cache-check'));
+
+    const patched = await http('PATCH', path, { name: 'Renamed' });
+    assert.equal(patched.status, 200);
+    assert.equal(await redis.exists(`apso:organizations:item:${org.id}`), 0, 'the write removed the cached item');
+    assert.equal((await http('GET', path)).body.name, 'Renamed', 'the next GET reads the write');
+    const listAfter = await http('GET', '/organizations?limit=100');
+    assert.equal(listAfter.body.data.find((row: { id: string }) => row.id === org.id).name, 'Renamed', 'the list is fresh too');
+  });
+
+  test('an entity with caching off is never stored', async () => {
+    const org = await organization('no-cache');
+    const event = await http('POST', '/audit-events', { sequence: '1', action: 'created', organizationId: org.id });
+    assert.equal(event.status, 201, JSON.stringify(event.body));
+    await http('GET', `/audit-events/${event.body.id}`);
+    assert.deepEqual(await redis.keys('apso:audit-events:*'), []);
+  });
+
+  test('bad bodies get 400 naming the fields; unknown ids 404; duplicates and bad references 409', async () => {
+    const bad = await http('POST', '/organizations', { name: 42, slug: 'x', plan: 'gold', unknown: true });
+    assert.equal(bad.status, 400);
+    const fields = (bad.body.fields as { field: string }[]).map((entry) => entry.field).sort();
+    assert.deepEqual(fields, ['name', 'plan', 'unknown']);
+
+    const missing = await http('GET', '/organizations/00000000-0000-4000-8000-000000000000');
+    assert.equal(missing.status, 404);
+    assert.equal((await http('GET', '/organizations/not-a-uuid')).status, 400);
+
+    await organization('dup');
+    const duplicate = await http('POST', '/organizations', { name: 'Again', slug: 'dup' });
+    assert.equal(duplicate.status, 409);
+    assert.match(JSON.stringify(duplicate.body), /slug/);
+
+    const orphan = await http('POST', '/projects', { name: 'Orphan', organizationId: '00000000-0000-4000-8000-000000000000' });
+    assert.equal(orphan.status, 409);
+    assert.match(JSON.stringify(orphan.body), /organization/);
+    assert.doesNotMatch(JSON.stringify(orphan.body), /INSERT|violates|stack/i, 'no SQL or driver text leaks');
+  });
+
+  test('optimistic locking: a stale version gets 409', async () => {
+    const org = await organization('locking');
+    const project = await http('POST', '/projects', { name: 'Locked', organizationId: org.id });
+    assert.equal(project.body.version, 1);
+    const first = await http('PATCH', `/projects/${project.body.id}`, { name: 'First', version: 1 });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.version, 2);
+    const stale = await http('PATCH', `/projects/${project.body.id}`, { name: 'Second', version: 1 });
+    assert.equal(stale.status, 409);
+  });
+
+  test('/metrics exposes request, query and cache metrics labelled by route template', async () => {
+    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    assert.match(text, /http_request_duration_seconds_bucket\{[^}]*route="\/organizations\/:id"/);
+    assert.doesNotMatch(text, /route="\/organizations\/[0-9a-f]{8}-/, 'raw URLs never become labels');
+    assert.match(text, /db_query_duration_seconds_bucket\{[^}]*connection="primary"/);
+    assert.match(text, /db_query_duration_seconds_bucket\{[^}]*connection="replica"/);
+    assert.match(text, /cache_misses_total\{resource="organizations"\}/);
+    assert.match(text, /process_cpu_seconds_total/);
+  });
+
+  test('health probes and request ids', async () => {
+    assert.equal((await fetch(`${app.baseUrl}/health/live`)).status, 200);
+    assert.equal((await fetch(`${app.baseUrl}/health/ready`)).status, 200);
+    const response = await fetch(`${app.baseUrl}/health/live`, { headers: { 'x-request-id': 'trace-me-123' } });
+    assert.equal(response.headers.get('x-request-id'), 'trace-me-123');
+  });
+});
