@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
@@ -49,6 +50,12 @@ describe('golden trees', () => {
       const expected = tree(expectedDir);
       assert.deepEqual([...actual.keys()], [...expected.keys()], 'the same files');
       for (const [path, content] of expected) assert.equal(actual.get(path), content, `${path} differs from its golden copy`);
+    });
+
+    test(`${name} type-checks as a standalone project under strict`, () => {
+      const tsc = join(APSO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const result = spawnSync(process.execPath, [tsc, '-p', join(TMP, name, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });
+      assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
     });
   }
 });

@@ -10,6 +10,11 @@ export class ImportSet {
     return this;
   }
 
+  /** Imports `name` under another local name (`Post as PostEntity`). */
+  addAs(from: string, name: string, local: string): this {
+    return this.add(from, name === local ? name : `${name} as ${local}`);
+  }
+
   addType(from: string, ...names: string[]): this {
     for (const name of names) this.entry(from).types.add(name);
     return this;

@@ -1,8 +1,15 @@
 import { isSqlDefault, tableName } from '../model/build';
-import { closest, snakeCase } from '../model/naming';
+import { closest, kebabCase, snakeCase } from '../model/naming';
 import { foreignKeyColumn, foreignKeyProperty, holdsForeignKey, idsProperty, relationSides, type RelationSide } from '../model/relations';
 import type { EntitySpec, FieldSpec, SchemaDocument } from '../schema/document';
 import { type Diagnostic, pointer } from './diagnostic';
+
+/** Entity class names that would shadow what the entity's own file uses: TypeORM's decorators and JS globals. */
+const RESERVED_ENTITY_NAMES = new Set([
+  'Entity', 'Column', 'Index', 'JoinColumn', 'JoinTable', 'ManyToOne', 'OneToMany', 'OneToOne', 'ManyToMany',
+  'PrimaryGeneratedColumn', 'CreateDateColumn', 'UpdateDateColumn', 'DeleteDateColumn', 'VersionColumn', 'ApiProperty',
+  'Array', 'Boolean', 'Date', 'Error', 'Function', 'JSON', 'Map', 'Number', 'Object', 'Promise', 'Record', 'Set', 'String', 'Symbol',
+]);
 
 /** Properties apso adds itself; a field or relation may not take these names. */
 const BOOKKEEPING = ['id', 'createdAt', 'updatedAt', 'deletedAt', 'version'];
@@ -21,6 +28,18 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
   checkUnique(
     document.entities.map((entity, index) => ({ key: entity.name, at: pointer('entities', index, 'name') })),
     (name) => `entity "${name}" is declared more than once`,
+    report,
+  );
+  document.entities.forEach((entity, index) => {
+    if (RESERVED_ENTITY_NAMES.has(entity.name)) {
+      report(pointer('entities', index, 'name'), `"${entity.name}" is reserved (a TypeORM decorator or a JavaScript global the generated code uses); choose another name and set "table" to keep the table name`);
+    }
+  });
+  checkUnique(
+    document.entities
+      .map((entity, index) => ({ name: entity.name, key: kebabCase(entity.name), at: pointer('entities', index, 'name') }))
+      .filter((item, index, all) => all.findIndex((other) => other.name === item.name) === index),
+    (file) => `entity files "${file}" would be shared with another entity whose name differs only in case`,
     report,
   );
   checkUnique(

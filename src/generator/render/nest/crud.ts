@@ -3,7 +3,7 @@ import { entityPaths, importPath, platformImport } from '../../plan/paths';
 import { TYPE_MAP } from '../../type-map';
 import { GENERATED_HEADER } from '../header';
 import { ImportSet, joinBlocks, objectLiteral, str } from '../imports';
-import { apiPropertyDecorator, enumConstant, enumTypeName, isOptionalOnCreate } from './shared';
+import { apiPropertyDecorator, enumConstant, enumTypeName, importEntityClass, isOptionalOnCreate } from './shared';
 
 /** Types a list may be sorted by: ordered, indexable scalars (not text blobs or JSON). */
 const UNSORTABLE = new Set(['text', 'json', 'jsonb', 'interval']);
@@ -64,7 +64,7 @@ export function renderDto(entity: EntityModel): string {
   const names = dtoNames(entity);
   const imports = new ImportSet().add('@nestjs/swagger', 'ApiProperty', 'PartialType');
   const entityImport = importPath(file, paths.entity);
-  imports.add(entityImport, entity.names.className);
+  const entityClass = importEntityClass(imports, entityImport, entity.names.className);
 
   const members = inputColumns(entity).map((column) => renderInputProperty(column, entity, imports, entityImport));
   for (const relation of entity.relations.filter((candidate) => candidate.idsProperty)) {
@@ -90,8 +90,8 @@ export function renderDto(entity: EntityModel): string {
   blocks.push(
     [
       `export class ${names.page} {`,
-      `  @ApiProperty({ type: [${entity.names.className}] })`,
-      `  data!: ${entity.names.className}[];`,
+      `  @ApiProperty({ type: [${entityClass}] })`,
+      `  data!: ${entityClass}[];`,
       '',
       `  @ApiProperty({ type: 'integer' })`,
       '  limit!: number;',
@@ -178,15 +178,15 @@ export function renderServiceBase(entity: EntityModel): string {
     .add(platformImport(file, 'cache/entity-cache'), 'EntityCache')
     .add(platformImport(file, 'crud/entity.service'), 'EntityService')
     .add(platformImport(file, 'database/connections'), 'REPLICA')
-    .add(importPath(file, paths.entity), className)
     .add(importPath(file, paths.resource), resourceConstant(entity));
+  const entityClass = importEntityClass(imports, importPath(file, paths.entity), className);
   const body = [
     '/** Reads go to the replica pool, writes to the primary; extend it in the user-owned service. */',
     '@Injectable()',
-    `export abstract class ${className}ServiceBase extends EntityService<${className}> {`,
+    `export abstract class ${className}ServiceBase extends EntityService<${entityClass}> {`,
     '  constructor(',
-    `    @InjectRepository(${className}) writer: Repository<${className}>,`,
-    `    @InjectRepository(${className}, REPLICA) reader: Repository<${className}>,`,
+    `    @InjectRepository(${entityClass}) writer: Repository<${entityClass}>,`,
+    `    @InjectRepository(${entityClass}, REPLICA) reader: Repository<${entityClass}>,`,
     '    cache: EntityCache,',
     '  ) {',
     `    super(${resourceConstant(entity)}, writer, reader, cache);`,
@@ -206,9 +206,9 @@ export function renderControllerBase(entity: EntityModel): string {
   const imports = new ImportSet()
     .add('@nestjs/common', 'Body', 'Delete', 'Get', 'HttpCode', 'Param', 'Patch', 'Post', 'Put', 'Query')
     .add('@nestjs/swagger', 'ApiCreatedResponse', 'ApiNoContentResponse', 'ApiOkResponse')
-    .add(importPath(file, paths.entity), className)
     .add(importPath(file, paths.service), `${className}Service`)
     .add(dto, names.create, names.update, names.list, names.page);
+  const entityClass = importEntityClass(imports, importPath(file, paths.entity), className);
   if (entity.versioned) imports.add(dto, names.replace);
   const idPipe = entity.primaryKey.type === 'uuid' ? 'ParseUUIDPipe' : 'ParseIntPipe';
   imports.add('@nestjs/common', idPipe);
@@ -232,29 +232,29 @@ export function renderControllerBase(entity: EntityModel): string {
     method([
       `  @Get(':id')`,
       cached('item'),
-      `  @ApiOkResponse({ type: ${className} })`,
-      `  get(${idParam}): Promise<${className}> {`,
+      `  @ApiOkResponse({ type: ${entityClass} })`,
+      `  get(${idParam}): Promise<${entityClass}> {`,
       '    return this.service.findOne(id);',
       '  }',
     ]),
     method([
       '  @Post()',
-      `  @ApiCreatedResponse({ type: ${className} })`,
-      `  create(@Body() body: ${names.create}): Promise<${className}> {`,
+      `  @ApiCreatedResponse({ type: ${entityClass} })`,
+      `  create(@Body() body: ${names.create}): Promise<${entityClass}> {`,
       '    return this.service.create(body);',
       '  }',
     ]),
     method([
       `  @Patch(':id')`,
-      `  @ApiOkResponse({ type: ${className} })`,
-      `  update(${idParam}, @Body() body: ${names.update}): Promise<${className}> {`,
+      `  @ApiOkResponse({ type: ${entityClass} })`,
+      `  update(${idParam}, @Body() body: ${names.update}): Promise<${entityClass}> {`,
       '    return this.service.update(id, body);',
       '  }',
     ]),
     method([
       `  @Put(':id')`,
-      `  @ApiOkResponse({ type: ${className} })`,
-      `  replace(${idParam}, @Body() body: ${names.replace}): Promise<${className}> {`,
+      `  @ApiOkResponse({ type: ${entityClass} })`,
+      `  replace(${idParam}, @Body() body: ${names.replace}): Promise<${entityClass}> {`,
       '    return this.service.replace(id, body);',
       '  }',
     ]),

@@ -4,6 +4,25 @@ import type { JsonValue } from '../../schema/document';
 import { TYPE_MAP } from '../../type-map';
 import { type ImportSet, objectLiteral, str } from '../imports';
 
+/**
+ * Names the controller, DTO, service and module files import from frameworks and the platform.
+ * An entity with one of these names (`Post` is common) is imported there under an alias, `PostEntity`.
+ */
+const FRAMEWORK_NAMES = new Set([
+  'Body', 'Controller', 'Delete', 'Get', 'HttpCode', 'Injectable', 'Module', 'Param', 'ParseIntPipe', 'ParseUUIDPipe',
+  'Patch', 'Post', 'Put', 'Query', 'ApiCreatedResponse', 'ApiNoContentResponse', 'ApiOkResponse', 'ApiProperty',
+  'ApiPropertyOptional', 'ApiTags', 'PartialType', 'InjectRepository', 'TypeOrmModule', 'Repository', 'Type', 'Allow',
+  'ArrayMaxSize', 'Matches', 'Max', 'MaxLength', 'Min', 'CachedRead', 'EntityCache', 'EntityService', 'ListQueryBase',
+  'OptionalNotNull', 'REPLICA',
+]);
+
+/** Imports an entity class into a file that also uses framework names; returns the name to refer to it by. */
+export function importEntityClass(imports: ImportSet, from: string, className: string): string {
+  const local = FRAMEWORK_NAMES.has(className) || /^Is[A-Z]/.test(className) ? `${className}Entity` : className;
+  imports.addAs(from, className, local);
+  return local;
+}
+
 /** `TASK_STATUS_VALUES`: the runtime list of an enum's values, exported by the entity file. */
 export function enumConstant(entity: EntityModel, column: ColumnModel): string {
   return `${entity.names.constant}_${constantCase(column.property)}_VALUES`;

@@ -1,6 +1,7 @@
 import type { EntityModel } from '../../model/types';
 import { entityPaths, importPath, platformImport } from '../../plan/paths';
 import { ImportSet, joinBlocks, str } from '../imports';
+import { importEntityClass } from './shared';
 
 /*
  * Files created once and then owned by the user: the generation gap. They extend the generated
@@ -52,15 +53,15 @@ export function renderUserModule(entity: EntityModel): string {
     .add('@nestjs/common', 'Module')
     .add('@nestjs/typeorm', 'TypeOrmModule')
     .add(platformImport(file, 'database/connections'), 'REPLICA')
-    .add(importPath(file, paths.entity), className)
     .add(importPath(file, paths.controller), `${className}Controller`)
     .add(importPath(file, paths.service), `${className}Service`);
+  const entityClass = importEntityClass(imports, importPath(file, paths.entity), className);
   return joinBlocks(
     imports.render(),
     [
       `/** The ${className} feature: writes through the primary connection, reads through the replica. */`,
       '@Module({',
-      `  imports: [TypeOrmModule.forFeature([${className}]), TypeOrmModule.forFeature([${className}], REPLICA)],`,
+      `  imports: [TypeOrmModule.forFeature([${entityClass}]), TypeOrmModule.forFeature([${entityClass}], REPLICA)],`,
       `  controllers: [${className}Controller],`,
       `  providers: [${className}Service],`,
       `  exports: [${className}Service],`,

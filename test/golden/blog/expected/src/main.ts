@@ -1,0 +1,4 @@
+import { AppModule } from './app.module';
+import { bootstrap } from './platform/bootstrap';
+
+void bootstrap(AppModule);
