@@ -19,8 +19,10 @@ export function loadSchema(file: string): LoadedSchema {
   } catch (error) {
     throw new SchemaError(file, [{ pointer: '', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})` }]);
   }
-  const raw = parseJson(file, text);
-  if (!looksLikeApsorc(raw, basename(file))) return { file, format: 'apso', document: raw, warnings: [] };
+  // The APSO CLI accepts comments in .apsorc files, so those go to the importer as text.
+  const byName = looksLikeApsorc(undefined, basename(file));
+  const raw = byName ? text : parseJson(file, text);
+  if (!byName && !looksLikeApsorc(raw, basename(file))) return { file, format: 'apso', document: raw, warnings: [] };
   const imported = importApsorc(raw);
   if (imported.errors.length > 0) throw new SchemaError(file, imported.errors);
   return { file, format: 'apsorc', document: imported.document, warnings: imported.warnings };
