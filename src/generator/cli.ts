@@ -4,12 +4,13 @@ import { generate } from './pipeline';
 import { UnsupportedChangeError } from './plan/plan';
 import { formatDiagnostic, SchemaError } from './validate/diagnostic';
 
-const USAGE = `Usage: apso generate [--schema FILE] [--out DIR] [--check] [--force]
+const USAGE = `Usage: apso generate [--schema FILE] [--out DIR] [--check] [--force] [--allow-drop]
 
   --schema FILE  schema.apso.json (default) or an APSO CLI .apsorc file
   --out DIR      project folder to write (default: the current folder)
   --check        write nothing; exit 1 if anything would change
   --force        overwrite generated files that were edited by hand
+  --allow-drop   let the new migration drop tables, columns and enum types the schema no longer has
 
 Exit codes: 0 done, 1 changes pending (--check) or hand-edited files in the way, 2 invalid schema or usage.`;
 
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string', default: '.' },
         check: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        'allow-drop': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -42,7 +44,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const result = await generate({ schemaPath: resolve(values.schema), outDir: values.out, check: values.check, force: values.force });
+    const result = await generate({
+      schemaPath: resolve(values.schema),
+      outDir: values.out,
+      check: values.check,
+      force: values.force,
+      allowDrop: values['allow-drop'],
+    });
     for (const warning of result.warnings) process.stderr.write(`warning: ${formatDiagnostic(values.schema, warning)}\n`);
     const { changes, conflicts, unchanged } = result.changes;
     if (conflicts.length > 0 && !values.force) {
@@ -56,6 +64,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       process.stderr.write(`apso: generated output is stale; run \`npx apso generate\`:\n${changes.map((change) => `  ${change.kind} ${change.path}\n`).join('')}`);
       return 1;
+    }
+    for (const folder of result.orphanedFolders) {
+      process.stderr.write(`apso: ${folder}/ holds your files for an entity the schema no longer has; delete the folder\n`);
     }
     const counts = ['create', 'update', 'delete'].map((kind) => `${changes.filter((change) => change.kind === kind).length} ${kind}d`);
     process.stdout.write(`apso: ${result.model.entities.length} entities; ${counts.join(', ')}, ${unchanged} unchanged\n`);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { formatFiles } from './format/format';
 import { loadSchema } from './load/load';
@@ -25,6 +25,8 @@ export interface GenerateOptions {
   readonly check?: boolean;
   /** Overwrite or delete owned files that were edited by hand. */
   readonly force?: boolean;
+  /** Let the new migration drop what the schema no longer has. */
+  readonly allowDrop?: boolean;
 }
 
 export interface GenerateResult {
@@ -33,6 +35,8 @@ export interface GenerateResult {
   readonly warnings: readonly Diagnostic[];
   /** Whether files were written (false under --check or when conflicts stopped the run). */
   readonly written: boolean;
+  /** Folders of user-owned files left behind by entities the schema no longer has. */
+  readonly orphanedFolders: readonly string[];
 }
 
 /** load → validate → model → plan → render → format → write. Throws SchemaError for a bad schema. */
@@ -44,6 +48,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const model = buildModel(document, document.name ?? serviceNameFrom(options.schemaPath));
 
   const planned = planFiles(model, readPreviousState(outDir), {
+    allowDrop: options.allowDrop,
     platformFiles: outDir === APSO_ROOT ? new Map() : platformFiles(),
     scaffold: { model, ...pinnedDependencies() },
   });
@@ -53,7 +58,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const blocked = changes.conflicts.length > 0 && !options.force;
   const write = !options.check && !blocked && changes.changes.length > 0;
   if (write) applyChanges(outDir, changes.changes);
-  return { model, changes, warnings: loaded.warnings, written: write };
+  return { model, changes, warnings: loaded.warnings, written: write, orphanedFolders: orphanedFolders(outDir, changes) };
+}
+
+/** An entity's generated/ folder goes with it; the user-owned files beside it are the user's to delete. */
+function orphanedFolders(outDir: string, changes: ChangeSet): string[] {
+  const folders = changes.changes
+    .filter((change) => change.kind === 'delete')
+    .map((change) => /^(src\/modules\/[^/]+)\/generated\//.exec(change.path)?.[1])
+    .filter((folder): folder is string => folder !== undefined && existsSync(join(outDir, folder)));
+  return [...new Set(folders)].sort();
 }
 
 function serviceNameFrom(schemaPath: string): string {

@@ -30,6 +30,8 @@ export interface PreviousState {
 }
 
 export interface PlanOptions {
+  /** Let the next migration drop tables, columns and enum types the schema no longer has. */
+  readonly allowDrop?: boolean;
   /** Platform runtime files to vendor into the project (path → content); empty when generating into apso itself. */
   readonly platformFiles: ReadonlyMap<string, string>;
   readonly scaffold: ScaffoldContext;
@@ -60,7 +62,7 @@ export function planFiles(model: Model, previous: PreviousState, options: PlanOp
     user(paths.module, renderUserModule(entity));
   }
 
-  const migrations = planMigrations(model, previous);
+  const migrations = planMigrations(model, previous, options.allowDrop ?? false);
   for (const migration of migrations.written) user(migration.path, migration.content);
   apso(APP_PATHS.migrations, renderMigrationsList(migrations.sequences));
   apso(DATABASE_STATE_PATH, `${JSON.stringify(migrations.state, null, 2)}\n`);
@@ -76,9 +78,9 @@ export function planFiles(model: Model, previous: PreviousState, options: PlanOp
 }
 
 /** A new migration when the model's database differs from the state after the newest migration. */
-function planMigrations(model: Model, previous: PreviousState) {
+function planMigrations(model: Model, previous: PreviousState, allowDrop: boolean) {
   const state = databaseState(model);
-  const steps = diffStates(previous.database ?? EMPTY_STATE, state);
+  const steps = diffStates(previous.database ?? EMPTY_STATE, state, { allowDrop });
   if (steps.unsupported.length > 0) throw new UnsupportedChangeError(steps.unsupported);
   const written: { path: string; content: string }[] = [];
   const sequences = [...previous.migrations].sort((a, b) => a - b);

@@ -13,10 +13,12 @@ export interface MigrationSteps {
  * nullable or defaulted columns, indexes, foreign keys) are migrated; changes that could lose data
  * or lock a large table (dropping or altering columns, tables or enum values) are refused for now.
  */
-export function diffStates(previous: DatabaseState, next: DatabaseState): MigrationSteps {
+export function diffStates(previous: DatabaseState, next: DatabaseState, options: { allowDrop?: boolean } = {}): MigrationSteps {
   const up: string[] = [];
   const down: string[] = [];
   const unsupported: string[] = [];
+  // Drops lose data, so they need the caller's explicit consent (`apso generate --allow-drop`).
+  const typeDrops = { up: [] as string[], down: [] as string[] };
 
   for (const [name, values] of entries(next.enums)) {
     const before = previous.enums[name];
@@ -28,7 +30,11 @@ export function diffStates(previous: DatabaseState, next: DatabaseState): Migrat
     }
   }
   for (const name of Object.keys(previous.enums).filter((name) => !next.enums[name]).sort()) {
-    unsupported.push(`enum type "${name}" was removed`);
+    if (!options.allowDrop) unsupported.push(`enum type "${name}" was removed (pass --allow-drop to drop it)`);
+    else {
+      typeDrops.up.push(`DROP TYPE ${q(name)}`);
+      typeDrops.down.unshift(`CREATE TYPE ${q(name)} AS ENUM (${previous.enums[name].map(literal).join(', ')})`);
+    }
   }
 
   for (const [name, table] of entries(next.tables)) {
@@ -37,11 +43,15 @@ export function diffStates(previous: DatabaseState, next: DatabaseState): Migrat
       up.push(createTable(name, table));
       down.unshift(`DROP TABLE ${q(name)}`);
     } else {
-      diffColumns(name, before, table, up, down, unsupported);
+      diffColumns(name, before, table, { up, down, unsupported, allowDrop: options.allowDrop ?? false });
     }
   }
   for (const name of Object.keys(previous.tables).filter((name) => !next.tables[name]).sort()) {
-    unsupported.push(`table "${name}" was removed`);
+    if (!options.allowDrop) unsupported.push(`table "${name}" was removed (pass --allow-drop to drop it and its rows)`);
+    else {
+      up.push(`DROP TABLE ${q(name)}`);
+      down.unshift(createTable(name, previous.tables[name]));
+    }
   }
 
   // Changed indexes and constraints keep their names, so every drop runs before any create.
@@ -51,13 +61,20 @@ export function diffStates(previous: DatabaseState, next: DatabaseState): Migrat
   diffNamed(previous.foreignKeys, next.foreignKeys, foreignKeys, drops, (name, item) => `ALTER TABLE ${q(item.table)} DROP CONSTRAINT ${q(name)}`);
   diffNamed(previous.indexes, next.indexes, indexes, drops, (name) => `DROP INDEX ${q(name)}`);
   return {
-    up: [...drops.up, ...up, ...indexes.up, ...foreignKeys.up],
-    down: [...foreignKeys.down, ...indexes.down, ...down, ...drops.down],
+    up: [...drops.up, ...up, ...indexes.up, ...foreignKeys.up, ...typeDrops.up],
+    down: [...typeDrops.down, ...foreignKeys.down, ...indexes.down, ...down, ...drops.down],
     unsupported,
   };
 }
 
-function diffColumns(table: string, before: TableState, after: TableState, up: string[], down: string[], unsupported: string[]): void {
+interface ColumnSteps {
+  readonly up: string[];
+  readonly down: string[];
+  readonly unsupported: string[];
+  readonly allowDrop: boolean;
+}
+
+function diffColumns(table: string, before: TableState, after: TableState, { up, down, unsupported, allowDrop }: ColumnSteps): void {
   const old = new Map(before.columns);
   const now = new Map(after.columns);
   for (const [column, definition] of after.columns) {
@@ -74,7 +91,11 @@ function diffColumns(table: string, before: TableState, after: TableState, up: s
     }
   }
   for (const column of [...old.keys()].filter((name) => !now.has(name))) {
-    unsupported.push(`column "${table}"."${column}" was removed`);
+    if (!allowDrop) unsupported.push(`column "${table}"."${column}" was removed (pass --allow-drop to drop it and its data)`);
+    else {
+      up.push(`ALTER TABLE ${q(table)} DROP COLUMN ${q(column)}`);
+      down.unshift(`ALTER TABLE ${q(table)} ADD COLUMN ${q(column)} ${old.get(column)}`);
+    }
   }
 }
 

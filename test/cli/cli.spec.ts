@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { APSO_ROOT } from '../../src/generator/pipeline';
+
+/** `apso generate` as a user runs it: exit codes, messages, and what ends up on disk. */
+const TMP = join(APSO_ROOT, 'test', '.tmp', 'cli');
+const apso = (...args: string[]) => spawnSync(process.execPath, [join(APSO_ROOT, 'bin', 'apso.js'), ...args], { cwd: TMP, encoding: 'utf8' });
+const schema = (entities: unknown[]) => JSON.stringify({ name: 'cli-test', entities }, null, 2);
+const NOTE = { name: 'Note', fields: [{ name: 'body', type: 'text' }] };
+const TAG = { name: 'Tag', fields: [{ name: 'label', type: 'string' }] };
+
+function freshProject(entities: unknown[]): void {
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+  writeFileSync(join(TMP, 'schema.apso.json'), schema(entities));
+}
+
+describe('apso generate', () => {
+  test('an invalid schema: every problem, exit 2, nothing written', () => {
+    freshProject([{ name: 'note', fields: [{ name: 'body', type: 'txt' }] }]);
+    const run = apso('generate');
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /schema\.apso\.json: \/entities\/0\/fields\/0\/type: unknown type "txt"; did you mean "text"\?/);
+    assert.match(run.stderr, /\/entities\/0\/name: "note" must be PascalCase/);
+    assert.match(run.stderr, /nothing was written/);
+    assert.equal(existsSync(join(TMP, 'src')), false);
+  });
+
+  test('generate, then --check is clean; a schema change makes --check fail until regenerated', () => {
+    freshProject([NOTE]);
+    assert.equal(apso('generate').status, 0);
+    const check = apso('generate', '--check');
+    assert.equal(check.status, 0, check.stderr);
+
+    writeFileSync(join(TMP, 'schema.apso.json'), schema([NOTE, TAG]));
+    const stale = apso('generate', '--check');
+    assert.equal(stale.status, 1);
+    assert.match(stale.stderr, /create src\/modules\/tag\/generated\/tag\.entity\.ts/);
+    assert.match(stale.stderr, /create src\/migrations\/0002-apso-schema\.ts/);
+    assert.equal(existsSync(join(TMP, 'src/modules/tag')), false, '--check writes nothing');
+
+    assert.equal(apso('generate').status, 0);
+    assert.equal(apso('generate', '--check').status, 0);
+    assert.match(readFileSync(join(TMP, 'src/migrations/0002-apso-schema.ts'), 'utf8'), /CREATE TABLE "tags"/);
+  });
+
+  test('hand edits: owned files are protected without --force, user files are never overwritten', () => {
+    freshProject([NOTE]);
+    assert.equal(apso('generate').status, 0);
+    const owned = join(TMP, 'src/modules/note/generated/note.entity.ts');
+    const userOwned = join(TMP, 'src/modules/note/note.service.ts');
+    writeFileSync(owned, `${readFileSync(owned, 'utf8')}// my change\n`);
+    writeFileSync(userOwned, '// my service\n');
+
+    const blocked = apso('generate');
+    assert.equal(blocked.status, 1);
+    assert.match(blocked.stderr, /src\/modules\/note\/generated\/note\.entity\.ts/);
+    assert.match(readFileSync(owned, 'utf8'), /my change/, 'left alone without --force');
+
+    assert.equal(apso('generate', '--force').status, 0);
+    assert.doesNotMatch(readFileSync(owned, 'utf8'), /my change/);
+    assert.equal(readFileSync(userOwned, 'utf8'), '// my service\n');
+  });
+
+  test('removing an entity needs --allow-drop; then its owned files go, its user files and migrations stay', () => {
+    freshProject([NOTE, TAG]);
+    assert.equal(apso('generate').status, 0);
+    writeFileSync(join(TMP, 'schema.apso.json'), schema([NOTE]));
+    const refused = apso('generate');
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /table "tags" was removed \(pass --allow-drop/);
+    assert.equal(existsSync(join(TMP, 'src/modules/tag/generated/tag.entity.ts')), true, 'nothing was written');
+
+    const dropped = apso('generate', '--allow-drop');
+    assert.equal(dropped.status, 0);
+    assert.match(dropped.stderr, /src\/modules\/tag\/ holds your files for an entity the schema no longer has/);
+    assert.equal(existsSync(join(TMP, 'src/modules/tag/generated')), false);
+    assert.equal(existsSync(join(TMP, 'src/modules/tag/tag.service.ts')), true);
+    assert.match(readFileSync(join(TMP, 'src/migrations/0002-apso-schema.ts'), 'utf8'), /DROP TABLE "tags"/);
+    assert.doesNotMatch(readFileSync(join(TMP, 'src/generated/modules.ts'), 'utf8'), /TagModule/);
+  });
+});
