@@ -1,0 +1,34 @@
+import { Logger } from '@nestjs/common';
+import KeyvRedis, { createKeyv } from '@keyv/redis';
+import type { Keyv } from 'keyv';
+
+/**
+ * Without a connect timeout and with node-redis's offline queue, every cache call waits forever while
+ * Redis is down. With both bounded, the cache fails open: reads go to the database, a little slower.
+ */
+const CONNECT_TIMEOUT_MS = 500;
+/** Redis errors repeat on every command while it is down; one log line per interval is enough. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * The Keyv store behind Nest's cache manager; keys are written to Redis exactly as given. Connects
+ * before the app starts serving (without the offline queue, commands sent while still connecting
+ * would fail), but starts anyway when Redis is down: it reconnects on later commands.
+ */
+export async function createRedisStore(url: string): Promise<Keyv> {
+  const store = createKeyv({ url, disableOfflineQueue: true }, { connectionTimeout: CONNECT_TIMEOUT_MS });
+  const logger = new Logger('RedisCache');
+  let lastLogged = 0;
+  store.on('error', (error: unknown) => {
+    const now = Date.now();
+    if (now - lastLogged < ERROR_LOG_INTERVAL_MS) return;
+    lastLogged = now;
+    logger.warn(`Redis unavailable, serving without cache: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  try {
+    await (store.store as KeyvRedis<unknown>).getClient();
+  } catch {
+    // Already reported through the error event above.
+  }
+  return store;
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { ConfigError } from './config-error';
+import { maskUrl } from './mask-url';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  readonly databaseUrl: string;
+  readonly databaseReplicaUrl: string;
+  readonly redisUrl: string;
+  readonly port: number;
+  readonly host: string;
+  readonly dbPoolMax: number;
+  readonly dbReplicaPoolMax: number;
+  readonly dbIdleTimeoutMs: number;
+  readonly dbConnectTimeoutMs: number;
+  readonly dbStatementTimeoutMs: number;
+  readonly httpBodyLimitBytes: number;
+  /** How long /health/ready reports 503 after SIGTERM before the server stops accepting connections. */
+  readonly shutdownDrainMs: number;
+  readonly logLevel: LogLevel;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function urlWithProtocols(protocols: readonly string[]) {
+  const expected = protocols.map((p) => `${p}//`).join(' or ');
+  return z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: (issue) => `must be a ${expected} URL (got ${maskUrl(String(issue.input))})` },
+  );
+}
+
+function integer(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .default(String(fallback))
+    .refine((value) => /^\d+$/.test(value.trim()) && Number(value) >= min && Number(value) <= max, {
+      error: `must be an integer from ${min} to ${max}`,
+    })
+    .transform(Number);
+}
+
+const postgresUrl = urlWithProtocols(['postgres:', 'postgresql:']);
+
+const schema = z.object({
+  DATABASE_URL: postgresUrl,
+  DATABASE_REPLICA_URL: postgresUrl.optional(),
+  REDIS_URL: urlWithProtocols(['redis:', 'rediss:']),
+  PORT: integer(0, 65535, 3000),
+  HOST: z.string().min(1, { error: 'must not be empty' }).default('0.0.0.0'),
+  DB_POOL_MAX: integer(1, 1000, 10),
+  DB_REPLICA_POOL_MAX: integer(1, 1000, 10),
+  DB_IDLE_TIMEOUT_MS: integer(0, 3_600_000, 10_000),
+  DB_CONNECT_TIMEOUT_MS: integer(1, 600_000, 5_000),
+  DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000, 15_000),
+  HTTP_BODY_LIMIT_BYTES: integer(1, 1_073_741_824, 1_048_576),
+  SHUTDOWN_DRAIN_MS: integer(0, 600_000, 0),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+/** Empty strings count as unset, which is what `FOO= node app` usually means. */
+function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') values[key] = value;
+  }
+  return values;
+}
+
+/** Reads and validates the environment; throws a ConfigError naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const result = schema.safeParse(withoutEmptyValues(env));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const variable = String(issue.path[0]);
+      // zod's own message for a missing key names the expected type, which reads oddly for env vars.
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      return `${variable} ${message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = result.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    databaseReplicaUrl: e.DATABASE_REPLICA_URL ?? e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    host: e.HOST,
+    dbPoolMax: e.DB_POOL_MAX,
+    dbReplicaPoolMax: e.DB_REPLICA_POOL_MAX,
+    dbIdleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,119 @@
+import { NotFoundException } from '@nestjs/common';
+import { DeepPartial, EntityManager, FindOptionsOrder, FindOptionsWhere, Repository } from 'typeorm';
+import { EntityCache } from '../cache/entity-cache';
+import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
+import { assertVersion } from './optimistic-lock';
+import { Page, ResourceDefinition } from './resource';
+import { sortOrder } from './sort-order';
+import { entityChanges, WriteMode } from './write-input';
+
+type EntityId = string | number;
+
+/**
+ * Generic CRUD over one entity. Reads go to the replica; every write is one transaction on the primary
+ * that re-reads the row before commit (so the response is what a later GET returns) and invalidates the
+ * cache once committed. Generated `XServiceBase` classes extend this; user services extend those.
+ */
+export abstract class EntityService<E extends { id: EntityId }> {
+  protected constructor(
+    protected readonly resource: ResourceDefinition,
+    protected readonly writer: Repository<E>,
+    protected readonly reader: Repository<E>,
+    protected readonly cache: EntityCache,
+  ) {}
+
+  async list(query: ListQueryBase & { sort?: string }): Promise<Page<E>> {
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+    const offset = query.offset ?? 0;
+    const data = await this.reader.find({
+      order: sortOrder(this.resource, query.sort) as FindOptionsOrder<E>,
+      take: limit,
+      skip: offset,
+    });
+    return { data, limit, offset };
+  }
+
+  async findOne(id: EntityId): Promise<E> {
+    return this.found(id, await this.reader.findOne({ where: this.byId(id) }));
+  }
+
+  async create(input: object): Promise<E> {
+    const created = await this.transaction(async (em) => {
+      const repository = em.getRepository(this.writer.target);
+      const entity = repository.create(entityChanges(this.resource, input, 'create') as DeepPartial<E>);
+      const saved = await repository.save(entity);
+      return this.reread(repository, saved.id);
+    });
+    // A new id cannot be cached yet; only the lists change.
+    await this.cache.invalidate(this.resource);
+    return created;
+  }
+
+  /** PATCH: only the properties present in `input` change. */
+  update(id: EntityId, input: object): Promise<E> {
+    return this.write(id, input, 'update');
+  }
+
+  /** PUT: a full replacement; see entityChanges for what absent properties become. */
+  replace(id: EntityId, input: object): Promise<E> {
+    return this.write(id, input, 'replace');
+  }
+
+  async remove(id: EntityId): Promise<void> {
+    await this.transaction(async (em) => {
+      const repository = em.getRepository(this.writer.target);
+      if (this.resource.softDelete) {
+        // softDelete() alone would "delete" an already soft-deleted row again; existsBy() skips those.
+        if (!(await repository.existsBy(this.byId(id)))) throw this.notFound(id);
+        await repository.softDelete(this.byId(id));
+      } else if (!(await repository.delete(this.byId(id))).affected) {
+        throw this.notFound(id);
+      }
+    });
+    await this.cache.invalidate(this.resource, id);
+  }
+
+  /**
+   * Runs `work` in one transaction on the primary. Subclasses wrap extra writes (an outbox row, an
+   * audit entry) into the same transaction by calling this with their own work.
+   */
+  protected transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.writer.manager.transaction(work);
+  }
+
+  private async write(id: EntityId, input: object, mode: WriteMode): Promise<E> {
+    const updated = await this.transaction(async (em) => {
+      const repository = em.getRepository(this.writer.target);
+      // The row lock makes the version check and the write atomic against concurrent writers.
+      const current = this.found(
+        id,
+        await repository.findOne({ where: this.byId(id), lock: { mode: 'pessimistic_write' } }),
+      );
+      assertVersion(this.resource, current, input);
+      // Plain assignment, not repository.merge(): relation values stay `{ id }` references and null stays null.
+      Object.assign(current, entityChanges(this.resource, input, mode));
+      await repository.save(current);
+      return this.reread(repository, id);
+    });
+    await this.cache.invalidate(this.resource, id);
+    return updated;
+  }
+
+  /** Loads the row as findOne() would, inside the write's transaction (replica reads could lag). */
+  private async reread(repository: Repository<E>, id: EntityId): Promise<E> {
+    return this.found(id, await repository.findOne({ where: this.byId(id) }));
+  }
+
+  private byId(id: EntityId): FindOptionsWhere<E> {
+    return { id } as FindOptionsWhere<E>;
+  }
+
+  private found(id: EntityId, entity: E | null): E {
+    if (entity === null) throw this.notFound(id);
+    return entity;
+  }
+
+  private notFound(id: EntityId): NotFoundException {
+    return new NotFoundException(`${this.resource.name} ${id} not found`);
+  }
+}

@@ -1,0 +1,34 @@
+/** Maps an `xxxIds: string[]` input property onto a to-many relation (`tagIds` -> `tags`). */
+export interface RelationIds {
+  readonly idsProperty: string;
+  readonly relation: string;
+}
+
+/** Read-through cache settings of a resource; null disables caching for it. */
+export interface ResourceCache {
+  readonly itemTtlSeconds: number;
+  readonly listTtlSeconds: number;
+}
+
+/** What the generic CRUD service, the cache and the error messages need to know about one entity. */
+export interface ResourceDefinition {
+  /** Plural resource name, also its route and table name, e.g. `tasks`. */
+  readonly name: string;
+  /** Entity properties a list may be sorted by (`sort=title` or `sort=-title`). */
+  readonly sortable: readonly string[];
+  /** Properties that PUT sets to null when the body leaves them out. */
+  readonly nullableFields: readonly string[];
+  readonly relationIds: readonly RelationIds[];
+  /** Delete sets the @DeleteDateColumn instead of removing the row. */
+  readonly softDelete: boolean;
+  /** The entity has a @VersionColumn named `version`; writes may send it for optimistic locking. */
+  readonly versioned: boolean;
+  readonly cache: ResourceCache | null;
+}
+
+/** One page of a list. */
+export interface Page<E> {
+  data: E[];
+  limit: number;
+  offset: number;
+}

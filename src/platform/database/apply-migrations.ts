@@ -1,0 +1,30 @@
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/config';
+import { dataSourceOptions } from './data-source-options';
+import { DatabaseSchema } from './database-schema';
+
+/** Arbitrary constant; every apso app uses the same advisory lock id for its migration run. */
+const MIGRATION_LOCK_ID = 7_271_022_451;
+
+/**
+ * Applies pending migrations on the primary, one transaction each, and returns their names in order.
+ * A session-level advisory lock makes concurrent runs (several pods starting at once) wait their turn
+ * instead of racing on the same migration.
+ */
+export async function applyMigrations(config: AppConfig, schema: DatabaseSchema): Promise<string[]> {
+  const dataSource = new DataSource({ ...dataSourceOptions('primary', config, schema), subscribers: [] });
+  await dataSource.initialize();
+  const lock = dataSource.createQueryRunner();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+    }
+  } finally {
+    await lock.release();
+    await dataSource.destroy();
+  }
+}

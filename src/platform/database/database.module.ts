@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG, AppConfigModule } from '../config/config.module';
+import { REPLICA } from './connections';
+import { ConnectionRole, dataSourceOptions } from './data-source-options';
+import { DatabaseSchema } from './database-schema';
+
+/** A few quick retries ride out a database restart; beyond that, failing lets the orchestrator restart us. */
+const RETRY = { retryAttempts: 3, retryDelay: 1000 };
+
+function connection(role: ConnectionRole, schema: DatabaseSchema): DynamicModule {
+  return TypeOrmModule.forRootAsync({
+    name: role === 'replica' ? REPLICA : undefined,
+    imports: [AppConfigModule],
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => ({ ...dataSourceOptions(role, config, schema), ...RETRY }),
+  });
+}
+
+/** The primary (default, writes) and replica (REPLICA, reads) TypeORM connections. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(schema: DatabaseSchema): DynamicModule {
+    return { module: DatabaseModule, imports: [connection('primary', schema), connection('replica', schema)] };
+  }
+}

@@ -1,0 +1,30 @@
+import { BadRequestException, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { errorBody, FieldError } from './error-body';
+
+/** Flattens class-validator's tree into dotted field paths (`address.city`) with their messages. */
+export function fieldErrors(errors: readonly ValidationError[], parent?: string): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent === undefined ? error.property : `${parent}.${error.property}`;
+    const own = error.constraints ? [{ field, errors: Object.values(error.constraints) }] : [];
+    return [...own, ...fieldErrors(error.children ?? [], field)];
+  });
+}
+
+/**
+ * Request validation, configured in this one place: unknown properties are rejected (not silently
+ * dropped), payloads are turned into DTO instances, and a 400 lists every failing field.
+ */
+export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) => {
+    const fields = fieldErrors(errors);
+    const names = [...new Set(fields.map((f) => f.field))].join(', ');
+    return new BadRequestException(errorBody(400, `Invalid fields: ${names}`, fields));
+  },
+};
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe(VALIDATION_PIPE_OPTIONS);
+}

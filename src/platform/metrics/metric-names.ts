@@ -1,0 +1,46 @@
+/**
+ * Every metric the platform exports, with its labels. Dashboards and alerts are generated from this
+ * module, so a metric or label that is not declared here must not be emitted anywhere.
+ */
+
+/** Label value used for requests that matched no route, so raw URLs never become label values. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Seconds; spans a cache hit (~1 ms) to a request near the statement timeout. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
+
+export const HTTP_REQUEST_DURATION = {
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration in seconds, by method, route template and status code',
+  labelNames: ['method', 'route', 'status_code'] as const,
+  buckets: LATENCY_BUCKETS,
+};
+
+export const DB_QUERY_DURATION = {
+  name: 'db_query_duration_seconds',
+  help: 'Database query duration in seconds, by connection (primary|replica) and success',
+  labelNames: ['connection', 'success'] as const,
+  buckets: LATENCY_BUCKETS,
+};
+
+export const CACHE_HITS = {
+  name: 'cache_hits_total',
+  help: 'Cached reads answered from the cache, by resource',
+  labelNames: ['resource'] as const,
+};
+
+export const CACHE_MISSES = {
+  name: 'cache_misses_total',
+  help: 'Cacheable reads that had to run the handler, by resource',
+  labelNames: ['resource'] as const,
+};
+
+export type HttpRequestLabel = (typeof HTTP_REQUEST_DURATION.labelNames)[number];
+export type DbQueryLabel = (typeof DB_QUERY_DURATION.labelNames)[number];
+export type CacheLabel = (typeof CACHE_HITS.labelNames)[number];
+
+/** Values of the `connection` label of DB_QUERY_DURATION. */
+export type ConnectionLabel = 'primary' | 'replica';
+
+/** The metrics endpoint path, scraped by Prometheus. */
+export const METRICS_PATH = '/metrics';

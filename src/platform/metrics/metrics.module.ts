@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { makeCounterProvider, makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { CACHE_HITS, CACHE_MISSES, DB_QUERY_DURATION, HTTP_REQUEST_DURATION, METRICS_PATH } from './metric-names';
+import { defaultMetricsRegistered } from './metric-registry';
+
+const METRIC_PROVIDERS = [
+  makeHistogramProvider({ ...HTTP_REQUEST_DURATION, labelNames: [...HTTP_REQUEST_DURATION.labelNames] }),
+  makeHistogramProvider({ ...DB_QUERY_DURATION, labelNames: [...DB_QUERY_DURATION.labelNames] }),
+  makeCounterProvider({ ...CACHE_HITS, labelNames: [...CACHE_HITS.labelNames] }),
+  makeCounterProvider({ ...CACHE_MISSES, labelNames: [...CACHE_MISSES.labelNames] }),
+];
+
+/** Serves /metrics and provides the platform's metrics, injectable with `@InjectMetric(NAME.name)`. */
+@Module({
+  imports: [
+    PrometheusModule.register({ path: METRICS_PATH, defaultMetrics: { enabled: !defaultMetricsRegistered() } }),
+  ],
+  providers: METRIC_PROVIDERS,
+  exports: METRIC_PROVIDERS,
+})
+export class MetricsModule {}

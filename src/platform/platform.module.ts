@@ -1,0 +1,35 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { EntityCache } from './cache/entity-cache';
+import { RedisCacheModule } from './cache/redis-cache.module';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DatabaseSchema } from './database/database-schema';
+import { HealthModule } from './health/health.module';
+import { ApsoExceptionFilter } from './http/exception.filter';
+import { createValidationPipe } from './http/validation';
+import { MetricsModule } from './metrics/metrics.module';
+
+/**
+ * Everything an apso app runs on, imported once by the AppModule. Global, so generated entity modules
+ * get EntityCache, the cache manager, the metrics and both TypeORM connections without importing it.
+ * The exception filter and validation pipe are registered here (not in bootstrap) so they also apply
+ * to apps built with Nest's testing module.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(schema: DatabaseSchema): DynamicModule {
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [AppConfigModule, DatabaseModule.forRoot(schema), RedisCacheModule, MetricsModule, HealthModule],
+      providers: [
+        EntityCache,
+        { provide: APP_FILTER, useClass: ApsoExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [AppConfigModule, MetricsModule, HealthModule, EntityCache],
+    };
+  }
+}

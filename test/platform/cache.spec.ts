@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { itemKey, listKey, listVersionKey } from '../../src/platform/cache/cache-keys';
+import { FixtureApp, startFixtureApp } from './support/fixture-app';
+import { http } from './support/http';
+import { metricValue } from './support/metrics';
+
+const REDIS_DATABASE = 6;
+const WIDGETS = { name: 'widgets' };
+const HITS = 'cache_hits_total{resource="widgets"}';
+const MISSES = 'cache_misses_total{resource="widgets"}';
+
+describe('read-through cache in Redis', () => {
+  let fixture: FixtureApp;
+  const call = <T = any>(method: string, path: string, body?: unknown) => http<T>(fixture.baseUrl, method, path, body);
+
+  before(async () => {
+    fixture = await startFixtureApp(REDIS_DATABASE);
+  });
+
+  after(async () => {
+    await fixture?.close();
+  });
+
+  async function createWidget(name: string) {
+    const created = await call('POST', '/widgets', { name });
+    assert.equal(created.status, 201, created.text);
+    return created.body;
+  }
+
+  test('a second GET by id is served from Redis', async () => {
+    const widget = await createWidget('cached-item');
+    const [hits, misses] = [await metricValue(fixture.baseUrl, HITS), await metricValue(fixture.baseUrl, MISSES)];
+
+    const first = await call('GET', `/widgets/${widget.id}`);
+    assert.equal(first.headers.get('x-cache'), 'MISS');
+    const key = itemKey(WIDGETS, widget.id);
+    const stored = await fixture.redis.get(key);
+    assert.ok(stored, `${key} is in Redis`);
+    assert.equal(JSON.parse(stored).value.name, 'cached-item');
+    const ttl = await fixture.redis.pTTL(key);
+    assert.ok(ttl > 50_000 && ttl <= 60_000, `item TTL is the resource's 60 s (got ${ttl} ms)`);
+
+    const second = await call('GET', `/widgets/${widget.id}`);
+    assert.equal(second.headers.get('x-cache'), 'HIT');
+    assert.deepEqual(second.body, first.body);
+    assert.equal(await metricValue(fixture.baseUrl, HITS), hits + 1);
+    assert.equal(await metricValue(fixture.baseUrl, MISSES), misses + 1);
+  });
+
+  test('the cached value is what Redis holds, not a copy in process memory', async () => {
+    const widget = await createWidget('planted');
+    await call('GET', `/widgets/${widget.id}`);
+    const key = itemKey(WIDGETS, widget.id);
+    const entry = JSON.parse((await fixture.redis.get(key)) as string);
+    entry.value.note = 'written straight into Redis';
+    await fixture.redis.set(key, JSON.stringify(entry), { PX: 60_000 });
+    assert.equal((await call('GET', `/widgets/${widget.id}`)).body.note, 'written straight into Redis');
+  });
+
+  test('lists are cached per list version and normalized query', async () => {
+    await createWidget('cached-list');
+    const first = await call('GET', '/widgets?limit=5&offset=0');
+    assert.equal(first.headers.get('x-cache'), 'MISS');
+    const stored = await fixture.redis.get(listVersionKey(WIDGETS));
+    assert.ok(stored, 'the list version is in Redis');
+    const version = JSON.parse(stored).value; // Keyv stores values as {"value": ...}
+    const key = listKey(WIDGETS, version, 'limit=5&offset=0');
+    assert.ok(await fixture.redis.exists(key), `${key} is in Redis`);
+    const ttl = await fixture.redis.pTTL(key);
+    assert.ok(ttl > 0 && ttl <= 10_000, `list TTL is the resource's 10 s (got ${ttl} ms)`);
+
+    const reordered = await call('GET', '/widgets?offset=0&limit=5');
+    assert.equal(reordered.headers.get('x-cache'), 'HIT', 'parameter order does not matter');
+    assert.deepEqual(reordered.body, first.body);
+  });
+
+  test('a write invalidates both the item and the lists', async () => {
+    const widget = await createWidget('before-rename');
+    await call('GET', `/widgets/${widget.id}`);
+    await call('GET', '/widgets?limit=100');
+    assert.equal((await call('GET', `/widgets/${widget.id}`)).headers.get('x-cache'), 'HIT');
+    assert.equal((await call('GET', '/widgets?limit=100')).headers.get('x-cache'), 'HIT');
+    const versionBefore = await fixture.redis.get(listVersionKey(WIDGETS));
+
+    const renamed = await call('PATCH', `/widgets/${widget.id}`, { name: 'after-rename' });
+    assert.equal(renamed.status, 200);
+    assert.equal(await fixture.redis.exists(itemKey(WIDGETS, widget.id)), 0, 'the item key is deleted');
+    assert.notEqual(await fixture.redis.get(listVersionKey(WIDGETS)), versionBefore, 'the list version moved');
+
+    const item = await call('GET', `/widgets/${widget.id}`);
+    assert.equal(item.headers.get('x-cache'), 'MISS');
+    assert.equal(item.body.name, 'after-rename');
+    const list = await call('GET', '/widgets?limit=100');
+    assert.equal(list.headers.get('x-cache'), 'MISS');
+    const names = list.body.data.map((w: { name: string }) => w.name);
+    assert.ok(names.includes('after-rename') && !names.includes('before-rename'));
+
+    assert.equal((await call('DELETE', `/widgets/${widget.id}`)).status, 204);
+    assert.equal((await call('GET', `/widgets/${widget.id}`)).status, 404, 'a deleted row is not served from cache');
+    const afterDelete = await call('GET', '/widgets?limit=100');
+    assert.ok(!afterDelete.body.data.some((w: { id: string }) => w.id === widget.id));
+  });
+
+  test('creating a row shows up in the next list', async () => {
+    await call('GET', '/widgets?limit=100');
+    assert.equal((await call('GET', '/widgets?limit=100')).headers.get('x-cache'), 'HIT');
+    const widget = await createWidget('newcomer');
+    const list = await call('GET', '/widgets?limit=100');
+    assert.ok(list.body.data.some((w: { id: string }) => w.id === widget.id));
+  });
+
+  test('an item GET with a query string, and a resource without cache settings, bypass the cache', async () => {
+    const widget = await createWidget('query-string');
+    const withQuery = await call('GET', `/widgets/${widget.id}?fresh=1`);
+    assert.equal(withQuery.status, 200);
+    assert.equal(withQuery.headers.get('x-cache'), null);
+    assert.equal(await fixture.redis.exists(itemKey(WIDGETS, widget.id)), 0);
+
+    const part = await call('POST', '/parts', { name: 'uncached', widgetId: widget.id });
+    await call('GET', `/parts/${part.body.id}`);
+    await call('GET', '/parts');
+    assert.equal((await call('GET', `/parts/${part.body.id}`)).headers.get('x-cache'), null);
+    assert.deepEqual(await fixture.redis.keys('apso:parts:*'), []);
+  });
+
+  test('errors are not cached', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    assert.equal((await call('GET', `/widgets/${missing}`)).status, 404);
+    assert.equal(await fixture.redis.exists(itemKey(WIDGETS, missing)), 0);
+  });
+});

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { loadConfig } from '../../src/platform/config/config';
+import { ConfigError } from '../../src/platform/config/config-error';
+import { runEntryPoint } from './support/processes';
+
+const VALID = { DATABASE_URL: 'postgres://app:pw@db:5432/app', REDIS_URL: 'redis://cache:6379' };
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  test('applies the documented defaults; the replica defaults to the primary', () => {
+    assert.deepEqual(loadConfig(VALID), {
+      databaseUrl: VALID.DATABASE_URL,
+      databaseReplicaUrl: VALID.DATABASE_URL,
+      redisUrl: VALID.REDIS_URL,
+      port: 3000,
+      host: '0.0.0.0',
+      dbPoolMax: 10,
+      dbReplicaPoolMax: 10,
+      dbIdleTimeoutMs: 10_000,
+      dbConnectTimeoutMs: 5_000,
+      dbStatementTimeoutMs: 15_000,
+      httpBodyLimitBytes: 1_048_576,
+      shutdownDrainMs: 0,
+      logLevel: 'info',
+    });
+  });
+
+  test('reads every variable', () => {
+    const config = loadConfig({
+      ...VALID,
+      DATABASE_REPLICA_URL: 'postgresql://ro@replica/app',
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DB_POOL_MAX: '30',
+      DB_REPLICA_POOL_MAX: '40',
+      DB_IDLE_TIMEOUT_MS: '1000',
+      DB_CONNECT_TIMEOUT_MS: '2000',
+      DB_STATEMENT_TIMEOUT_MS: '3000',
+      HTTP_BODY_LIMIT_BYTES: '4096',
+      SHUTDOWN_DRAIN_MS: '5000',
+      LOG_LEVEL: 'debug',
+    });
+    assert.equal(config.databaseReplicaUrl, 'postgresql://ro@replica/app');
+    assert.deepEqual(
+      [config.port, config.host, config.dbPoolMax, config.dbReplicaPoolMax, config.dbIdleTimeoutMs],
+      [8080, '127.0.0.1', 30, 40, 1000],
+    );
+    assert.deepEqual(
+      [config.dbConnectTimeoutMs, config.dbStatementTimeoutMs, config.httpBodyLimitBytes, config.shutdownDrainMs],
+      [2000, 3000, 4096, 5000],
+    );
+    assert.equal(config.logLevel, 'debug');
+  });
+
+  test('names every missing variable in one line', () => {
+    const error = configError({});
+    assert.equal(error.message.split('\n').length, 1);
+    assert.match(error.message, /DATABASE_URL is required/);
+    assert.match(error.message, /REDIS_URL is required/);
+  });
+
+  test('names every malformed variable and never prints a password', () => {
+    const error = configError({
+      DATABASE_URL: 'mysql://app:s3cr3t-pw@db/app',
+      DATABASE_REPLICA_URL: 'postgres://ro:an0ther-pw@replica/app',
+      REDIS_URL: 'http://:r3dis-pw@cache:6379',
+      PORT: '70000',
+      DB_POOL_MAX: 'ten',
+      LOG_LEVEL: 'loud',
+    });
+    const { message } = error;
+    assert.equal(message.split('\n').length, 1);
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'DB_POOL_MAX', 'LOG_LEVEL']) assert.match(message, new RegExp(name));
+    assert.doesNotMatch(message, /DATABASE_REPLICA_URL/, 'a valid variable is not reported');
+    assert.match(message, /mysql:\/\/app:\*\*\*@db\/app/, 'a bad URL is shown with its password masked');
+    for (const secret of ['s3cr3t-pw', 'an0ther-pw', 'r3dis-pw']) assert.ok(!message.includes(secret), `leaked ${secret}`);
+  });
+
+  test('does not echo an unparseable URL, which could hold a secret anywhere', () => {
+    const { message } = configError({ ...VALID, DATABASE_URL: 'host=db password=hunter2' });
+    assert.match(message, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    assert.ok(!message.includes('hunter2'));
+  });
+
+  test('treats empty values as unset', () => {
+    assert.match(configError({ ...VALID, REDIS_URL: '' }).message, /REDIS_URL is required/);
+    assert.equal(loadConfig({ ...VALID, PORT: '' }).port, 3000);
+  });
+});
+
+describe('entry points with a bad environment', () => {
+  for (const entry of ['main', 'migrate']) {
+    test(`${entry} prints one line naming the variable to stderr and exits 1`, async () => {
+      const result = await runEntryPoint(`test/platform/fixture/${entry}`, {
+        DATABASE_URL: 'postgres://app:s3cr3t-pw@127.0.0.1:1/app',
+        REDIS_URL: 'not-a-url',
+      });
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '');
+      const lines = result.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, result.stderr);
+      assert.match(lines[0], /^Invalid configuration: REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+      assert.ok(!result.stderr.includes('s3cr3t-pw'));
+    });
+  }
+});
