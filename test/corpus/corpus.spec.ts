@@ -9,7 +9,7 @@ import { APSO_ROOT, generate } from '../../src/generator/pipeline';
 import { TSCONFIG } from '../../src/generator/render/project/scaffold';
 import { formatDiagnostic, SchemaError } from '../../src/generator/validate/diagnostic';
 import { crudSmoke, httpClient } from '../support/crud-smoke';
-import { createDatabase, REDIS_BASE_URL, runScript, startApp } from '../support/services';
+import { createDatabase, redisUrl as redisDatabase, runScript, startApp } from '../support/services';
 
 /**
  * Every real `.apsorc` file in ../shared/corpus/apsorc must generate a standalone project that
@@ -91,7 +91,7 @@ describe('the .apsorc corpus', { concurrency: 2 }, () => {
       if (!model) return context.skip('refused, see above');
       assert.ok(tally.compiled > 0, 'compiled');
       const database = await createDatabase('apso_corpus');
-      const redisUrl = `${REDIS_BASE_URL}/${(index % 8) + 1}`;
+      const redisUrl = redisDatabase((index % 4) + 1);
       const redis = createClient({ url: redisUrl });
       await redis.connect();
       await redis.flushDb();

@@ -7,14 +7,14 @@ import { APSO_ROOT } from '../../src/generator/pipeline';
 import { loadSchema } from '../../src/generator/load/load';
 import { validateDocument } from '../../src/generator/validate/validate';
 import { crudSmoke, type Http, httpClient } from '../support/crud-smoke';
-import { createDatabase, REDIS_BASE_URL, type RunningApp, runScript, startApp, type TestDatabase } from '../support/services';
+import { metricValue } from '../support/metrics';
+import { createDatabase, redisUrl as redisDatabase, type RunningApp, runScript, startApp, type TestDatabase } from '../support/services';
 
 /**
  * The repository's own generated backend, built into dist/ by `npm test`: migrated on a fresh
  * database, booted as a real process against the machine's PostgreSQL and Redis, and called over HTTP.
  */
-const REDIS_DB = 11;
-const redisUrl = `${REDIS_BASE_URL}/${REDIS_DB}`;
+const redisUrl = redisDatabase(11);
 const model = (() => {
   const { document } = validateDocument(loadSchema(join(APSO_ROOT, 'schema.apso.json')).document);
   return buildModel(document!);
@@ -42,12 +42,6 @@ after(async () => {
   await database?.drop();
 });
 
-async function metric(name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}{`) && Object.entries(labels).every(([key, value]) => candidate.includes(`${key}="${value}"`)));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
-
 async function organization(slug: string): Promise<Record<string, any>> {
   const created = await http('POST', '/organizations', { name: `Org ${slug}`, slug });
   assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -63,13 +57,13 @@ describe('generated backend over HTTP', () => {
   test('a second GET is served from Redis, and a write invalidates item and list', async () => {
     const org = await organization('cache-check');
     const path = `/organizations/${org.id}`;
-    const hitsBefore = await metric('cache_hits_total', { resource: 'organizations' });
+    const hitsBefore = await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}');
 
     assert.equal((await http('GET', path)).status, 200);
     assert.equal(await redis.exists(`apso:organizations:item:${org.id}`), 1, 'the answer is stored in Redis');
     assert.ok((await redis.ttl(`apso:organizations:item:${org.id}`)) > 0, 'with a TTL');
     assert.equal((await http('GET', path)).status, 200);
-    assert.equal(await metric('cache_hits_total', { resource: 'organizations' }), hitsBefore + 1, 'the second GET was a cache hit');
+    assert.equal(await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}'), hitsBefore + 1, 'the second GET was a cache hit');
 
     const list = await http('GET', '/organizations?limit=100');
     assert.ok(list.body.data.some((row: { slug: string }) => row.slug === 'cache-check'));

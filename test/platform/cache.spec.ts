@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { itemKey, listKey, listVersionKey } from '../../src/platform/cache/cache-keys';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
-import { http } from './support/http';
-import { metricValue } from './support/metrics';
+import { http } from '../support/http';
+import { metricValue } from '../support/metrics';
 
 const REDIS_DATABASE = 6;
 const WIDGETS = { name: 'widgets' };

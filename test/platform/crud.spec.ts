@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
-import { http } from './support/http';
+import { http } from '../support/http';
 
 const REDIS_DATABASE = 5;
 

@@ -4,8 +4,8 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { loadCompiled } from './support/compiled';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
-import { http } from './support/http';
-import { metricValue } from './support/metrics';
+import { http } from '../support/http';
+import { metricValue } from '../support/metrics';
 
 const REDIS_DATABASE = 7; // and 8 for the second app
 

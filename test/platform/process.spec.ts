@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { fixtureEnv } from './support/fixture-app';
-import { http } from './support/http';
+import { http } from '../support/http';
 import { finished, runEntryPoint, startEntryPoint, waitForLogLine } from './support/processes';
-import { createTestDatabase, TestDatabase } from './support/services';
+import { createDatabase, TestDatabase } from '../support/services';
 
 const REDIS_DATABASE = 9;
 
@@ -34,7 +34,7 @@ describe('processes: migrate CLI, bootstrap, graceful shutdown', { timeout: 60_0
   let database: TestDatabase;
 
   before(async () => {
-    database = await createTestDatabase();
+    database = await createDatabase('apso_platform');
   });
 
   after(async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ColumnModel, EntityModel, Model } from '../../src/generator/model/types';
+import { http } from './http';
 
 /**
  * Drives create, read, list, update (PATCH and PUT) and delete over HTTP for every entity of a
@@ -15,15 +16,7 @@ export interface SmokeReport {
 export type Http = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
 export function httpClient(baseUrl: string): Http {
-  return async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  return (method: string, path: string, body?: unknown) => http(baseUrl, method, path, body);
 }
 
 export async function crudSmoke(model: Model, http: Http): Promise<SmokeReport> {

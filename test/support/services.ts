@@ -15,6 +15,7 @@ export interface TestDatabase {
 /** A fresh, empty database, so every test run migrates from nothing. */
 export async function createDatabase(prefix: string): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  // Identifiers cannot be bound as parameters; the name is the given prefix and hex digits.
   await adminQuery(`CREATE DATABASE "${name}"`);
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
@@ -32,6 +33,16 @@ async function adminQuery(sql: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A Redis logical database of its own per test file, so the fixed `apso:` keys of one app never
+ * meet another's; the file flushes it first.
+ */
+export function redisUrl(database: number): string {
+  const url = new URL(REDIS_BASE_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
 }
 
 export async function freePort(): Promise<number> {

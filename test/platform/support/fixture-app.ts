@@ -1,7 +1,7 @@
 import { createClient } from '@keyv/redis';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadCompiled } from './compiled';
-import { createTestDatabase, redisUrl, TestDatabase } from './services';
+import { createDatabase, redisUrl, TestDatabase } from '../../support/services';
 
 type BootstrapExports = typeof import('../../../src/platform/bootstrap');
 type ConfigExports = typeof import('../../../src/platform/config/config');
@@ -47,7 +47,7 @@ export async function startFixtureApp(redisDatabase: number, env: Record<string,
   const { createApp } = loadCompiled<BootstrapExports>('src/platform/bootstrap');
   const { AppModule } = loadCompiled<AppModuleExports>('test/platform/fixture/app.module');
 
-  const database = await createTestDatabase();
+  const database = await createDatabase('apso_platform');
   const redis = connectRedis(redisDatabase);
   try {
     await redis.connect();
