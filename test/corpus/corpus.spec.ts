@@ -3,13 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createClient } from '@keyv/redis';
 import type { Model } from '../../src/generator/model/types';
 import { APSO_ROOT, generate } from '../../src/generator/pipeline';
 import { TSCONFIG } from '../../src/generator/render/project/scaffold';
 import { formatDiagnostic, SchemaError } from '../../src/generator/validate/diagnostic';
 import { crudSmoke, httpClient } from '../support/crud-smoke';
-import { createDatabase, redisUrl as redisDatabase, runScript, startApp } from '../support/services';
+import { createDatabase, emptyRedis, runScript, startApp } from '../support/services';
 
 /**
  * Every real `.apsorc` file in ../shared/corpus/apsorc must generate a standalone project that
@@ -91,10 +90,7 @@ describe('the .apsorc corpus', { concurrency: 2 }, () => {
       if (!model) return context.skip('refused, see above');
       assert.ok(tally.compiled > 0, 'compiled');
       const database = await createDatabase('apso_corpus');
-      const redisUrl = redisDatabase((index % 4) + 1);
-      const redis = createClient({ url: redisUrl });
-      await redis.connect();
-      await redis.flushDb();
+      const redisUrl = await emptyRedis((index % 4) + 1);
       const out = join(DIST, stem(file), 'src');
       const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl };
       try {
@@ -110,8 +106,6 @@ describe('the .apsorc corpus', { concurrency: 2 }, () => {
           await app.stop();
         }
       } finally {
-        await redis.flushDb();
-        await redis.quit();
         await database.drop();
       }
     });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { createClient } from '@keyv/redis';
 import { Client } from 'pg';
 
 /** The machine's real services; `.ci/run` starts them before the tests. */
@@ -43,6 +44,16 @@ export function redisUrl(database: number): string {
   const url = new URL(REDIS_BASE_URL);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** A Redis logical database emptied first, so cached answers of an earlier run (same ids) cannot leak in. */
+export async function emptyRedis(database: number): Promise<string> {
+  const url = redisUrl(database);
+  const client = createClient({ url });
+  await client.connect();
+  await client.flushDb();
+  await client.quit();
+  return url;
 }
 
 export async function freePort(): Promise<number> {
