@@ -8,6 +8,7 @@ import type { Model } from './model/types';
 import { APP_PATHS } from './plan/paths';
 import { DATABASE_STATE_PATH, planFiles, type PreviousState } from './plan/plan';
 import { PLATFORM_HEADER } from './render/header';
+import { VENDORED_JSON_SCHEMA } from './render/project/scaffold';
 import type { DatabaseState } from './render/sql/database-state';
 import { type Diagnostic, SchemaError } from './validate/diagnostic';
 import { validateDocument } from './validate/validate';
@@ -49,8 +50,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   const planned = planFiles(model, readPreviousState(outDir), {
     allowDrop: options.allowDrop,
-    platformFiles: outDir === APSO_ROOT ? new Map() : platformFiles(),
-    scaffold: { model, ...pinnedDependencies() },
+    vendoredFiles: outDir === APSO_ROOT ? new Map() : vendoredFiles(),
+    scaffold: { model, document, ...pinnedDependencies() },
   });
   const formatted = await formatFiles(planned);
   const manifest = parseManifest(readText(outDir, MANIFEST_PATH));
@@ -90,8 +91,11 @@ function readPreviousState(outDir: string): PreviousState {
   return { database: stateText === null ? null : (JSON.parse(stateText) as DatabaseState), migrations };
 }
 
-/** The platform runtime, vendored into a standalone project with an "owned by apso" header. */
-function platformFiles(): Map<string, string> {
+/**
+ * What a standalone project gets of apso itself: the platform runtime (with an "owned by apso"
+ * header) and the JSON Schema its schema.apso.json points at for editor completion.
+ */
+function vendoredFiles(): Map<string, string> {
   const root = join(APSO_ROOT, APP_PATHS.platform);
   const files = new Map<string, string>();
   const walk = (dir: string) => {
@@ -104,6 +108,7 @@ function platformFiles(): Map<string, string> {
     }
   };
   walk(root);
+  files.set(VENDORED_JSON_SCHEMA, readFileSync(join(APSO_ROOT, 'src', 'generator', 'schema', 'apso.schema.json'), 'utf8'));
   return files;
 }
 

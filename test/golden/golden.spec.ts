@@ -68,7 +68,7 @@ describe('golden trees', () => {
 });
 
 describe('determinism', () => {
-  test('the same schema twice, and with entities and their relationships shuffled, gives identical bytes', async () => {
+  test('the same schema twice, and with its entities in another order, gives identical bytes', async () => {
     const schemaPath = join(GOLDEN, 'blog', 'schema.apso.json');
     const document = JSON.parse(readFileSync(schemaPath, 'utf8')) as { entities: unknown[] };
     const shuffledDir = join(TMP, 'shuffled-input');
@@ -80,7 +80,10 @@ describe('determinism', () => {
     const second = await generateInto('second', schemaPath);
     const shuffled = await generateInto('shuffled', shuffledPath);
     assert.deepEqual(second, first);
-    assert.deepEqual(shuffled, first);
+    // The project's copy of its schema keeps the order it was written in; everything generated does not.
+    const { ['schema.apso.json']: _copy, ...generatedOnly } = Object.fromEntries(shuffled);
+    const { ['schema.apso.json']: _original, ...expected } = Object.fromEntries(first);
+    assert.deepEqual(generatedOnly, expected);
   });
 });
 

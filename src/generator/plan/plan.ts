@@ -32,8 +32,8 @@ export interface PreviousState {
 export interface PlanOptions {
   /** Let the next migration drop tables, columns and enum types the schema no longer has. */
   readonly allowDrop?: boolean;
-  /** Platform runtime files to vendor into the project (path → content); empty when generating into apso itself. */
-  readonly platformFiles: ReadonlyMap<string, string>;
+  /** apso's own files copied into the project (platform runtime, JSON Schema); empty when generating into apso itself. */
+  readonly vendoredFiles: ReadonlyMap<string, string>;
   readonly scaffold: ScaffoldContext;
 }
 
@@ -72,7 +72,7 @@ export function planFiles(model: Model, previous: PreviousState, options: PlanOp
   user(APP_PATHS.main, renderMain());
   user(APP_PATHS.migrate, renderMigrate());
 
-  for (const [path, content] of options.platformFiles) apso(path, content);
+  for (const [path, content] of options.vendoredFiles) apso(path, content);
   for (const [path, content] of renderProjectScaffold(options.scaffold)) user(path, content);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

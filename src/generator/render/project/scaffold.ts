@@ -1,7 +1,13 @@
 import type { Model } from '../../model/types';
+import type { SchemaDocument } from '../../schema/document';
+
+/** Where a standalone project keeps apso's JSON Schema, for `"$schema"` in its schema.apso.json. */
+export const VENDORED_JSON_SCHEMA = '.apso/apso.schema.json';
 
 export interface ScaffoldContext {
   readonly model: Model;
+  /** The validated schema (converted, for an .apsorc), written into the project as its schema.apso.json. */
+  readonly document: SchemaDocument;
   /** Runtime and build dependencies, pinned to the versions apso itself is tested with. */
   readonly dependencies: Readonly<Record<string, string>>;
   readonly devDependencies: Readonly<Record<string, string>>;
@@ -17,7 +23,14 @@ export function renderProjectScaffold(context: ScaffoldContext): Map<string, str
     ['nest-cli.json', json({ $schema: 'https://json.schemastore.org/nest-cli', collection: '@nestjs/schematics', sourceRoot: 'src', compilerOptions: { tsConfigPath: 'tsconfig.build.json' } })],
     ['.gitignore', 'node_modules/\ndist/\n.env\n'],
     ['README.md', readme(context.model)],
+    ['schema.apso.json', json(projectSchema(context))],
   ]);
+}
+
+/** The project's own copy of its schema, so it can be regenerated (and an .apsorc stays converted). */
+function projectSchema({ document, model }: ScaffoldContext): SchemaDocument {
+  const { $schema: _ignored, name: _name, ...rest } = document;
+  return { $schema: `./${VENDORED_JSON_SCHEMA}`, name: model.name, ...rest };
 }
 
 function packageJson(context: ScaffoldContext) {
@@ -80,6 +93,11 @@ Optional: \`DATABASE_REPLICA_URL\` (defaults to \`DATABASE_URL\`), \`PORT\` (300
 ${routes}
 
 Each supports \`GET /\` (\`?limit\`, \`?offset\`, \`?sort\`), \`GET /:id\`, \`POST /\`, \`PATCH /:id\`, \`PUT /:id\` and \`DELETE /:id\`.
+
+## Regenerate
+
+\`schema.apso.json\` describes this service. After changing it, run apso from its repository:
+\`npx apso generate --schema <this folder>/schema.apso.json --out <this folder>\`.
 
 ## Files
 
