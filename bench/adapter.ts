@@ -115,22 +115,31 @@ function appModule(databaseUrl: string): new () => unknown {
 }
 
 /** Starts one server on 127.0.0.1:<random port>; returns the port and a close function. */
-async function startServer(kind: ServerKind, databaseUrl: string): Promise<{ port: number; close: () => Promise<void> }> {
+async function startServer(
+  kind: ServerKind,
+  databaseUrl: string,
+): Promise<{ port: number; close: () => Promise<void> }> {
   if (kind === 'baseline') {
     const pool = new Pool({ connectionString: databaseUrl, max: POOL_SIZE });
     const send = (res: http.ServerResponse, status: number, body: unknown): void => {
       const json = JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(json),
+      });
       res.end(json);
     };
     const server = http.createServer((req, res) => {
       const match = req.method === 'GET' ? /^\/items\/([^/?]+)$/.exec(req.url ?? '') : null;
       if (!match) return send(res, 404, { statusCode: 404, message: 'Not Found' });
       const id = match[1];
-      if (!UUID_RE.test(id)) return send(res, 400, { statusCode: 400, message: 'Validation failed (uuid is expected)' });
+      if (!UUID_RE.test(id))
+        return send(res, 400, { statusCode: 400, message: 'Validation failed (uuid is expected)' });
       pool
         .query('SELECT id, name, price, created_at AS "createdAt" FROM items WHERE id = $1 LIMIT 1', [id])
-        .then((r) => (r.rows[0] ? send(res, 200, r.rows[0]) : send(res, 404, { statusCode: 404, message: `Item ${id} not found` })))
+        .then((r) =>
+          r.rows[0] ? send(res, 200, r.rows[0]) : send(res, 404, { statusCode: 404, message: `Item ${id} not found` }),
+        )
         .catch(() => send(res, 500, { statusCode: 500, message: 'Internal server error' }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -258,7 +267,9 @@ async function checkServer(kind: ServerKind, port: number, id: string, expected:
   const ok = await fetch(base + id);
   const body: unknown = await ok.json();
   if (ok.status !== 200 || JSON.stringify(body) !== JSON.stringify(expected)) {
-    throw new Error(`${kind}: GET existing id gave ${ok.status} ${JSON.stringify(body)}, expected 200 ${JSON.stringify(expected)}`);
+    throw new Error(
+      `${kind}: GET existing id gave ${ok.status} ${JSON.stringify(body)}, expected 200 ${JSON.stringify(expected)}`,
+    );
   }
   const missing = await fetch(base + randomUUID());
   if (missing.status !== 404) throw new Error(`${kind}: GET unknown id gave ${missing.status}, expected 404`);
@@ -281,7 +292,13 @@ function load(port: number, ids: string[], duration: number) {
   });
 }
 
-async function measure(round: number, kind: ServerKind, databaseUrl: string, ids: string[], sample: { id: string; body: unknown }): Promise<Run> {
+async function measure(
+  round: number,
+  kind: ServerKind,
+  databaseUrl: string,
+  ids: string[],
+  sample: { id: string; body: unknown },
+): Promise<Run> {
   const { child, port } = await spawnServer(kind, databaseUrl);
   try {
     await checkServer(kind, port, sample.id, sample.body);
@@ -312,14 +329,26 @@ async function measure(round: number, kind: ServerKind, databaseUrl: string, ids
   }
 }
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 /** Installed version of a package (read from node_modules: some packages do not export package.json). */
 const version = (pkg: string): string =>
-  (JSON.parse(readFileSync(path.resolve(__dirname, '../../node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
-const loadavg = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+  (
+    JSON.parse(readFileSync(path.resolve(__dirname, '../../node_modules', pkg, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+const loadavg = (): string =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 
-function report(runs: Run[], meta: { date: string; pgVersion: string; elapsedS: number; loadBefore: string; loadAfter: string }): string {
+function report(
+  runs: Run[],
+  meta: { date: string; pgVersion: string; elapsedS: number; loadBefore: string; loadAfter: string },
+): string {
   const rounds = [...new Set(runs.map((r) => r.round))];
   const baselineOf = (round: number): number => runs.find((r) => r.round === round && r.kind === 'baseline')!.reqPerSec;
   const ratio = (r: Run): number => r.reqPerSec / baselineOf(r.round);
@@ -365,7 +394,9 @@ function report(runs: Run[], meta: { date: string; pgVersion: string; elapsedS: 
   const runOf = (kind: ServerKind, round: number): Run => runs.find((r) => r.kind === kind && r.round === round)!;
   // Paired per round: the two adapters ran back to back against the same round's baseline.
   const aheadEveryRound = rounds.every((round) => ratio(runOf(winner.kind, round)) > ratio(runOf(loser.kind, round)));
-  const cheaperEveryRound = rounds.every((round) => runOf(winner.kind, round).cpuMicrosPerReq < runOf(loser.kind, round).cpuMicrosPerReq);
+  const cheaperEveryRound = rounds.every(
+    (round) => runOf(winner.kind, round).cpuMicrosPerReq < runOf(loser.kind, round).cpuMicrosPerReq,
+  );
   const drift = Math.max(
     ...KINDS.map((k) => {
       const rps = runs.filter((r) => r.kind === k).map((r) => r.reqPerSec);
@@ -373,7 +404,8 @@ function report(runs: Run[], meta: { date: string; pgVersion: string; elapsedS: 
     }),
   );
   const clear = aheadEveryRound && cheaperEveryRound && gain > 0.05;
-  const name = (k: ServerKind): string => (k === 'fastify' ? 'Fastify (@nestjs/platform-fastify)' : 'Express (@nestjs/platform-express)');
+  const name = (k: ServerKind): string =>
+    k === 'fastify' ? 'Fastify (@nestjs/platform-fastify)' : 'Express (@nestjs/platform-express)';
   const conclusion =
     (clear
       ? `**Use ${name(winner.kind)}.** On GET-by-id through Nest + TypeORM it reached ${fmt(winner.ratio * 100)}% of the plain node:http + pg ` +
@@ -441,7 +473,10 @@ async function main(): Promise<void> {
   const cleanup = (): Promise<void> =>
     (cleaning ??= (async () => {
       await Promise.all([...children].map(stopServer));
-      if (created) await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e) => console.error(`could not drop ${dbName}:`, e));
+      if (created)
+        await admin
+          .query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+          .catch((e) => console.error(`could not drop ${dbName}:`, e));
       await admin.end().catch(() => undefined);
     })());
   const abort = (why: string): void => {
@@ -471,20 +506,32 @@ async function main(): Promise<void> {
         `INSERT INTO items (name, price) SELECT 'item ' || g, round((random() * 1000)::numeric, 2) FROM generate_series(1, ${ROWS}) AS g`,
       );
       await db.query('ANALYZE items');
-      ids = (await db.query(`SELECT id FROM items ORDER BY random() LIMIT ${IDS}`)).rows.map((r: { id: string }) => r.id);
-      const row = (await db.query('SELECT id, name, price, created_at AS "createdAt" FROM items WHERE id = $1', [ids[0]])).rows[0] as Record<string, unknown>;
+      ids = (await db.query(`SELECT id FROM items ORDER BY random() LIMIT ${IDS}`)).rows.map(
+        (r: { id: string }) => r.id,
+      );
+      const row = (
+        await db.query('SELECT id, name, price, created_at AS "createdAt" FROM items WHERE id = $1', [ids[0]])
+      ).rows[0] as Record<string, unknown>;
       sample = { id: ids[0], body: JSON.parse(JSON.stringify(row)) };
     } finally {
       await db.end();
     }
-    process.stderr.write(`database ${dbName}: ${fmt(ROWS)} rows, ${IDS} ids sampled (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    process.stderr.write(
+      `database ${dbName}: ${fmt(ROWS)} rows, ${IDS} ids sampled (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
 
     const runs: Run[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const kind of KINDS) runs.push(await measure(round, kind, databaseUrl, ids, sample));
     }
 
-    const md = report(runs, { date: new Date().toISOString(), pgVersion, elapsedS: (Date.now() - started) / 1000, loadBefore, loadAfter: loadavg() });
+    const md = report(runs, {
+      date: new Date().toISOString(),
+      pgVersion,
+      elapsedS: (Date.now() - started) / 1000,
+      loadBefore,
+      loadAfter: loadavg(),
+    });
     writeFileSync(path.join(__dirname, '..', 'adapter.md'), md);
     console.log(md);
   } finally {

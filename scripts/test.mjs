@@ -25,5 +25,7 @@ function run(args) {
 
 run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 const filter = process.argv.slice(2);
-const files = [...specs('src'), ...specs('test')].filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)));
+const files = [...specs('src'), ...specs('test')].filter(
+  (file) => filter.length === 0 || filter.some((part) => file.includes(part)),
+);
 run(['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);

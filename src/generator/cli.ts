@@ -51,10 +51,13 @@ export async function main(argv: string[]): Promise<number> {
       force: values.force,
       allowDrop: values['allow-drop'],
     });
-    for (const warning of result.warnings) process.stderr.write(`warning: ${formatDiagnostic(values.schema, warning)}\n`);
+    for (const warning of result.warnings)
+      process.stderr.write(`warning: ${formatDiagnostic(values.schema, warning)}\n`);
     const { changes, conflicts, unchanged } = result.changes;
     if (conflicts.length > 0 && !values.force) {
-      process.stderr.write(`apso: these generated files were edited by hand; re-run with --force to overwrite them:\n${conflicts.map((path) => `  ${path}\n`).join('')}`);
+      process.stderr.write(
+        `apso: these generated files were edited by hand; re-run with --force to overwrite them:\n${conflicts.map((path) => `  ${path}\n`).join('')}`,
+      );
       return 1;
     }
     if (values.check) {
@@ -62,18 +65,27 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`apso: generated output is up to date (${unchanged} files)\n`);
         return 0;
       }
-      process.stderr.write(`apso: generated output is stale; run \`npx apso generate\`:\n${changes.map((change) => `  ${change.kind} ${change.path}\n`).join('')}`);
+      process.stderr.write(
+        `apso: generated output is stale; run \`npx apso generate\`:\n${changes.map((change) => `  ${change.kind} ${change.path}\n`).join('')}`,
+      );
       return 1;
     }
     for (const folder of result.orphanedFolders) {
-      process.stderr.write(`apso: ${folder}/ holds your files for an entity the schema no longer has; delete the folder\n`);
+      process.stderr.write(
+        `apso: ${folder}/ holds your files for an entity the schema no longer has; delete the folder\n`,
+      );
     }
-    const counts = ['create', 'update', 'delete'].map((kind) => `${changes.filter((change) => change.kind === kind).length} ${kind}d`);
-    process.stdout.write(`apso: ${result.model.entities.length} entities; ${counts.join(', ')}, ${unchanged} unchanged\n`);
+    const counts = ['create', 'update', 'delete'].map(
+      (kind) => `${changes.filter((change) => change.kind === kind).length} ${kind}d`,
+    );
+    process.stdout.write(
+      `apso: ${result.model.entities.length} entities; ${counts.join(', ')}, ${unchanged} unchanged\n`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof SchemaError) {
-      for (const diagnostic of error.diagnostics) process.stderr.write(`${formatDiagnostic(values.schema, diagnostic)}\n`);
+      for (const diagnostic of error.diagnostics)
+        process.stderr.write(`${formatDiagnostic(values.schema, diagnostic)}\n`);
       process.stderr.write(`apso: ${error.diagnostics.length} problem(s) in ${values.schema}; nothing was written\n`);
       return 2;
     }

@@ -59,7 +59,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const blocked = changes.conflicts.length > 0 && !options.force;
   const write = !options.check && !blocked && changes.changes.length > 0;
   if (write) applyChanges(outDir, changes.changes);
-  return { model, changes, warnings: loaded.warnings, written: write, orphanedFolders: orphanedFolders(outDir, changes) };
+  return {
+    model,
+    changes,
+    warnings: loaded.warnings,
+    written: write,
+    orphanedFolders: orphanedFolders(outDir, changes),
+  };
 }
 
 /** An entity's generated/ folder goes with it; the user-owned files beside it are the user's to delete. */
@@ -108,7 +114,10 @@ function vendoredFiles(): Map<string, string> {
     }
   };
   walk(root);
-  files.set(VENDORED_JSON_SCHEMA, readFileSync(join(APSO_ROOT, 'src', 'generator', 'schema', 'apso.schema.json'), 'utf8'));
+  files.set(
+    VENDORED_JSON_SCHEMA,
+    readFileSync(join(APSO_ROOT, 'src', 'generator', 'schema', 'apso.schema.json'), 'utf8'),
+  );
   return files;
 }
 
@@ -119,7 +128,9 @@ function pinnedDependencies() {
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
-  const dependencies = Object.fromEntries(Object.entries(manifest.dependencies).filter(([name]) => !GENERATOR_ONLY.has(name)));
+  const dependencies = Object.fromEntries(
+    Object.entries(manifest.dependencies).filter(([name]) => !GENERATOR_ONLY.has(name)),
+  );
   const devDependencies = Object.fromEntries(
     Object.entries(manifest.devDependencies).filter(([name]) => name === 'typescript' || name === '@types/node'),
   );

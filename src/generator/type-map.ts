@@ -23,8 +23,15 @@ export interface Validator {
 }
 
 const validator = (decorator: string, args?: string, from?: string): Validator => ({ decorator, args, from });
-const stringWithLength = (column: ColumnModel) => [validator('IsString'), validator('MaxLength', String(column.length))];
-const intRange = (min: number, max: number) => () => [validator('IsInt'), validator('Min', String(min)), validator('Max', String(max))];
+const stringWithLength = (column: ColumnModel) => [
+  validator('IsString'),
+  validator('MaxLength', String(column.length)),
+];
+const intRange = (min: number, max: number) => () => [
+  validator('IsInt'),
+  validator('Min', String(min)),
+  validator('Max', String(max)),
+];
 
 export const TYPE_MAP: Record<FieldType, TypeInfo> = {
   string: { ts: 'string', columnType: 'varchar', validators: stringWithLength, openApi: { type: 'string' } },
@@ -35,13 +42,28 @@ export const TYPE_MAP: Record<FieldType, TypeInfo> = {
     openApi: { type: 'string', format: 'email', example: 'ada@example.com' },
   },
   text: { ts: 'string', columnType: 'text', validators: () => [validator('IsString')], openApi: { type: 'string' } },
-  integer: { ts: 'number', columnType: 'integer', validators: intRange(-2147483648, 2147483647), openApi: { type: 'integer', format: 'int32' } },
-  smallint: { ts: 'number', columnType: 'smallint', validators: intRange(-32768, 32767), openApi: { type: 'integer', format: 'int32' } },
+  integer: {
+    ts: 'number',
+    columnType: 'integer',
+    validators: intRange(-2147483648, 2147483647),
+    openApi: { type: 'integer', format: 'int32' },
+  },
+  smallint: {
+    ts: 'number',
+    columnType: 'smallint',
+    validators: intRange(-32768, 32767),
+    openApi: { type: 'integer', format: 'int32' },
+  },
   // node-postgres returns int8 and numeric as strings: a JS number would silently lose precision.
   bigint: {
     ts: 'string',
     columnType: 'bigint',
-    validators: () => [validator('Matches', String.raw`/^-?\d{1,19}$/, { message: '$property must be a whole number written as a string' }`)],
+    validators: () => [
+      validator(
+        'Matches',
+        String.raw`/^-?\d{1,19}$/, { message: '$property must be a whole number written as a string' }`,
+      ),
+    ],
     openApi: { type: 'string', format: 'int64', example: '9007199254740993' },
   },
   decimal: {
@@ -50,25 +72,47 @@ export const TYPE_MAP: Record<FieldType, TypeInfo> = {
     validators: (column) => {
       const whole = (column.precision ?? 10) - (column.scale ?? 2);
       const fraction = column.scale ?? 2;
-      const pattern = fraction > 0 ? String.raw`^-?\d{1,${whole}}(\.\d{1,${fraction}})?$` : String.raw`^-?\d{1,${whole}}$`;
+      const pattern =
+        fraction > 0 ? String.raw`^-?\d{1,${whole}}(\.\d{1,${fraction}})?$` : String.raw`^-?\d{1,${whole}}$`;
       return [
-        validator('Matches', `/${pattern}/, { message: '$property must be a decimal string with at most ${whole} digits before and ${fraction} after the point' }`),
+        validator(
+          'Matches',
+          `/${pattern}/, { message: '$property must be a decimal string with at most ${whole} digits before and ${fraction} after the point' }`,
+        ),
       ];
     },
     openApi: { type: 'string', format: 'decimal', example: '19.99' },
   },
-  float: { ts: 'number', columnType: 'double precision', validators: () => [validator('IsNumber')], openApi: { type: 'number', format: 'double' } },
-  boolean: { ts: 'boolean', columnType: 'boolean', validators: () => [validator('IsBoolean')], openApi: { type: 'boolean' } },
+  float: {
+    ts: 'number',
+    columnType: 'double precision',
+    validators: () => [validator('IsNumber')],
+    openApi: { type: 'number', format: 'double' },
+  },
+  boolean: {
+    ts: 'boolean',
+    columnType: 'boolean',
+    validators: () => [validator('IsBoolean')],
+    openApi: { type: 'boolean' },
+  },
   date: {
     ts: 'string',
     columnType: 'date',
-    validators: () => [validator('IsISO8601', '{ strict: true }'), validator('Matches', String.raw`/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date like 2024-01-31' }`)],
+    validators: () => [
+      validator('IsISO8601', '{ strict: true }'),
+      validator('Matches', String.raw`/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date like 2024-01-31' }`),
+    ],
     openApi: { type: 'string', format: 'date', example: '2024-01-31' },
   },
   time: {
     ts: 'string',
     columnType: 'time',
-    validators: () => [validator('Matches', String.raw`/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$/, { message: '$property must be a time like 09:30 or 09:30:00' }`)],
+    validators: () => [
+      validator(
+        'Matches',
+        String.raw`/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$/, { message: '$property must be a time like 09:30 or 09:30:00' }`,
+      ),
+    ],
     openApi: { type: 'string', format: 'time', example: '09:30:00' },
   },
   timestamp: {
@@ -77,8 +121,18 @@ export const TYPE_MAP: Record<FieldType, TypeInfo> = {
     validators: () => [validator('Type', '() => Date', 'class-transformer'), validator('IsDate')],
     openApi: { type: 'string', format: 'date-time' },
   },
-  interval: { ts: 'string', columnType: 'interval', validators: () => [validator('IsString'), validator('MaxLength', '100')], openApi: { type: 'string', example: '1 day 02:00:00' } },
-  uuid: { ts: 'string', columnType: 'uuid', validators: () => [validator('IsUUID')], openApi: { type: 'string', format: 'uuid' } },
+  interval: {
+    ts: 'string',
+    columnType: 'interval',
+    validators: () => [validator('IsString'), validator('MaxLength', '100')],
+    openApi: { type: 'string', example: '1 day 02:00:00' },
+  },
+  uuid: {
+    ts: 'string',
+    columnType: 'uuid',
+    validators: () => [validator('IsUUID')],
+    openApi: { type: 'string', format: 'uuid' },
+  },
   json: { ts: 'unknown', columnType: 'json', validators: () => [validator('Allow')], openApi: { type: 'object' } },
   jsonb: { ts: 'unknown', columnType: 'jsonb', validators: () => [validator('Allow')], openApi: { type: 'object' } },
   enum: { ts: 'string', columnType: 'enum', validators: () => [], openApi: { type: 'string' } },

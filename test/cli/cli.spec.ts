@@ -7,7 +7,8 @@ import { APSO_ROOT } from '../../src/generator/pipeline';
 
 /** `apso generate` as a user runs it: exit codes, messages, and what ends up on disk. */
 const TMP = join(APSO_ROOT, 'test', '.tmp', 'cli');
-const apso = (...args: string[]) => spawnSync(process.execPath, [join(APSO_ROOT, 'bin', 'apso.js'), ...args], { cwd: TMP, encoding: 'utf8' });
+const apso = (...args: string[]) =>
+  spawnSync(process.execPath, [join(APSO_ROOT, 'bin', 'apso.js'), ...args], { cwd: TMP, encoding: 'utf8' });
 const schema = (entities: unknown[]) => JSON.stringify({ name: 'cli-test', entities }, null, 2);
 const NOTE = { name: 'Note', fields: [{ name: 'body', type: 'text' }] };
 const TAG = { name: 'Tag', fields: [{ name: 'label', type: 'string' }] };
@@ -23,7 +24,10 @@ describe('apso generate', () => {
     freshProject([{ name: 'note', fields: [{ name: 'body', type: 'txt' }] }]);
     const run = apso('generate');
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /schema\.apso\.json: \/entities\/0\/fields\/0\/type: unknown type "txt"; did you mean "text"\?/);
+    assert.match(
+      run.stderr,
+      /schema\.apso\.json: \/entities\/0\/fields\/0\/type: unknown type "txt"; did you mean "text"\?/,
+    );
     assert.match(run.stderr, /\/entities\/0\/name: "note" must be PascalCase/);
     assert.match(run.stderr, /nothing was written/);
     assert.equal(existsSync(join(TMP, 'src')), false);

@@ -31,7 +31,11 @@ const EXPECTED_REFUSALS: Record<string, string[]> = {
   ],
 };
 
-const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((name) => name.endsWith('.apsorc')).sort() : [];
+const files = existsSync(CORPUS)
+  ? readdirSync(CORPUS)
+      .filter((name) => name.endsWith('.apsorc'))
+      .sort()
+  : [];
 const generated = new Map<string, Model>();
 const refused = new Map<string, string[]>();
 const tally = { generated: 0, compiled: 0, booted: 0, passed: 0 };
@@ -49,18 +53,28 @@ before(async () => {
       generated.set(file, result.model);
     } catch (error) {
       if (!(error instanceof SchemaError)) throw error;
-      refused.set(file, error.diagnostics.map((diagnostic) => formatDiagnostic(file, diagnostic)));
+      refused.set(
+        file,
+        error.diagnostics.map((diagnostic) => formatDiagnostic(file, diagnostic)),
+      );
     }
   }
   tally.generated = generated.size;
   // One compiler run for every project: the same strict options a standalone project gets.
   writeFileSync(
     join(WORK, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { ...TSCONFIG.compilerOptions, rootDir: '.', outDir: DIST, sourceMap: false }, include: ['*/src'] }),
+    JSON.stringify({
+      compilerOptions: { ...TSCONFIG.compilerOptions, rootDir: '.', outDir: DIST, sourceMap: false },
+      include: ['*/src'],
+    }),
   );
-  const tsc = spawnSync(process.execPath, [join(APSO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')], {
-    encoding: 'utf8',
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(APSO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')],
+    {
+      encoding: 'utf8',
+    },
+  );
   compileOutput = `${tsc.stdout}${tsc.stderr}`;
   if (tsc.status === 0) tally.compiled = generated.size;
 });

@@ -8,7 +8,14 @@ import { loadSchema } from '../../src/generator/load/load';
 import { validateDocument } from '../../src/generator/validate/validate';
 import { crudSmoke, type Http, httpClient } from '../support/crud-smoke';
 import { metricValue } from '../support/metrics';
-import { createDatabase, redisUrl as redisDatabase, type RunningApp, runScript, startApp, type TestDatabase } from '../support/services';
+import {
+  createDatabase,
+  redisUrl as redisDatabase,
+  type RunningApp,
+  runScript,
+  startApp,
+  type TestDatabase,
+} from '../support/services';
 
 /**
  * The repository's own generated backend, built into dist/ by `npm test`: migrated on a fresh
@@ -63,7 +70,11 @@ describe('generated backend over HTTP', () => {
     assert.equal(await redis.exists(`apso:organizations:item:${org.id}`), 1, 'the answer is stored in Redis');
     assert.ok((await redis.ttl(`apso:organizations:item:${org.id}`)) > 0, 'with a TTL');
     assert.equal((await http('GET', path)).status, 200);
-    assert.equal(await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}'), hitsBefore + 1, 'the second GET was a cache hit');
+    assert.equal(
+      await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}'),
+      hitsBefore + 1,
+      'the second GET was a cache hit',
+    );
 
     const list = await http('GET', '/organizations?limit=100');
     assert.ok(list.body.data.some((row: { slug: string }) => row.slug === 'cache-check'));
@@ -73,7 +84,11 @@ describe('generated backend over HTTP', () => {
     assert.equal(await redis.exists(`apso:organizations:item:${org.id}`), 0, 'the write removed the cached item');
     assert.equal((await http('GET', path)).body.name, 'Renamed', 'the next GET reads the write');
     const listAfter = await http('GET', '/organizations?limit=100');
-    assert.equal(listAfter.body.data.find((row: { id: string }) => row.id === org.id).name, 'Renamed', 'the list is fresh too');
+    assert.equal(
+      listAfter.body.data.find((row: { id: string }) => row.id === org.id).name,
+      'Renamed',
+      'the list is fresh too',
+    );
   });
 
   test('an entity with caching off is never stored', async () => {
@@ -99,7 +114,10 @@ describe('generated backend over HTTP', () => {
     assert.equal(duplicate.status, 409);
     assert.match(JSON.stringify(duplicate.body), /slug/);
 
-    const orphan = await http('POST', '/projects', { name: 'Orphan', organizationId: '00000000-0000-4000-8000-000000000000' });
+    const orphan = await http('POST', '/projects', {
+      name: 'Orphan',
+      organizationId: '00000000-0000-4000-8000-000000000000',
+    });
     assert.equal(orphan.status, 409);
     assert.match(JSON.stringify(orphan.body), /organization/);
     assert.doesNotMatch(JSON.stringify(orphan.body), /INSERT|violates|stack/i, 'no SQL or driver text leaks');

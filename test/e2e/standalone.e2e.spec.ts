@@ -17,13 +17,20 @@ const out = mkdtempSync(join(tmpdir(), 'apso-standalone-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
 function npm(...args: string[]): void {
-  const result = spawnSync('npm', args, { cwd: out, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const result = spawnSync('npm', args, {
+    cwd: out,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   assert.equal(result.status, 0, `npm ${args.join(' ')}:\n${result.stdout}\n${result.stderr}`);
 }
 
 describe('a standalone project', () => {
   test('installs, builds, migrates, boots and serves every entity by itself', async () => {
-    const { model } = await generate({ schemaPath: join(APSO_ROOT, 'test', 'golden', 'blog', 'schema.apso.json'), outDir: out });
+    const { model } = await generate({
+      schemaPath: join(APSO_ROOT, 'test', 'golden', 'blog', 'schema.apso.json'),
+      outDir: out,
+    });
     // Packages come from npm's cache when `npm ci` of apso has just filled it; the registry otherwise.
     npm('install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error');
     npm('run', 'build');

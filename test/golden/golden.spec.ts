@@ -19,7 +19,11 @@ function tree(root: string, dir = root): Map<string, string> {
     const key = relative(root, path).split('\\').join('/');
     if (key === 'src/platform') continue;
     if (statSync(path).isDirectory()) for (const [child, content] of tree(root, path)) files.set(child, content);
-    else files.set(key, key === '.apso/manifest.json' ? withoutPlatform(readFileSync(path, 'utf8')) : readFileSync(path, 'utf8'));
+    else
+      files.set(
+        key,
+        key === '.apso/manifest.json' ? withoutPlatform(readFileSync(path, 'utf8')) : readFileSync(path, 'utf8'),
+      );
   }
   return files;
 }
@@ -44,7 +48,11 @@ const cases = readdirSync(GOLDEN).filter((name) => statSync(join(GOLDEN, name)).
 describe('golden trees', () => {
   for (const name of cases) {
     test(`${name} matches its expected tree byte for byte`, async () => {
-      const schemaPath = join(GOLDEN, name, readdirSync(join(GOLDEN, name)).find((file) => file !== 'expected')!);
+      const schemaPath = join(
+        GOLDEN,
+        name,
+        readdirSync(join(GOLDEN, name)).find((file) => file !== 'expected')!,
+      );
       const actual = await generateInto(name, schemaPath);
       const expectedDir = join(GOLDEN, name, 'expected');
       if (process.env.UPDATE_GOLDEN === '1') {
@@ -56,12 +64,15 @@ describe('golden trees', () => {
       }
       const expected = tree(expectedDir);
       assert.deepEqual([...actual.keys()], [...expected.keys()], 'the same files');
-      for (const [path, content] of expected) assert.equal(actual.get(path), content, `${path} differs from its golden copy`);
+      for (const [path, content] of expected)
+        assert.equal(actual.get(path), content, `${path} differs from its golden copy`);
     });
 
     test(`${name} type-checks as a standalone project under strict`, () => {
       const tsc = join(APSO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-      const result = spawnSync(process.execPath, [tsc, '-p', join(TMP, name, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [tsc, '-p', join(TMP, name, 'tsconfig.json'), '--noEmit'], {
+        encoding: 'utf8',
+      });
       assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
     });
   }

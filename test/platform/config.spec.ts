@@ -80,10 +80,12 @@ describe('loadConfig', () => {
     });
     const { message } = error;
     assert.equal(message.split('\n').length, 1);
-    for (const name of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'DB_POOL_MAX', 'LOG_LEVEL']) assert.match(message, new RegExp(name));
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'PORT', 'DB_POOL_MAX', 'LOG_LEVEL'])
+      assert.match(message, new RegExp(name));
     assert.doesNotMatch(message, /DATABASE_REPLICA_URL/, 'a valid variable is not reported');
     assert.match(message, /mysql:\/\/app:\*\*\*@db\/app/, 'a bad URL is shown with its password masked');
-    for (const secret of ['s3cr3t-pw', 'an0ther-pw', 'r3dis-pw']) assert.ok(!message.includes(secret), `leaked ${secret}`);
+    for (const secret of ['s3cr3t-pw', 'an0ther-pw', 'r3dis-pw'])
+      assert.ok(!message.includes(secret), `leaked ${secret}`);
   });
 
   test('does not echo an unparseable URL, which could hold a secret anywhere', () => {

@@ -103,8 +103,14 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
 
     const byName = await call('GET', '/widgets?sort=-name&limit=2&offset=1');
     assert.equal(byName.status, 200, byName.text);
-    const names = all.body.data.map((w: { name: string }) => w.name).sort().reverse();
-    assert.deepEqual(byName.body.data.map((w: { name: string }) => w.name), names.slice(1, 3));
+    const names = all.body.data
+      .map((w: { name: string }) => w.name)
+      .sort()
+      .reverse();
+    assert.deepEqual(
+      byName.body.data.map((w: { name: string }) => w.name),
+      names.slice(1, 3),
+    );
     assert.deepEqual([byName.body.limit, byName.body.offset], [2, 1]);
   });
 
@@ -177,8 +183,11 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
     const missingLabel = await call('POST', '/widgets', { name: 'bad-label', labelIds: [randomUUID()] });
     assert.equal(missingLabel.status, 409);
     assert.equal(missingLabel.body.message, 'labels refers to a missing Label');
-    assert.equal((await call('GET', '/widgets?limit=100')).body.data.some((w: any) => w.name === 'bad-label'), false,
-      'the failed create left nothing behind');
+    assert.equal(
+      (await call('GET', '/widgets?limit=100')).body.data.some((w: any) => w.name === 'bad-label'),
+      false,
+      'the failed create left nothing behind',
+    );
 
     const widget = await createWidget({ name: 'referenced' });
     const part = await call('POST', '/parts', { name: 'wheel', widgetId: widget.id });
@@ -231,7 +240,11 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
   test('500 says nothing about the failure; no SQL, stack or driver text', async () => {
     const response = await call('GET', '/widgets/explode');
     assert.equal(response.status, 500);
-    assert.deepEqual(response.body, { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' });
+    assert.deepEqual(response.body, {
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal server error',
+    });
     for (const leak of ['SELECT', 'table_that_does_not_exist', 'hunter2', 'stack', 'at ']) {
       assert.ok(!response.text.includes(leak), `response leaks "${leak}"`);
     }

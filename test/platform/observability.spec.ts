@@ -61,7 +61,10 @@ describe('metrics, health and OpenAPI', () => {
       const [row] = await dataSource.query(
         "SELECT current_setting('statement_timeout') AS timeout, current_setting('application_name') AS name",
       );
-      return { ...row, max: (dataSource.driver as unknown as { master: { options: { max: number } } }).master.options.max };
+      return {
+        ...row,
+        max: (dataSource.driver as unknown as { master: { options: { max: number } } }).master.options.max,
+      };
     };
     assert.deepEqual(await settings(), { timeout: '15s', name: 'apso-primary', max: 10 });
     assert.deepEqual(await settings('replica'), { timeout: '15s', name: 'apso-replica', max: 10 });

@@ -20,8 +20,15 @@ function logLines(stdout: string): Record<string, any>[] {
 const running = new Set<ChildProcess>();
 
 /** Starts fixture/main.js (the real bootstrap) on a random port; resolves once it logs that it listens. */
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
-  const child = startEntryPoint('test/platform/fixture/main', { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
+  const child = startEntryPoint('test/platform/fixture/main', {
+    ...env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let stdout = '';
@@ -47,7 +54,10 @@ describe('processes: migrate CLI, bootstrap, graceful shutdown', { timeout: 60_0
     const first = await runEntryPoint('test/platform/fixture/migrate', { ...env, LOG_LEVEL: 'info' });
     assert.equal(first.code, 0, first.stderr);
     const applied = logLines(first.stdout).filter((line) => line.msg === 'migration applied');
-    assert.deepEqual(applied.map((line) => line.migration), ['FixtureSchema0000000000001']);
+    assert.deepEqual(
+      applied.map((line) => line.migration),
+      ['FixtureSchema0000000000001'],
+    );
 
     const second = await runEntryPoint('test/platform/fixture/migrate', { ...env, LOG_LEVEL: 'info' });
     assert.equal(second.code, 0, second.stderr);
@@ -87,8 +97,14 @@ describe('processes: migrate CLI, bootstrap, graceful shutdown', { timeout: 60_0
     const { code } = await exited;
     assert.equal(code, 0);
     const lines = logLines(server.output());
-    assert.ok(lines.some((l) => l.context === 'NestApplication'), "Nest's own logs are JSON");
-    assert.ok(lines.some((l) => l.reqId === 'trace-42' && l.msg === 'request completed'), 'request lines carry the id');
+    assert.ok(
+      lines.some((l) => l.context === 'NestApplication'),
+      "Nest's own logs are JSON",
+    );
+    assert.ok(
+      lines.some((l) => l.reqId === 'trace-42' && l.msg === 'request completed'),
+      'request lines carry the id',
+    );
     const errorLine = lines.find((l) => l.level === 50 && l.msg === 'unhandled error');
     assert.ok(errorLine, 'the 500 is logged');
     assert.equal(errorLine.reqId, failed.headers.get('x-request-id'));

@@ -27,7 +27,11 @@ export async function crudSmoke(model: Model, http: Http): Promise<SmokeReport> 
     const body = sampleBody(entity, created, serial++);
     const path = `/${entity.names.route}`;
     const post = await http('POST', path, body);
-    assert.equal(post.status, 201, `POST ${path} ${JSON.stringify(body)} → ${post.status} ${JSON.stringify(post.body)}`);
+    assert.equal(
+      post.status,
+      201,
+      `POST ${path} ${JSON.stringify(body)} → ${post.status} ${JSON.stringify(post.body)}`,
+    );
     const id = post.body.id as string | number;
     assert.ok(id !== undefined && id !== null, `POST ${path} returned an id`);
     created.set(entity.names.className, post.body);
@@ -46,10 +50,22 @@ export async function crudSmoke(model: Model, http: Http): Promise<SmokeReport> 
     const patch = patchFor(entity, serial++);
     if (patch) {
       const patched = await http('PATCH', `${path}/${id}`, patch.body);
-      assert.equal(patched.status, 200, `PATCH ${path}/${id} ${JSON.stringify(patch.body)} → ${JSON.stringify(patched.body)}`);
+      assert.equal(
+        patched.status,
+        200,
+        `PATCH ${path}/${id} ${JSON.stringify(patch.body)} → ${JSON.stringify(patched.body)}`,
+      );
       const again = await http('GET', `${path}/${id}`);
-      assert.deepEqual(again.body[patch.property], patched.body[patch.property], `GET after PATCH ${path}/${id} is fresh`);
-      assert.notDeepEqual(again.body[patch.property], post.body[patch.property], `PATCH ${path}/${id} changed ${patch.property}`);
+      assert.deepEqual(
+        again.body[patch.property],
+        patched.body[patch.property],
+        `GET after PATCH ${path}/${id} is fresh`,
+      );
+      assert.notDeepEqual(
+        again.body[patch.property],
+        post.body[patch.property],
+        `PATCH ${path}/${id} changed ${patch.property}`,
+      );
     }
 
     const replacement = sampleBody(entity, created, serial++);
@@ -87,7 +103,11 @@ export function creationOrder(model: Model): EntityModel[] {
   return order;
 }
 
-function sampleBody(entity: EntityModel, created: Map<string, Record<string, unknown>>, serial: number): Record<string, unknown> {
+function sampleBody(
+  entity: EntityModel,
+  created: Map<string, Record<string, unknown>>,
+  serial: number,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const column of entity.columns) {
     if (column.role === 'field') body[column.property] = sampleValue(column, serial);
@@ -96,7 +116,10 @@ function sampleBody(entity: EntityModel, created: Map<string, Record<string, unk
       const parent = created.get(relation.target);
       const isSelf = relation.target === entity.names.className;
       if (parent && !isSelf) body[column.property] = parent.id;
-      else if (!column.nullable) throw new Error(`${entity.names.className}.${column.property}: required parent ${relation.target} was not created first`);
+      else if (!column.nullable)
+        throw new Error(
+          `${entity.names.className}.${column.property}: required parent ${relation.target} was not created first`,
+        );
     }
   }
   for (const relation of entity.relations.filter((candidate) => candidate.idsProperty)) {
@@ -106,9 +129,14 @@ function sampleBody(entity: EntityModel, created: Map<string, Record<string, unk
   return body;
 }
 
-function patchFor(entity: EntityModel, serial: number): { property: string; body: Record<string, unknown> } | undefined {
+function patchFor(
+  entity: EntityModel,
+  serial: number,
+): { property: string; body: Record<string, unknown> } | undefined {
   const column = entity.columns.find(
-    (candidate) => candidate.role === 'field' && ['string', 'text', 'integer', 'smallint', 'bigint', 'float', 'email', 'date', 'uuid'].includes(candidate.type),
+    (candidate) =>
+      candidate.role === 'field' &&
+      ['string', 'text', 'integer', 'smallint', 'bigint', 'float', 'email', 'date', 'uuid'].includes(candidate.type),
   );
   if (!column) return undefined;
   return { property: column.property, body: { [column.property]: sampleValue(column, serial + 1000) } };

@@ -75,7 +75,11 @@ export interface RunningApp {
 
 /** Runs a node script to completion; rejects with its output when it fails. */
 export async function runScript(script: string, env: NodeJS.ProcessEnv, cwd?: string): Promise<string> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = collect(child);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`${script} exited with ${code}:\n${output()}`);
@@ -95,7 +99,8 @@ export async function startApp(main: string, env: NodeJS.ProcessEnv, cwd?: strin
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${main} exited with ${child.exitCode} before it was ready:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`${main} exited with ${child.exitCode} before it was ready:\n${output()}`);
     try {
       const response = await fetch(`${baseUrl}/health/ready`);
       if (response.status === 200) break;

@@ -40,17 +40,39 @@ describe('relations', () => {
   test('a OneToMany creates the child ManyToOne with its foreign key', () => {
     const model = buildModel(
       doc(
-        { name: 'Project', relationships: [{ name: 'tasks', type: 'OneToMany', target: 'Task', inverse: 'project', nullable: false, onDelete: 'CASCADE' }] },
+        {
+          name: 'Project',
+          relationships: [
+            {
+              name: 'tasks',
+              type: 'OneToMany',
+              target: 'Task',
+              inverse: 'project',
+              nullable: false,
+              onDelete: 'CASCADE',
+            },
+          ],
+        },
         { name: 'Task' },
       ),
     );
     const task = entity(model, 'Task');
     const parent = task.relations.find((relation) => relation.property === 'project');
     assert.deepEqual(
-      { kind: parent?.kind, owner: parent?.owner, inverse: parent?.inverse, nullable: parent?.nullable, onDelete: parent?.onDelete },
+      {
+        kind: parent?.kind,
+        owner: parent?.owner,
+        inverse: parent?.inverse,
+        nullable: parent?.nullable,
+        onDelete: parent?.onDelete,
+      },
       { kind: 'ManyToOne', owner: true, inverse: 'tasks', nullable: false, onDelete: 'CASCADE' },
     );
-    assert.deepEqual(parent?.joinColumn, { property: 'projectId', column: 'project_id', constraint: 'tasks_project_id_fkey' });
+    assert.deepEqual(parent?.joinColumn, {
+      property: 'projectId',
+      column: 'project_id',
+      constraint: 'tasks_project_id_fkey',
+    });
     const foreignKey = task.columns.find((column) => column.property === 'projectId');
     assert.equal(foreignKey?.role, 'foreignKey');
     assert.equal(foreignKey?.nullable, false);
@@ -60,7 +82,9 @@ describe('relations', () => {
   });
 
   test('a OneToMany without inverse names the child side after the parent', () => {
-    const model = buildModel(doc({ name: 'Category', relationships: [{ name: 'children', type: 'OneToMany', target: 'Category' }] }));
+    const model = buildModel(
+      doc({ name: 'Category', relationships: [{ name: 'children', type: 'OneToMany', target: 'Category' }] }),
+    );
     const category = entity(model, 'Category');
     assert.deepEqual(
       category.relations.map((relation) => `${relation.property}:${relation.kind}:${relation.inverse}`),
@@ -99,21 +123,31 @@ describe('relations', () => {
     });
     const inverseTags = entity(model, 'Tag').relations[0];
     assert.deepEqual([inverseTags.property, inverseTags.kind, inverseTags.owner], ['projects', 'ManyToMany', false]);
-    assert.equal(entity(model, 'User').relations.find((relation) => relation.property === 'ownedProjects')?.kind, 'OneToMany');
+    assert.equal(
+      entity(model, 'User').relations.find((relation) => relation.property === 'ownedProjects')?.kind,
+      'OneToMany',
+    );
     const profileKey = entity(model, 'User').columns.find((column) => column.property === 'profileId');
     assert.equal(profileKey?.unique, true);
     assert.equal(entity(model, 'Profile').relations[0].owner, false);
   });
 
   test('a self ManyToMany gets distinct join columns', () => {
-    const model = buildModel(doc({ name: 'User', relationships: [{ name: 'users', type: 'ManyToMany', target: 'User' }] }));
+    const model = buildModel(
+      doc({ name: 'User', relationships: [{ name: 'users', type: 'ManyToMany', target: 'User' }] }),
+    );
     const join = entity(model, 'User').relations[0].joinTable;
     assert.equal(join?.joinColumn, 'user_id');
     assert.equal(join?.inverseJoinColumn, 'related_user_id');
   });
 
   test('foreign keys take the type of the target key', () => {
-    const model = buildModel(doc({ name: 'Tag', primaryKey: 'integer' }, { name: 'Note', relationships: [{ name: 'tag', type: 'ManyToOne', target: 'Tag' }] }));
+    const model = buildModel(
+      doc(
+        { name: 'Tag', primaryKey: 'integer' },
+        { name: 'Note', relationships: [{ name: 'tag', type: 'ManyToOne', target: 'Tag' }] },
+      ),
+    );
     assert.equal(entity(model, 'Note').columns.find((column) => column.property === 'tagId')?.type, 'integer');
   });
 });
@@ -132,10 +166,7 @@ describe('index inference', () => {
           { name: 'rank', type: 'integer', index: true },
         ],
         relationships: [{ name: 'organization', type: 'ManyToOne', target: 'Organization', nullable: false }],
-        indexes: [
-          { fields: ['organization', 'title'], unique: true },
-          { fields: ['organizationId'] },
-        ],
+        indexes: [{ fields: ['organization', 'title'], unique: true }, { fields: ['organizationId'] }],
       },
     ),
   );

@@ -1,7 +1,14 @@
 import type { EntitySpec, FieldSpec, SchemaDocument } from '../schema/document';
 import { inferIndexes } from './indexes';
 import { camelCase, constantCase, kebabCase, limitIdentifier, plural, snakeCase } from './naming';
-import { foreignKeyColumn, foreignKeyProperty, holdsForeignKey, idsProperty, relationSides, type RelationSide } from './relations';
+import {
+  foreignKeyColumn,
+  foreignKeyProperty,
+  holdsForeignKey,
+  idsProperty,
+  relationSides,
+  type RelationSide,
+} from './relations';
 import type { CacheModel, ColumnModel, DefaultModel, EntityModel, EntityNames, Model, RelationModel } from './types';
 
 export const DEFAULT_ITEM_TTL_SECONDS = 60;
@@ -85,7 +92,9 @@ function buildFieldColumn(field: FieldSpec, table: string): ColumnModel {
     indexed: field.index ?? false,
     description: field.description,
     default: defaultOf(field),
-    length: hasLength ? (field.length ?? (field.type === 'email' ? DEFAULT_EMAIL_LENGTH : DEFAULT_STRING_LENGTH)) : undefined,
+    length: hasLength
+      ? (field.length ?? (field.type === 'email' ? DEFAULT_EMAIL_LENGTH : DEFAULT_STRING_LENGTH))
+      : undefined,
     precision: isDecimal ? (field.precision ?? DEFAULT_DECIMAL.precision) : undefined,
     scale: isDecimal ? (field.scale ?? DEFAULT_DECIMAL.scale) : undefined,
     enumValues: field.type === 'enum' ? field.values : undefined,
@@ -125,7 +134,10 @@ function buildForeignKeyColumn(side: RelationSide, specs: Map<string, EntitySpec
 function bookkeepingColumns(timestamps: boolean, softDelete: boolean, versioned: boolean): ColumnModel[] {
   const columns: ColumnModel[] = [];
   if (timestamps) {
-    columns.push(bookkeeping('createdAt', 'created_at', 'createdAt'), bookkeeping('updatedAt', 'updated_at', 'updatedAt'));
+    columns.push(
+      bookkeeping('createdAt', 'created_at', 'createdAt'),
+      bookkeeping('updatedAt', 'updated_at', 'updatedAt'),
+    );
   }
   if (softDelete) columns.push({ ...bookkeeping('deletedAt', 'deleted_at', 'deletedAt'), nullable: true });
   if (versioned) columns.push({ ...bookkeeping('version', 'version', 'version'), type: 'integer' });
@@ -148,7 +160,10 @@ function buildRelation(side: RelationSide, ownTable: string, specs: Map<string, 
   };
   if (holdsForeignKey(side)) {
     const column = foreignKeyColumn(side.property);
-    return { ...base, joinColumn: { property: foreignKeyProperty(side.property), column, constraint: foreignKeyName(ownTable, column) } };
+    return {
+      ...base,
+      joinColumn: { property: foreignKeyProperty(side.property), column, constraint: foreignKeyName(ownTable, column) },
+    };
   }
   if (side.kind === 'ManyToMany' && side.owner) {
     const owner = specs.get(side.entity);

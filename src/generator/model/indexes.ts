@@ -24,7 +24,9 @@ interface IndexInput {
  */
 export function inferIndexes(input: IndexInput): IndexModel[] {
   const byProperty = new Map(input.columns.map((column) => [column.property, column]));
-  const byRelation = new Map(input.columns.filter((column) => column.relation).map((column) => [column.relation!, column]));
+  const byRelation = new Map(
+    input.columns.filter((column) => column.relation).map((column) => [column.relation!, column]),
+  );
   const resolve = (name: string): ColumnModel | undefined => byProperty.get(name) ?? byRelation.get(name);
   // Soft-deleted rows must not block a new row with the same unique value.
   const liveRows = input.softDelete ? 'deleted_at IS NULL' : undefined;
@@ -44,7 +46,9 @@ export function inferIndexes(input: IndexInput): IndexModel[] {
     const columns = spec.fields.map(resolve).filter((column): column is ColumnModel => column !== undefined);
     add('explicit', columns, spec.unique ?? false, spec.where ?? (spec.unique ? liveRows : undefined), spec.name);
   }
-  for (const column of input.columns.filter((candidate) => candidate.role === 'field' || candidate.role === 'foreignKey')) {
+  for (const column of input.columns.filter(
+    (candidate) => candidate.role === 'field' || candidate.role === 'foreignKey',
+  )) {
     if (column.unique) add('field', [column], true, liveRows);
   }
   for (const column of input.columns) {

@@ -51,7 +51,10 @@ function sidesOf(entity: EntitySpec, relation: RelationSpec, declaredAt: string)
   }
   const declared = side(entity.name, relation.name, relation.type, relation.target, relation.inverse, true);
   if (!relation.inverse) return [declared];
-  return [declared, side(relation.target, relation.inverse, INVERSE_KIND[relation.type], entity.name, relation.name, false, true)];
+  return [
+    declared,
+    side(relation.target, relation.inverse, INVERSE_KIND[relation.type], entity.name, relation.name, false, true),
+  ];
 
   function side(
     owningEntity: string,

@@ -70,7 +70,8 @@ export interface ColumnModel {
   readonly relation?: string;
 }
 
-export type DefaultModel = { readonly kind: 'literal'; readonly value: JsonValue } | { readonly kind: 'sql'; readonly sql: string };
+export type DefaultModel =
+  { readonly kind: 'literal'; readonly value: JsonValue } | { readonly kind: 'sql'; readonly sql: string };
 
 export interface RelationModel {
   readonly property: string;

@@ -1,5 +1,12 @@
 import type { Model } from '../model/types';
-import { renderAppModule, renderEntitiesList, renderMain, renderMigrate, renderMigrationsList, renderModulesList } from '../render/nest/app-files';
+import {
+  renderAppModule,
+  renderEntitiesList,
+  renderMain,
+  renderMigrate,
+  renderMigrationsList,
+  renderModulesList,
+} from '../render/nest/app-files';
 import { renderControllerBase, renderDto, renderResource, renderServiceBase } from '../render/nest/crud';
 import { renderEntity } from '../render/nest/entity';
 import { renderUserController, renderUserModule, renderUserService } from '../render/nest/user-files';
@@ -41,7 +48,9 @@ export const DATABASE_STATE_PATH = '.apso/database-state.json';
 
 export class UnsupportedChangeError extends Error {
   constructor(readonly changes: readonly string[]) {
-    super(`the schema change needs a migration apso cannot write safely yet:\n${changes.map((change) => `  - ${change}`).join('\n')}`);
+    super(
+      `the schema change needs a migration apso cannot write safely yet:\n${changes.map((change) => `  - ${change}`).join('\n')}`,
+    );
   }
 }
 
@@ -87,7 +96,10 @@ function planMigrations(model: Model, previous: PreviousState, allowDrop: boolea
   if (steps.up.length > 0) {
     const sequence = (sequences.at(-1) ?? 0) + 1;
     sequences.push(sequence);
-    written.push({ path: `${APP_PATHS.migrationsDir}/${migrationFileName(sequence)}`, content: renderMigration(sequence, steps) });
+    written.push({
+      path: `${APP_PATHS.migrationsDir}/${migrationFileName(sequence)}`,
+      content: renderMigration(sequence, steps),
+    });
   }
   return { state, sequences, written };
 }

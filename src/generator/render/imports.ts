@@ -31,7 +31,9 @@ export class ImportSet {
     const onlyTypes = names.size === 0;
     const specifiers = [
       ...[...names].map((name) => ({ name, text: name })),
-      ...[...types].filter((name) => !names.has(name)).map((name) => ({ name, text: onlyTypes ? name : `type ${name}` })),
+      ...[...types]
+        .filter((name) => !names.has(name))
+        .map((name) => ({ name, text: onlyTypes ? name : `type ${name}` })),
     ].sort((a, b) => a.name.localeCompare(b.name));
     return `import ${onlyTypes ? 'type ' : ''}{ ${specifiers.map((specifier) => specifier.text).join(', ')} } from '${from}';`;
   }

@@ -1,14 +1,47 @@
 import { isSqlDefault, tableName } from '../model/build';
 import { closest, kebabCase, snakeCase } from '../model/naming';
-import { foreignKeyColumn, foreignKeyProperty, holdsForeignKey, idsProperty, relationSides, type RelationSide } from '../model/relations';
+import {
+  foreignKeyColumn,
+  foreignKeyProperty,
+  holdsForeignKey,
+  idsProperty,
+  relationSides,
+  type RelationSide,
+} from '../model/relations';
 import type { EntitySpec, FieldSpec, SchemaDocument } from '../schema/document';
 import { type Diagnostic, pointer } from './diagnostic';
 
 /** Entity class names that would shadow what the entity's own file uses: TypeORM's decorators and JS globals. */
 const RESERVED_ENTITY_NAMES = new Set([
-  'Entity', 'Column', 'Index', 'JoinColumn', 'JoinTable', 'ManyToOne', 'OneToMany', 'OneToOne', 'ManyToMany',
-  'PrimaryGeneratedColumn', 'CreateDateColumn', 'UpdateDateColumn', 'DeleteDateColumn', 'VersionColumn', 'ApiProperty',
-  'Array', 'Boolean', 'Date', 'Error', 'Function', 'JSON', 'Map', 'Number', 'Object', 'Promise', 'Record', 'Set', 'String', 'Symbol',
+  'Entity',
+  'Column',
+  'Index',
+  'JoinColumn',
+  'JoinTable',
+  'ManyToOne',
+  'OneToMany',
+  'OneToOne',
+  'ManyToMany',
+  'PrimaryGeneratedColumn',
+  'CreateDateColumn',
+  'UpdateDateColumn',
+  'DeleteDateColumn',
+  'VersionColumn',
+  'ApiProperty',
+  'Array',
+  'Boolean',
+  'Date',
+  'Error',
+  'Function',
+  'JSON',
+  'Map',
+  'Number',
+  'Object',
+  'Promise',
+  'Record',
+  'Set',
+  'String',
+  'Symbol',
 ]);
 
 /** Properties apso adds itself; a field or relation may not take these names. */
@@ -32,12 +65,19 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
   );
   document.entities.forEach((entity, index) => {
     if (RESERVED_ENTITY_NAMES.has(entity.name)) {
-      report(pointer('entities', index, 'name'), `"${entity.name}" is reserved (a TypeORM decorator or a JavaScript global the generated code uses); choose another name and set "table" to keep the table name`);
+      report(
+        pointer('entities', index, 'name'),
+        `"${entity.name}" is reserved (a TypeORM decorator or a JavaScript global the generated code uses); choose another name and set "table" to keep the table name`,
+      );
     }
   });
   checkUnique(
     document.entities
-      .map((entity, index) => ({ name: entity.name, key: kebabCase(entity.name), at: pointer('entities', index, 'name') }))
+      .map((entity, index) => ({
+        name: entity.name,
+        key: kebabCase(entity.name),
+        at: pointer('entities', index, 'name'),
+      }))
       .filter((item, index, all) => all.findIndex((other) => other.name === item.name) === index),
     (file) => `entity files "${file}" would be shared with another entity whose name differs only in case`,
     report,
@@ -52,15 +92,21 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
   );
 
   document.entities.forEach((entity, index) => {
-    (entity.fields ?? []).forEach((field, fieldIndex) => checkField(field, pointer('entities', index, 'fields', fieldIndex), report));
+    (entity.fields ?? []).forEach((field, fieldIndex) =>
+      checkField(field, pointer('entities', index, 'fields', fieldIndex), report),
+    );
     (entity.relationships ?? []).forEach((relation, relationIndex) => {
       const at = pointer('entities', index, 'relationships', relationIndex);
       if (!known.has(relation.target)) {
         report(`${at}/target`, withHint(`unknown entity "${relation.target}"`, closest(relation.target, names)));
       }
-      if (relation.joinTable && relation.type !== 'ManyToMany') report(`${at}/joinTable`, 'only a ManyToMany relationship has a join table');
+      if (relation.joinTable && relation.type !== 'ManyToMany')
+        report(`${at}/joinTable`, 'only a ManyToMany relationship has a join table');
       if (relation.onDelete && relation.type === 'ManyToMany') {
-        report(`${at}/onDelete`, 'a ManyToMany relationship has no foreign key to act on; join rows always go with either side');
+        report(
+          `${at}/onDelete`,
+          'a ManyToMany relationship has no foreign key to act on; join rows always go with either side',
+        );
       }
       if (relation.onDelete === 'SET NULL' && relation.nullable === false) {
         report(`${at}/onDelete`, '"SET NULL" needs "nullable": true');
@@ -69,7 +115,14 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
   });
 
   const sides = relationSides(document.entities).filter((side) => known.has(side.entity) && known.has(side.target));
-  document.entities.forEach((entity, index) => checkEntityNames(entity, index, sides.filter((side) => side.entity === entity.name), report));
+  document.entities.forEach((entity, index) =>
+    checkEntityNames(
+      entity,
+      index,
+      sides.filter((side) => side.entity === entity.name),
+      report,
+    ),
+  );
   checkRequiredCycles(sides, report);
   return diagnostics;
 }
@@ -78,15 +131,20 @@ type Report = (at: string, message: string) => void;
 
 function checkField(field: FieldSpec, at: string, report: Report): void {
   const lengthTypes = ['string', 'email'];
-  if (field.length !== undefined && !lengthTypes.includes(field.type)) report(`${at}/length`, `"length" applies to string and email fields, not ${field.type}`);
+  if (field.length !== undefined && !lengthTypes.includes(field.type))
+    report(`${at}/length`, `"length" applies to string and email fields, not ${field.type}`);
   if ((field.precision !== undefined || field.scale !== undefined) && field.type !== 'decimal') {
-    report(`${at}/${field.precision !== undefined ? 'precision' : 'scale'}`, `"precision" and "scale" apply to decimal fields, not ${field.type}`);
+    report(
+      `${at}/${field.precision !== undefined ? 'precision' : 'scale'}`,
+      `"precision" and "scale" apply to decimal fields, not ${field.type}`,
+    );
   }
   if (field.type === 'decimal' && (field.scale ?? 2) > (field.precision ?? 10)) {
     report(`${at}/scale`, `scale ${field.scale ?? 2} is larger than precision ${field.precision ?? 10}`);
   }
   if (field.type === 'enum' && !field.values) report(at, 'an enum field needs "values"');
-  if (field.type !== 'enum' && field.values) report(`${at}/values`, `"values" applies to enum fields, not ${field.type}`);
+  if (field.type !== 'enum' && field.values)
+    report(`${at}/values`, `"values" applies to enum fields, not ${field.type}`);
   if (field.default !== undefined) {
     const problem = defaultProblem(field);
     if (problem) report(`${at}/default`, problem);
@@ -97,7 +155,8 @@ function checkField(field: FieldSpec, at: string, report: Report): void {
 function defaultProblem(field: FieldSpec): string | undefined {
   const value = field.default;
   if (isSqlDefault(value)) return value.sql.trim() === '' ? 'an SQL default needs an expression' : undefined;
-  if (value === null) return field.nullable ? undefined : 'null is not a valid default for a field that is not nullable';
+  if (value === null)
+    return field.nullable ? undefined : 'null is not a valid default for a field that is not nullable';
   switch (field.type) {
     case 'string':
     case 'email':
@@ -105,8 +164,10 @@ function defaultProblem(field: FieldSpec): string | undefined {
     case 'uuid':
     case 'interval':
       if (typeof value !== 'string') return `must be a string for a ${field.type} field`;
-      if (field.type === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return `"${value}" is not a uuid`;
-      if (field.length !== undefined && value.length > field.length) return `is longer than the field's length ${field.length}`;
+      if (field.type === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
+        return `"${value}" is not a uuid`;
+      if (field.length !== undefined && value.length > field.length)
+        return `is longer than the field's length ${field.length}`;
       return undefined;
     case 'enum':
       return typeof value === 'string' && field.values?.includes(value)
@@ -122,9 +183,13 @@ function defaultProblem(field: FieldSpec): string | undefined {
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'must be true or false (not a string)';
     case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : 'must be a date like "2024-01-31", or { "sql": "CURRENT_DATE" }';
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? undefined
+        : 'must be a date like "2024-01-31", or { "sql": "CURRENT_DATE" }';
     case 'time':
-      return typeof value === 'string' && /^\d{2}:\d{2}(:\d{2})?$/.test(value) ? undefined : 'must be a time like "09:30" or "09:30:00"';
+      return typeof value === 'string' && /^\d{2}:\d{2}(:\d{2})?$/.test(value)
+        ? undefined
+        : 'must be a time like "09:30" or "09:30:00"';
     case 'timestamp':
       return typeof value === 'string' && !Number.isNaN(Date.parse(value))
         ? undefined
@@ -146,7 +211,10 @@ function checkEntityNames(entity: EntitySpec, index: number, sides: RelationSide
       registry.set(name, where);
       return true;
     }
-    report(where, `${what} "${name}" clashes with ${previous === 'apso' ? 'one apso adds itself' : `the one at ${previous}`}`);
+    report(
+      where,
+      `${what} "${name}" clashes with ${previous === 'apso' ? 'one apso adds itself' : `the one at ${previous}`}`,
+    );
     return false;
   };
 
@@ -157,14 +225,17 @@ function checkEntityNames(entity: EntitySpec, index: number, sides: RelationSide
     if (claim(properties, field.name, where, 'property')) claim(columns, snakeCase(field.name), where, 'column');
   });
   for (const side of sides) {
-    const where = side.derived ? `${side.declaredAt}/${side.kind === 'ManyToOne' && !side.inverse ? 'target' : 'inverse'}` : `${side.declaredAt}/name`;
+    const where = side.derived
+      ? `${side.declaredAt}/${side.kind === 'ManyToOne' && !side.inverse ? 'target' : 'inverse'}`
+      : `${side.declaredAt}/name`;
     claim(properties, side.property, where, side.derived ? `${entity.name} property` : 'relation');
     if (holdsForeignKey(side)) {
       if (claim(properties, foreignKeyProperty(side.property), where, 'foreign-key property')) {
         claim(columns, foreignKeyColumn(side.property), where, 'foreign-key column');
       }
     }
-    if (side.kind === 'ManyToMany' && side.owner) claim(properties, idsProperty(side.property), where, 'id-list property');
+    if (side.kind === 'ManyToMany' && side.owner)
+      claim(properties, idsProperty(side.property), where, 'id-list property');
   }
 
   const indexable = new Set([
@@ -178,7 +249,10 @@ function checkEntityNames(entity: EntitySpec, index: number, sides: RelationSide
   (entity.indexes ?? []).forEach((spec, indexIndex) => {
     spec.fields.forEach((name, fieldIndex) => {
       if (!indexable.has(name)) {
-        report(at('indexes', indexIndex, 'fields', fieldIndex), withHint(`"${name}" is not a field or foreign-key relation of ${entity.name}`, closest(name, [...indexable])));
+        report(
+          at('indexes', indexIndex, 'fields', fieldIndex),
+          withHint(`"${name}" is not a field or foreign-key relation of ${entity.name}`, closest(name, [...indexable])),
+        );
       }
     });
   });
@@ -194,15 +268,26 @@ function checkRequiredCycles(sides: RelationSide[], report: Report): void {
     const path = findPath(start.target, start.entity, edges, new Set());
     if (!path) continue;
     const cycle = [start, ...path];
-    const key = cycle.map((side) => `${side.entity}.${side.property}`).sort().join(',');
+    const key = cycle
+      .map((side) => `${side.entity}.${side.property}`)
+      .sort()
+      .join(',');
     if (reported.has(key)) continue;
     reported.add(key);
     const route = cycle.map((side) => `${side.entity}.${side.property}`).join(' → ');
-    report(`${start.declaredAt}/nullable`, `required relations form a cycle (${route}), so no row could ever be inserted; make one of them "nullable": true`);
+    report(
+      `${start.declaredAt}/nullable`,
+      `required relations form a cycle (${route}), so no row could ever be inserted; make one of them "nullable": true`,
+    );
   }
 }
 
-function findPath(from: string, to: string, edges: Map<string, RelationSide[]>, visited: Set<string>): RelationSide[] | undefined {
+function findPath(
+  from: string,
+  to: string,
+  edges: Map<string, RelationSide[]>,
+  visited: Set<string>,
+): RelationSide[] | undefined {
   if (from === to) return [];
   if (visited.has(from)) return undefined;
   visited.add(from);

@@ -13,7 +13,10 @@ export function checkStructure(document: unknown): Diagnostic[] {
   // Errors inside a failed oneOf branch are noise; the oneOf error itself says what is allowed.
   const oneOfPaths = new Set(errors.filter((error) => error.keyword === 'oneOf').map((error) => error.instancePath));
   return errors
-    .filter((error) => error.keyword === 'oneOf' || !oneOfPaths.has(error.instancePath) || !error.schemaPath.includes('/oneOf/'))
+    .filter(
+      (error) =>
+        error.keyword === 'oneOf' || !oneOfPaths.has(error.instancePath) || !error.schemaPath.includes('/oneOf/'),
+    )
     .map((error) => ({ pointer: pointerOf(error), message: sentenceFor(error, document) }));
 }
 
@@ -38,7 +41,11 @@ function sentenceFor(error: ErrorObject, document: unknown): string {
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map(String);
       const noun = last === 'type' ? 'type' : 'value';
-      return withHint(`unknown ${noun} ${JSON.stringify(value)}`, typeof value === 'string' ? closest(value, allowed) : undefined, allowed);
+      return withHint(
+        `unknown ${noun} ${JSON.stringify(value)}`,
+        typeof value === 'string' ? closest(value, allowed) : undefined,
+        allowed,
+      );
     }
     case 'const':
       return `must be ${JSON.stringify(error.params.allowedValue)}`;
@@ -65,8 +72,10 @@ function sentenceFor(error: ErrorObject, document: unknown): string {
 }
 
 function patternSentence(value: string, pattern: string): string {
-  if (pattern.startsWith('^[A-Z]')) return `"${value}" must be PascalCase (letters and digits, starting with a capital), e.g. "${pascalHint(value)}"`;
-  if (pattern.startsWith('^[a-z][A-Za-z0-9]')) return `"${value}" must be camelCase (letters and digits, starting lower-case), e.g. "${camelHint(value)}"`;
+  if (pattern.startsWith('^[A-Z]'))
+    return `"${value}" must be PascalCase (letters and digits, starting with a capital), e.g. "${pascalHint(value)}"`;
+  if (pattern.startsWith('^[a-z][A-Za-z0-9]'))
+    return `"${value}" must be camelCase (letters and digits, starting lower-case), e.g. "${camelHint(value)}"`;
   if (pattern.startsWith('^[a-z_]')) return `"${value}" must be a lower-case SQL identifier (a-z, 0-9, _)`;
   return `"${value}" must be lower-case letters, digits and hyphens`;
 }
@@ -78,13 +87,16 @@ function pascalHint(value: string): string {
 
 function camelHint(value: string): string {
   const parts = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const joined = parts.map((part, index) => (index === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1))).join('');
+  const joined = parts
+    .map((part, index) => (index === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join('');
   return (joined.charAt(0).toLowerCase() + joined.slice(1)).replace(/^[0-9]+/, '') || 'name';
 }
 
 function withHint(sentence: string, suggestion?: string, allowed?: string[]): string {
   if (suggestion) return `${sentence}; did you mean "${suggestion}"?`;
-  if (allowed && allowed.length <= 20) return `${sentence}; expected one of ${allowed.map((item) => `"${item}"`).join(', ')}`;
+  if (allowed && allowed.length <= 20)
+    return `${sentence}; expected one of ${allowed.map((item) => `"${item}"`).join(', ')}`;
   return sentence;
 }
 
@@ -105,5 +117,8 @@ function valueAt(document: unknown, instancePath: string): unknown {
     .split('/')
     .slice(1)
     .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), document);
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      document,
+    );
 }

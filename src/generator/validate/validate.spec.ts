@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { formatDiagnostic } from './diagnostic';
 import { validateDocument } from './validate';
 
-const problems = (document: unknown): string[] => validateDocument(document).diagnostics.map((diagnostic) => formatDiagnostic('schema.apso.json', diagnostic));
+const problems = (document: unknown): string[] =>
+  validateDocument(document).diagnostics.map((diagnostic) => formatDiagnostic('schema.apso.json', diagnostic));
 
 describe('structural diagnostics', () => {
   test('every error at once, each with a pointer and a plain sentence', () => {
@@ -11,7 +12,16 @@ describe('structural diagnostics', () => {
       problems({
         entities: [
           { name: 'Project', fields: [{ name: 'title', type: 'string' }] },
-          { name: 'task', fields: [{ name: 'a', type: 'text' }, { name: 'b', type: 'text' }, { name: 'c', type: 'text' }, { name: 'd', type: 'text' }, { name: 'title', type: 'strng' }] },
+          {
+            name: 'task',
+            fields: [
+              { name: 'a', type: 'text' },
+              { name: 'b', type: 'text' },
+              { name: 'c', type: 'text' },
+              { name: 'd', type: 'text' },
+              { name: 'title', type: 'strng' },
+            ],
+          },
           { name: 'Tag', cache: 5, fields: [{ name: 'label', type: 'string', nullabel: true }] },
         ],
         extra: true,
@@ -28,9 +38,10 @@ describe('structural diagnostics', () => {
 
   test('missing and mistyped values', () => {
     assert.deepEqual(problems({}), ['schema.apso.json: /: missing required property "entities"']);
-    assert.deepEqual(problems({ entities: [{ name: 'A', fields: [{ name: 'x', type: 'string', nullable: 'yes' }] }] }), [
-      'schema.apso.json: /entities/0/fields/0/nullable: must be a boolean, not string "yes"',
-    ]);
+    assert.deepEqual(
+      problems({ entities: [{ name: 'A', fields: [{ name: 'x', type: 'string', nullable: 'yes' }] }] }),
+      ['schema.apso.json: /entities/0/fields/0/nullable: must be a boolean, not string "yes"'],
+    );
     assert.deepEqual(problems({ entities: [{ name: 'A', fields: [{ name: 'first_name', type: 'string' }] }] }), [
       'schema.apso.json: /entities/0/fields/0/name: "first_name" must be camelCase (letters and digits, starting lower-case), e.g. "firstName"',
     ]);
@@ -64,7 +75,7 @@ describe('semantic diagnostics', () => {
         ],
       }),
       [
-        'schema.apso.json: /entities/0/fields/0/default: is longer than the field\'s length 10',
+        "schema.apso.json: /entities/0/fields/0/default: is longer than the field's length 10",
         'schema.apso.json: /entities/0/fields/2/default: "c" is not one of the enum\'s values (a, b)',
         'schema.apso.json: /entities/0/fields/3/length: "length" applies to string and email fields, not integer',
         'schema.apso.json: /entities/0/fields/4/scale: scale 6 is larger than precision 4',
@@ -83,16 +94,26 @@ describe('semantic diagnostics', () => {
       problems({
         entities: [
           { name: 'User' },
-          { name: 'Note', fields: [{ name: 'authorId', type: 'uuid' }], relationships: [{ name: 'author', type: 'ManyToOne', target: 'User' }] },
+          {
+            name: 'Note',
+            fields: [{ name: 'authorId', type: 'uuid' }],
+            relationships: [{ name: 'author', type: 'ManyToOne', target: 'User' }],
+          },
         ],
       }),
-      ['schema.apso.json: /entities/1/relationships/0/name: foreign-key property "authorId" clashes with the one at /entities/1/fields/0/name'],
+      [
+        'schema.apso.json: /entities/1/relationships/0/name: foreign-key property "authorId" clashes with the one at /entities/1/fields/0/name',
+      ],
     );
   });
 
   test('required relations in a cycle are refused', () => {
     assert.deepEqual(
-      problems({ entities: [{ name: 'Node', relationships: [{ name: 'parent', type: 'ManyToOne', target: 'Node', nullable: false }] }] }),
+      problems({
+        entities: [
+          { name: 'Node', relationships: [{ name: 'parent', type: 'ManyToOne', target: 'Node', nullable: false }] },
+        ],
+      }),
       [
         'schema.apso.json: /entities/0/relationships/0/nullable: required relations form a cycle (Node.parent), so no row could ever be inserted; make one of them "nullable": true',
       ],
@@ -100,6 +121,9 @@ describe('semantic diagnostics', () => {
   });
 
   test('a valid schema has no diagnostics', () => {
-    assert.deepEqual(problems({ entities: [{ name: 'A', fields: [{ name: 'x', type: 'jsonb', default: { a: [1] } }] }] }), []);
+    assert.deepEqual(
+      problems({ entities: [{ name: 'A', fields: [{ name: 'x', type: 'jsonb', default: { a: [1] } }] }] }),
+      [],
+    );
   });
 });

@@ -6,7 +6,8 @@ import { hashOf, MANIFEST_PATH, renderManifest } from './manifest';
 
 const owned = (path: string, content: string): PlannedFile => ({ path, owner: 'apso', content });
 const userFile = (path: string, content: string): PlannedFile => ({ path, owner: 'user', content });
-const summary = (changes: ReturnType<typeof computeChanges>) => changes.changes.map((change) => `${change.kind} ${change.path}`);
+const summary = (changes: ReturnType<typeof computeChanges>) =>
+  changes.changes.map((change) => `${change.kind} ${change.path}`);
 
 describe('what a run writes', () => {
   test('a first run creates everything, the manifest included', () => {
@@ -20,7 +21,11 @@ describe('what a run writes', () => {
       ['b.ts', 'my edits'],
       [MANIFEST_PATH, renderManifest(new Map([['a.ts', hashOf('A')]]))],
     ]);
-    const result = computeChanges([owned('a.ts', 'A'), userFile('b.ts', 'B')], { files: { 'a.ts': hashOf('A') } }, (path) => disk.get(path) ?? null);
+    const result = computeChanges(
+      [owned('a.ts', 'A'), userFile('b.ts', 'B')],
+      { files: { 'a.ts': hashOf('A') } },
+      (path) => disk.get(path) ?? null,
+    );
     assert.deepEqual(summary(result), []);
     assert.equal(result.skippedUserFiles, 1);
   });
@@ -31,7 +36,11 @@ describe('what a run writes', () => {
       ['clean.ts', 'old'],
     ]);
     const manifest = { files: { 'edited.ts': hashOf('old'), 'clean.ts': hashOf('old') } };
-    const result = computeChanges([owned('edited.ts', 'new'), owned('clean.ts', 'new')], manifest, (path) => disk.get(path) ?? null);
+    const result = computeChanges(
+      [owned('edited.ts', 'new'), owned('clean.ts', 'new')],
+      manifest,
+      (path) => disk.get(path) ?? null,
+    );
     assert.deepEqual(result.conflicts, ['edited.ts']);
     assert.deepEqual(summary(result).slice(0, 2), ['update edited.ts', 'update clean.ts']);
   });

@@ -17,7 +17,11 @@ export interface ChangeSet {
  * Decides what to write, compare-only: pure over the plan, the manifest and the current file contents.
  * `read` returns null for a missing file.
  */
-export function computeChanges(planned: readonly PlannedFile[], manifest: Manifest, read: (path: string) => string | null): ChangeSet {
+export function computeChanges(
+  planned: readonly PlannedFile[],
+  manifest: Manifest,
+  read: (path: string) => string | null,
+): ChangeSet {
   const changes: Change[] = [];
   const conflicts: string[] = [];
   let unchanged = 0;

@@ -48,7 +48,10 @@ export function waitForLogLine(
   return new Promise((resolve, reject) => {
     let buffered = '';
     let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`no matching log line in ${timeoutMs} ms\n${buffered}\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no matching log line in ${timeoutMs} ms\n${buffered}\n${stderr}`)),
+      timeoutMs,
+    );
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -66,6 +69,8 @@ export function waitForLogLine(
         }
       }
     });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before logging the line\n${buffered}\n${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`exited with ${code} before logging the line\n${buffered}\n${stderr}`)),
+    );
   });
 }

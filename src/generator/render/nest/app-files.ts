@@ -9,27 +9,44 @@ import { migrationClassName, migrationFileName } from '../sql/migration';
 export function renderEntitiesList(model: Model): string {
   const file = APP_PATHS.entities;
   const imports = new ImportSet();
-  for (const entity of model.entities) imports.add(importPath(file, entityPaths(entity).entity), entity.names.className);
+  for (const entity of model.entities)
+    imports.add(importPath(file, entityPaths(entity).entity), entity.names.className);
   const names = model.entities.map((entity) => entity.names.className);
-  return joinBlocks(GENERATED_HEADER, imports.render(), `/** Every entity, registered on both the primary and the replica connection. */\nexport const ENTITIES = [${names.join(', ')}];`);
+  return joinBlocks(
+    GENERATED_HEADER,
+    imports.render(),
+    `/** Every entity, registered on both the primary and the replica connection. */\nexport const ENTITIES = [${names.join(', ')}];`,
+  );
 }
 
 export function renderModulesList(model: Model): string {
   const file = APP_PATHS.modules;
   const imports = new ImportSet();
-  for (const entity of model.entities) imports.add(importPath(file, entityPaths(entity).module), `${entity.names.className}Module`);
+  for (const entity of model.entities)
+    imports.add(importPath(file, entityPaths(entity).module), `${entity.names.className}Module`);
   const names = model.entities.map((entity) => `${entity.names.className}Module`);
-  return joinBlocks(GENERATED_HEADER, imports.render(), `/** One feature module per entity. */\nexport const ENTITY_MODULES = [${names.join(', ')}];`);
+  return joinBlocks(
+    GENERATED_HEADER,
+    imports.render(),
+    `/** One feature module per entity. */\nexport const ENTITY_MODULES = [${names.join(', ')}];`,
+  );
 }
 
 export function renderMigrationsList(sequences: readonly number[]): string {
   const file = APP_PATHS.migrations;
   const imports = new ImportSet();
   for (const sequence of sequences) {
-    imports.add(importPath(file, `${APP_PATHS.migrationsDir}/${migrationFileName(sequence)}`), migrationClassName(sequence));
+    imports.add(
+      importPath(file, `${APP_PATHS.migrationsDir}/${migrationFileName(sequence)}`),
+      migrationClassName(sequence),
+    );
   }
   const names = sequences.map(migrationClassName);
-  return joinBlocks(GENERATED_HEADER, imports.render(), `/** Every schema migration, oldest first. */\nexport const MIGRATIONS = [${names.join(', ')}];`);
+  return joinBlocks(
+    GENERATED_HEADER,
+    imports.render(),
+    `/** Every schema migration, oldest first. */\nexport const MIGRATIONS = [${names.join(', ')}];`,
+  );
 }
 
 export function renderAppModule(): string {
@@ -54,7 +71,9 @@ export function renderAppModule(): string {
 
 export function renderMain(): string {
   const file = APP_PATHS.main;
-  const imports = new ImportSet().add(importPath(file, APP_PATHS.appModule), 'AppModule').add(platformImport(file, 'bootstrap'), 'bootstrap');
+  const imports = new ImportSet()
+    .add(importPath(file, APP_PATHS.appModule), 'AppModule')
+    .add(platformImport(file, 'bootstrap'), 'bootstrap');
   return joinBlocks(imports.render(), 'void bootstrap(AppModule);');
 }
 
@@ -64,5 +83,8 @@ export function renderMigrate(): string {
     .add(importPath(file, APP_PATHS.entities), 'ENTITIES')
     .add(importPath(file, APP_PATHS.migrations), 'MIGRATIONS')
     .add(platformImport(file, 'database/migrate'), 'runMigrations');
-  return joinBlocks(imports.render(), '/** `npm run migrate`: applies pending migrations on the primary, then exits. */\nvoid runMigrations({ entities: ENTITIES, migrations: MIGRATIONS });');
+  return joinBlocks(
+    imports.render(),
+    '/** `npm run migrate`: applies pending migrations on the primary, then exits. */\nvoid runMigrations({ entities: ENTITIES, migrations: MIGRATIONS });',
+  );
 }

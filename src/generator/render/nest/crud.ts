@@ -27,7 +27,9 @@ export function resourceConstant(entity: EntityModel): string {
 export function renderResource(entity: EntityModel): string {
   const file = entityPaths(entity).resource;
   const imports = new ImportSet().addType(platformImport(file, 'crud/resource'), 'ResourceDefinition');
-  const nullable = inputColumns(entity).filter((column) => column.nullable).map((column) => column.property);
+  const nullable = inputColumns(entity)
+    .filter((column) => column.nullable)
+    .map((column) => column.property);
   const relationIds = entity.relations
     .filter((relation) => relation.idsProperty)
     .map((relation) => `{ idsProperty: ${str(relation.idsProperty!)}, relation: ${str(relation.property)} }`);
@@ -38,9 +40,15 @@ export function renderResource(entity: EntityModel): string {
     relationIds: `[${relationIds.join(', ')}]`,
     softDelete: String(entity.softDelete),
     versioned: String(entity.versioned),
-    cache: entity.cache ? `{ itemTtlSeconds: ${entity.cache.itemTtlSeconds}, listTtlSeconds: ${entity.cache.listTtlSeconds} }` : 'null',
+    cache: entity.cache
+      ? `{ itemTtlSeconds: ${entity.cache.itemTtlSeconds}, listTtlSeconds: ${entity.cache.listTtlSeconds} }`
+      : 'null',
   });
-  return joinBlocks(GENERATED_HEADER, imports.render(), `export const ${resourceConstant(entity)}: ResourceDefinition = ${body};`);
+  return joinBlocks(
+    GENERATED_HEADER,
+    imports.render(),
+    `export const ${resourceConstant(entity)}: ResourceDefinition = ${body};`,
+  );
 }
 
 export function dtoNames(entity: EntityModel) {
@@ -105,7 +113,9 @@ export function renderDto(entity: EntityModel): string {
 }
 
 function renderListQuery(entity: EntityModel, imports: ImportSet, file: string): string {
-  imports.add(platformImport(file, 'crud/list-query'), 'ListQueryBase').add(platformImport(file, 'crud/sort-order'), 'sortValues');
+  imports
+    .add(platformImport(file, 'crud/list-query'), 'ListQueryBase')
+    .add(platformImport(file, 'crud/sort-order'), 'sortValues');
   imports.add(importPath(file, entityPaths(entity).resource), resourceConstant(entity));
   imports.add('@nestjs/swagger', 'ApiPropertyOptional').add('class-validator', 'IsIn', 'IsOptional');
   const values = `${entity.names.constant}_SORT_VALUES`;
@@ -121,7 +131,12 @@ function renderListQuery(entity: EntityModel, imports: ImportSet, file: string):
   ].join('\n');
 }
 
-function renderInputProperty(column: ColumnModel, entity: EntityModel, imports: ImportSet, entityImport: string): string {
+function renderInputProperty(
+  column: ColumnModel,
+  entity: EntityModel,
+  imports: ImportSet,
+  entityImport: string,
+): string {
   const optional = isOptionalOnCreate(column);
   const lines = [`  ${apiPropertyDecorator(column, entity, imports, 'create')}`];
   if (column.nullable) {
@@ -216,7 +231,9 @@ export function renderControllerBase(entity: EntityModel): string {
   const idParam = `@Param('id', ${idPipe}) id: ${idType}`;
   const cached = (kind: 'item' | 'list') => {
     if (!entity.cache) return [];
-    imports.add(platformImport(file, 'cache/cached-read.decorator'), 'CachedRead').add(importPath(file, paths.resource), resource);
+    imports
+      .add(platformImport(file, 'cache/cached-read.decorator'), 'CachedRead')
+      .add(importPath(file, paths.resource), resource);
     return [`  @CachedRead(${resource}, ${str(kind)})`];
   };
   const method = (lines: (string | string[])[]) => lines.flat().join('\n');

@@ -14,7 +14,9 @@ export function renderEntity(entity: EntityModel, model: Model): string {
     ...entity.relations.map((relation) => renderRelation(relation, entity, model, file, imports)),
   ];
   const indexes = entity.indexes.map((index) => renderIndex(index, imports));
-  const enums = entity.columns.filter((column) => column.type === 'enum').map((column) => renderEnumType(column, entity));
+  const enums = entity.columns
+    .filter((column) => column.type === 'enum')
+    .map((column) => renderEnumType(column, entity));
   const classBlock = [
     jsDoc(entity.description),
     `@Entity({ name: ${str(entity.table)} })`,
@@ -47,12 +49,21 @@ function renderIndex(index: IndexModel, imports: ImportSet): string {
 }
 
 function renderColumnMember(column: ColumnModel, entity: EntityModel, imports: ImportSet): string[] {
-  const lines = [jsDoc(column.description, '  '), `  ${apiPropertyDecorator(column, entity, imports, 'response')}`, `  ${columnDecorator(column, entity, imports)}`];
+  const lines = [
+    jsDoc(column.description, '  '),
+    `  ${apiPropertyDecorator(column, entity, imports, 'response')}`,
+    `  ${columnDecorator(column, entity, imports)}`,
+  ];
   return [[...lines.filter(Boolean), `  ${column.property}!: ${propertyType(column, entity)};`].join('\n')];
 }
 
 export function propertyType(column: ColumnModel, entity: EntityModel): string {
-  const base = column.type === 'enum' ? enumTypeName(entity, column) : column.role === 'version' ? 'number' : TYPE_MAP[column.type].ts;
+  const base =
+    column.type === 'enum'
+      ? enumTypeName(entity, column)
+      : column.role === 'version'
+        ? 'number'
+        : TYPE_MAP[column.type].ts;
   return column.nullable && base !== 'unknown' ? `${base} | null` : base;
 }
 
@@ -101,11 +112,18 @@ function defaultOption(column: ColumnModel): string | undefined {
   if (column.default.kind === 'sql') return `() => ${str(column.default.sql)}`;
   const { value } = column.default;
   // TypeORM writes object defaults as SQL text; JSON defaults are kept as the database expression.
-  if (value !== null && typeof value === 'object') return `() => ${str(`'${JSON.stringify(value).replace(/'/g, "''")}'`)}`;
+  if (value !== null && typeof value === 'object')
+    return `() => ${str(`'${JSON.stringify(value).replace(/'/g, "''")}'`)}`;
   return literalSource(value);
 }
 
-function renderRelation(relation: RelationModel, entity: EntityModel, model: Model, file: string, imports: ImportSet): string {
+function renderRelation(
+  relation: RelationModel,
+  entity: EntityModel,
+  model: Model,
+  file: string,
+  imports: ImportSet,
+): string {
   const target = model.entities.find((candidate) => candidate.names.className === relation.target)!;
   if (target !== entity) imports.add(importPath(file, entityPaths(target).entity), target.names.className);
   imports.add('typeorm', relation.kind);

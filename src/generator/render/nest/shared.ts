@@ -9,11 +9,43 @@ import { type ImportSet, objectLiteral, str } from '../imports';
  * An entity with one of these names (`Post` is common) is imported there under an alias, `PostEntity`.
  */
 const FRAMEWORK_NAMES = new Set([
-  'Body', 'Controller', 'Delete', 'Get', 'HttpCode', 'Injectable', 'Module', 'Param', 'ParseIntPipe', 'ParseUUIDPipe',
-  'Patch', 'Post', 'Put', 'Query', 'ApiCreatedResponse', 'ApiNoContentResponse', 'ApiOkResponse', 'ApiProperty',
-  'ApiPropertyOptional', 'ApiTags', 'PartialType', 'InjectRepository', 'TypeOrmModule', 'Repository', 'Type', 'Allow',
-  'ArrayMaxSize', 'Matches', 'Max', 'MaxLength', 'Min', 'CachedRead', 'EntityCache', 'EntityService', 'ListQueryBase',
-  'OptionalNotNull', 'REPLICA',
+  'Body',
+  'Controller',
+  'Delete',
+  'Get',
+  'HttpCode',
+  'Injectable',
+  'Module',
+  'Param',
+  'ParseIntPipe',
+  'ParseUUIDPipe',
+  'Patch',
+  'Post',
+  'Put',
+  'Query',
+  'ApiCreatedResponse',
+  'ApiNoContentResponse',
+  'ApiOkResponse',
+  'ApiProperty',
+  'ApiPropertyOptional',
+  'ApiTags',
+  'PartialType',
+  'InjectRepository',
+  'TypeOrmModule',
+  'Repository',
+  'Type',
+  'Allow',
+  'ArrayMaxSize',
+  'Matches',
+  'Max',
+  'MaxLength',
+  'Min',
+  'CachedRead',
+  'EntityCache',
+  'EntityService',
+  'ListQueryBase',
+  'OptionalNotNull',
+  'REPLICA',
 ]);
 
 /** Imports an entity class into a file that also uses framework names; returns the name to refer to it by. */
@@ -41,14 +73,20 @@ export function literalSource(value: JsonValue): string {
  * The OpenAPI decorator of a column: every column is present in a response; in a create body,
  * nullable columns and columns with a default may be left out.
  */
-export function apiPropertyDecorator(column: ColumnModel, entity: EntityModel, imports: ImportSet, mode: 'response' | 'create'): string {
+export function apiPropertyDecorator(
+  column: ColumnModel,
+  entity: EntityModel,
+  imports: ImportSet,
+  mode: 'response' | 'create',
+): string {
   const info = TYPE_MAP[column.type];
   const optional = mode === 'create' && isOptionalOnCreate(column);
   const decorator = optional ? 'ApiPropertyOptional' : 'ApiProperty';
   imports.add('@nestjs/swagger', decorator);
   const isVersion = column.role === 'version';
   const isJson = column.type === 'json' || column.type === 'jsonb';
-  const literalDefault = column.default?.kind === 'literal' && typeof column.default.value !== 'object' ? column.default.value : undefined;
+  const literalDefault =
+    column.default?.kind === 'literal' && typeof column.default.value !== 'object' ? column.default.value : undefined;
   const options = objectLiteral({
     description: column.description ? str(column.description) : undefined,
     type: column.type === 'enum' ? undefined : str(isVersion ? 'integer' : info.openApi.type),

@@ -11,7 +11,9 @@ import { importEntityClass } from './shared';
 export function renderUserService(entity: EntityModel): string {
   const paths = entityPaths(entity);
   const { className } = entity.names;
-  const imports = new ImportSet().add('@nestjs/common', 'Injectable').add(importPath(paths.service, paths.serviceBase), `${className}ServiceBase`);
+  const imports = new ImportSet()
+    .add('@nestjs/common', 'Injectable')
+    .add(importPath(paths.service, paths.serviceBase), `${className}ServiceBase`);
   return joinBlocks(
     imports.render(),
     [

@@ -1,3 +1,4 @@
+import { PRETTIER_OPTIONS } from '../../format/format';
 import type { Model } from '../../model/types';
 import type { SchemaDocument } from '../../schema/document';
 
@@ -19,9 +20,21 @@ export function renderProjectScaffold(context: ScaffoldContext): Map<string, str
   return new Map([
     ['package.json', json(packageJson(context))],
     ['tsconfig.json', json(TSCONFIG)],
-    ['tsconfig.build.json', json({ extends: './tsconfig.json', compilerOptions: { rootDir: './src', outDir: './dist' }, include: ['src'] })],
-    ['nest-cli.json', json({ $schema: 'https://json.schemastore.org/nest-cli', collection: '@nestjs/schematics', sourceRoot: 'src', compilerOptions: { tsConfigPath: 'tsconfig.build.json' } })],
+    [
+      'tsconfig.build.json',
+      json({ extends: './tsconfig.json', compilerOptions: { rootDir: './src', outDir: './dist' }, include: ['src'] }),
+    ],
+    [
+      'nest-cli.json',
+      json({
+        $schema: 'https://json.schemastore.org/nest-cli',
+        collection: '@nestjs/schematics',
+        sourceRoot: 'src',
+        compilerOptions: { tsConfigPath: 'tsconfig.build.json' },
+      }),
+    ],
     ['.gitignore', 'node_modules/\ndist/\n.env\n'],
+    ['.prettierrc.json', json(PRETTIER_OPTIONS)],
     ['README.md', readme(context.model)],
     ['schema.apso.json', json(projectSchema(context))],
   ]);

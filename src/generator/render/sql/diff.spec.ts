@@ -14,7 +14,12 @@ describe('migration diffs', () => {
       EMPTY_STATE,
       state(
         { name: 'Owner', timestamps: false },
-        { name: 'Pet', timestamps: false, fields: [{ name: 'kind', type: 'enum', values: ['cat', "o'dog"] }], relationships: [{ name: 'owner', type: 'ManyToOne', target: 'Owner' }] },
+        {
+          name: 'Pet',
+          timestamps: false,
+          fields: [{ name: 'kind', type: 'enum', values: ['cat', "o'dog"] }],
+          relationships: [{ name: 'owner', type: 'ManyToOne', target: 'Owner' }],
+        },
       ),
     );
     assert.deepEqual(steps.unsupported, []);
@@ -44,27 +49,47 @@ describe('migration diffs', () => {
   test('new nullable or defaulted columns are added; a required one without default is refused', () => {
     const added = diffStates(
       state(NOTE),
-      state({ ...NOTE, fields: [...NOTE.fields!, { name: 'title', type: 'string', nullable: true }, { name: 'pinned', type: 'boolean', default: false }] }),
+      state({
+        ...NOTE,
+        fields: [
+          ...NOTE.fields!,
+          { name: 'title', type: 'string', nullable: true },
+          { name: 'pinned', type: 'boolean', default: false },
+        ],
+      }),
     );
     assert.deepEqual(added.up, [
       'ALTER TABLE "notes" ADD COLUMN "title" varchar(255)',
       'ALTER TABLE "notes" ADD COLUMN "pinned" boolean NOT NULL DEFAULT false',
     ]);
-    const required = diffStates(state(NOTE), state({ ...NOTE, fields: [...NOTE.fields!, { name: 'title', type: 'string' }] }));
-    assert.deepEqual(required.unsupported, ['column "notes"."title" is new and required but has no default, so existing rows cannot get a value']);
+    const required = diffStates(
+      state(NOTE),
+      state({ ...NOTE, fields: [...NOTE.fields!, { name: 'title', type: 'string' }] }),
+    );
+    assert.deepEqual(required.unsupported, [
+      'column "notes"."title" is new and required but has no default, so existing rows cannot get a value',
+    ]);
   });
 
   test('a changed index is dropped before it is created again under its name', () => {
     const before = state({ ...NOTE, indexes: [{ name: 'notes_body_idx', fields: ['body'] }] });
     const after = state({ ...NOTE, indexes: [{ name: 'notes_body_idx', fields: ['body'], unique: true }] });
-    assert.deepEqual(diffStates(before, after).up, ['DROP INDEX "notes_body_idx"', 'CREATE UNIQUE INDEX "notes_body_idx" ON "notes" ("body")']);
+    assert.deepEqual(diffStates(before, after).up, [
+      'DROP INDEX "notes_body_idx"',
+      'CREATE UNIQUE INDEX "notes_body_idx" ON "notes" ("body")',
+    ]);
   });
 
   test('type changes are refused; drops need allowDrop', () => {
     const longer = diffStates(state(NOTE), state({ ...NOTE, fields: [{ name: 'body', type: 'string' }] }));
-    assert.deepEqual(longer.unsupported, ['column "notes"."body" changed from "text NOT NULL" to "varchar(255) NOT NULL"']);
+    assert.deepEqual(longer.unsupported, [
+      'column "notes"."body" changed from "text NOT NULL" to "varchar(255) NOT NULL"',
+    ]);
     const withoutNotes = state({ name: 'Other', timestamps: false });
-    assert.match(diffStates(state(NOTE), withoutNotes).unsupported.join('\n'), /table "notes" was removed \(pass --allow-drop/);
+    assert.match(
+      diffStates(state(NOTE), withoutNotes).unsupported.join('\n'),
+      /table "notes" was removed \(pass --allow-drop/,
+    );
     const dropped = diffStates(state(NOTE), withoutNotes, { allowDrop: true });
     assert.deepEqual(dropped.unsupported, []);
     assert.ok(dropped.up.includes('DROP TABLE "notes"'));

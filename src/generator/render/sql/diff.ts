@@ -13,7 +13,11 @@ export interface MigrationSteps {
  * nullable or defaulted columns, indexes, foreign keys) are migrated; changes that could lose data
  * or lock a large table (dropping or altering columns, tables or enum values) are refused for now.
  */
-export function diffStates(previous: DatabaseState, next: DatabaseState, options: { allowDrop?: boolean } = {}): MigrationSteps {
+export function diffStates(
+  previous: DatabaseState,
+  next: DatabaseState,
+  options: { allowDrop?: boolean } = {},
+): MigrationSteps {
   const up: string[] = [];
   const down: string[] = [];
   const unsupported: string[] = [];
@@ -29,7 +33,9 @@ export function diffStates(previous: DatabaseState, next: DatabaseState, options
       unsupported.push(`enum type "${name}" changed from (${before.join(', ')}) to (${values.join(', ')})`);
     }
   }
-  for (const name of Object.keys(previous.enums).filter((name) => !next.enums[name]).sort()) {
+  for (const name of Object.keys(previous.enums)
+    .filter((name) => !next.enums[name])
+    .sort()) {
     if (!options.allowDrop) unsupported.push(`enum type "${name}" was removed (pass --allow-drop to drop it)`);
     else {
       typeDrops.up.push(`DROP TYPE ${q(name)}`);
@@ -46,7 +52,9 @@ export function diffStates(previous: DatabaseState, next: DatabaseState, options
       diffColumns(name, before, table, { up, down, unsupported, allowDrop: options.allowDrop ?? false });
     }
   }
-  for (const name of Object.keys(previous.tables).filter((name) => !next.tables[name]).sort()) {
+  for (const name of Object.keys(previous.tables)
+    .filter((name) => !next.tables[name])
+    .sort()) {
     if (!options.allowDrop) unsupported.push(`table "${name}" was removed (pass --allow-drop to drop it and its rows)`);
     else {
       up.push(`DROP TABLE ${q(name)}`);
@@ -58,7 +66,13 @@ export function diffStates(previous: DatabaseState, next: DatabaseState, options
   const drops = { up: [] as string[], down: [] as string[] };
   const foreignKeys = { up: [] as string[], down: [] as string[] };
   const indexes = { up: [] as string[], down: [] as string[] };
-  diffNamed(previous.foreignKeys, next.foreignKeys, foreignKeys, drops, (name, item) => `ALTER TABLE ${q(item.table)} DROP CONSTRAINT ${q(name)}`);
+  diffNamed(
+    previous.foreignKeys,
+    next.foreignKeys,
+    foreignKeys,
+    drops,
+    (name, item) => `ALTER TABLE ${q(item.table)} DROP CONSTRAINT ${q(name)}`,
+  );
   diffNamed(previous.indexes, next.indexes, indexes, drops, (name) => `DROP INDEX ${q(name)}`);
   return {
     up: [...drops.up, ...up, ...indexes.up, ...foreignKeys.up, ...typeDrops.up],
@@ -74,14 +88,21 @@ interface ColumnSteps {
   readonly allowDrop: boolean;
 }
 
-function diffColumns(table: string, before: TableState, after: TableState, { up, down, unsupported, allowDrop }: ColumnSteps): void {
+function diffColumns(
+  table: string,
+  before: TableState,
+  after: TableState,
+  { up, down, unsupported, allowDrop }: ColumnSteps,
+): void {
   const old = new Map(before.columns);
   const now = new Map(after.columns);
   for (const [column, definition] of after.columns) {
     const previous = old.get(column);
     if (previous === undefined) {
       if (/NOT NULL/.test(definition) && !/DEFAULT|IDENTITY/.test(definition)) {
-        unsupported.push(`column "${table}"."${column}" is new and required but has no default, so existing rows cannot get a value`);
+        unsupported.push(
+          `column "${table}"."${column}" is new and required but has no default, so existing rows cannot get a value`,
+        );
         continue;
       }
       up.push(`ALTER TABLE ${q(table)} ADD COLUMN ${q(column)} ${definition}`);
@@ -91,7 +112,8 @@ function diffColumns(table: string, before: TableState, after: TableState, { up,
     }
   }
   for (const column of [...old.keys()].filter((name) => !now.has(name))) {
-    if (!allowDrop) unsupported.push(`column "${table}"."${column}" was removed (pass --allow-drop to drop it and its data)`);
+    if (!allowDrop)
+      unsupported.push(`column "${table}"."${column}" was removed (pass --allow-drop to drop it and its data)`);
     else {
       up.push(`ALTER TABLE ${q(table)} DROP COLUMN ${q(column)}`);
       down.unshift(`ALTER TABLE ${q(table)} ADD COLUMN ${q(column)} ${old.get(column)}`);
