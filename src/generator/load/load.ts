@@ -17,7 +17,9 @@ export function loadSchema(file: string): LoadedSchema {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new SchemaError(file, [{ pointer: '', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})` }]);
+    throw new SchemaError(file, [
+      { pointer: '', message: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})` },
+    ]);
   }
   // The APSO CLI accepts comments in .apsorc files, so those go to the importer as text.
   const byName = looksLikeApsorc(undefined, basename(file));
