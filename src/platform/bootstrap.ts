@@ -13,7 +13,7 @@ import { createLogger } from './logging/logger';
 import { PinoNestLogger } from './logging/nest-logger';
 import { recordHttpDurations } from './metrics/http-metrics.hook';
 import { HTTP_REQUEST_DURATION, HttpRequestLabel } from './metrics/metric-names';
-import { shutdownOnSignals } from './shutdown';
+import { closeConnectionsWhileDraining, shutdownOnSignals } from './shutdown';
 
 /** Root of every app: the given config (made available to PlatformModule) next to the AppModule. */
 @Module({})
@@ -36,6 +36,7 @@ export async function createApp(appModule: Type<unknown>, config: AppConfig): Pr
     app.getHttpAdapter().getInstance(),
     app.get<Histogram<HttpRequestLabel>>(getToken(HTTP_REQUEST_DURATION.name)),
   );
+  closeConnectionsWhileDraining(app);
   serveOpenApi(app);
   return app;
 }

@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShutdownState } from './health/shutdown-state';
@@ -12,6 +13,21 @@ import { ShutdownState } from './health/shutdown-state';
  * disconnect Redis) before it closes the server, which would fail requests still in flight.
  * A second signal exits at once.
  */
+/**
+ * While draining, every response asks the client to close its connection. Without this, a keep-alive
+ * connection that was busy when the server closed stays open after its last response until Fastify's
+ * keep-alive timeout (72 s), and the process cannot exit; clients also reconnect to a pod that is ready.
+ */
+export function closeConnectionsWhileDraining(app: NestFastifyApplication): void {
+  const state = app.get(ShutdownState);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (_request, reply) => {
+      if (state.draining) void reply.header('connection', 'close');
+    });
+}
+
 export function shutdownOnSignals(app: INestApplication, drainMs: number, logger: Logger): void {
   let shuttingDown = false;
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {

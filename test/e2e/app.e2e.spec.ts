@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from '@keyv/redis';
+import { Client } from 'pg';
 import { buildModel } from '../../src/generator/model/build';
 import { APSO_ROOT } from '../../src/generator/pipeline';
 import { loadSchema } from '../../src/generator/load/load';
@@ -144,10 +145,39 @@ describe('generated backend over HTTP', () => {
     assert.match(text, /process_cpu_seconds_total/);
   });
 
+  test('the OpenAPI document at /docs lists every route', async () => {
+    const document = (await (await fetch(`${app.baseUrl}/docs`)).json()) as { paths: Record<string, unknown> };
+    for (const entity of model.entities) {
+      assert.ok(document.paths[`/${entity.names.route}`], `/${entity.names.route}`);
+      assert.ok(document.paths[`/${entity.names.route}/{id}`], `/${entity.names.route}/{id}`);
+    }
+  });
+
   test('health probes and request ids', async () => {
     assert.equal((await fetch(`${app.baseUrl}/health/live`)).status, 200);
     assert.equal((await fetch(`${app.baseUrl}/health/ready`)).status, 200);
     const response = await fetch(`${app.baseUrl}/health/live`, { headers: { 'x-request-id': 'trace-me-123' } });
     assert.equal(response.headers.get('x-request-id'), 'trace-me-123');
+  });
+
+  // Last: it stops the app.
+  test('SIGTERM lets an in-flight request finish, then the process exits 0', async () => {
+    const locker = new Client({ connectionString: database.url });
+    await locker.connect();
+    try {
+      // Hold a lock the list query must wait for, so the request is still in flight when SIGTERM arrives.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE');
+      const inFlight = http('GET', '/audit-events?limit=5');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const exited = app.stop();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await locker.query('COMMIT');
+      const response = await inFlight;
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      assert.equal(await exited, 0, app.output());
+    } finally {
+      await locker.end();
+    }
   });
 });
