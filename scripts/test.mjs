@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: builds the backend (end-to-end tests boot dist/main.js), then runs every *.spec.ts under
+// `npm test`: checks the hand-written code's formatting, builds the backend (end-to-end tests boot dist/main.js), then runs every *.spec.ts under
 // src/ and test/ with node's own test runner; tsx compiles the TypeScript of the specs themselves.
 // Node 20's --test does not expand globs, so the files are listed here. Arguments filter by path.
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,8 @@ function run(args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+const style = ['src/{generator,platform}/**/*.ts', 'test/**/*.ts', 'bench/*.ts', 'scripts/*.mjs'];
+run(['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level=warn', ...style]);
 run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 const filter = process.argv.slice(2);
 const files = [...specs('src'), ...specs('test')].filter(

@@ -123,7 +123,7 @@ function vendoredFiles(): Map<string, string> {
 
 /** Generated projects run on exactly the versions apso is tested with; generator-only packages stay out. */
 function pinnedDependencies() {
-  const GENERATOR_ONLY = new Set(['ajv', 'ajv-formats', 'prettier', 'yaml', 'pluralize', 'tsx']);
+  const GENERATOR_ONLY = new Set(['ajv', 'prettier', 'pluralize', 'tsx']);
   const manifest = JSON.parse(readFileSync(join(APSO_ROOT, 'package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
