@@ -106,6 +106,14 @@ describe('generated backend over HTTP', () => {
     const fields = (bad.body.fields as { field: string }[]).map((entry) => entry.field).sort();
     assert.deepEqual(fields, ['name', 'plan', 'unknown']);
 
+    const tooBig = await fetch(`${app.baseUrl}/organizations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), slug: 'big' }),
+    });
+    assert.equal(tooBig.status, 413, 'bodies over HTTP_BODY_LIMIT_BYTES are refused');
+    assert.equal((await http('GET', '/organizations?limit=1000')).status, 400, 'page size is capped');
+
     const missing = await http('GET', '/organizations/00000000-0000-4000-8000-000000000000');
     assert.equal(missing.status, 404);
     assert.equal((await http('GET', '/organizations/not-a-uuid')).status, 400);
