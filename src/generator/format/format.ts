@@ -14,7 +14,7 @@ export async function formatFiles(files: readonly PlannedFile[]): Promise<Planne
   return Promise.all(files.map(async (file) => ({ ...file, content: await formatSource(file.path, file.content) })));
 }
 
-export async function formatSource(path: string, source: string): Promise<string> {
+async function formatSource(path: string, source: string): Promise<string> {
   const extension = path.slice(path.lastIndexOf('.'));
   const parser = PARSERS[extension];
   if (!parser) return source;

@@ -35,7 +35,7 @@ function sidesOf(entity: string, sides: readonly RelationSide[]): RelationSide[]
   return [...declared, ...derived];
 }
 
-export function entityNames(name: string): EntityNames {
+function entityNames(name: string): EntityNames {
   return {
     className: name,
     camel: camelCase(name),
@@ -102,7 +102,7 @@ function buildFieldColumn(field: FieldSpec, table: string): ColumnModel {
   };
 }
 
-export function defaultOf(field: Pick<FieldSpec, 'default'>): DefaultModel | undefined {
+function defaultOf(field: Pick<FieldSpec, 'default'>): DefaultModel | undefined {
   const value = field.default;
   if (value === undefined) return undefined;
   if (isSqlDefault(value)) return { kind: 'sql', sql: value.sql };

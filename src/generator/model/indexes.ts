@@ -5,7 +5,7 @@ import type { ColumnModel, IndexModel, IndexOrigin, RelationModel } from './type
 /** Enum fields with one of these names are what lists filter by next to a parent: `(organizationId, status)`. */
 const STATUS_LIKE = /^(status|state|stage|phase)$|(Status|State|Stage|Phase)$/;
 
-export function isStatusLike(column: ColumnModel): boolean {
+function isStatusLike(column: ColumnModel): boolean {
   return column.role === 'field' && column.type === 'enum' && STATUS_LIKE.test(column.property);
 }
 

@@ -8,7 +8,7 @@ import { apiPropertyDecorator, enumConstant, enumTypeName, importEntityClass, is
 /** Types a list may be sorted by: ordered, indexable scalars (not text blobs or JSON). */
 const UNSORTABLE = new Set(['text', 'json', 'jsonb', 'interval']);
 
-export function sortableProperties(entity: EntityModel): string[] {
+function sortableProperties(entity: EntityModel): string[] {
   return entity.columns
     .filter((column) => column.role !== 'deletedAt' && column.role !== 'version' && !UNSORTABLE.has(column.type))
     .map((column) => column.property);

@@ -10,7 +10,7 @@ export function renderEntity(entity: EntityModel, model: Model): string {
   const file = entityPaths(entity).entity;
   const imports = new ImportSet().add('typeorm', 'Entity');
   const members = [
-    ...entity.columns.flatMap((column) => renderColumnMember(column, entity, imports)),
+    ...entity.columns.map((column) => renderColumnMember(column, entity, imports)),
     ...entity.relations.map((relation) => renderRelation(relation, entity, model, file, imports)),
   ];
   const indexes = entity.indexes.map((index) => renderIndex(index, imports));
@@ -48,16 +48,18 @@ function renderIndex(index: IndexModel, imports: ImportSet): string {
   return `@Index(${str(index.name)}, ${properties}${options === '{}' ? '' : `, ${options}`})`;
 }
 
-function renderColumnMember(column: ColumnModel, entity: EntityModel, imports: ImportSet): string[] {
-  const lines = [
+function renderColumnMember(column: ColumnModel, entity: EntityModel, imports: ImportSet): string {
+  return [
     jsDoc(column.description, '  '),
     `  ${apiPropertyDecorator(column, entity, imports, 'response')}`,
     `  ${columnDecorator(column, entity, imports)}`,
-  ];
-  return [[...lines.filter(Boolean), `  ${column.property}!: ${propertyType(column, entity)};`].join('\n')];
+    `  ${column.property}!: ${propertyType(column, entity)};`,
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
-export function propertyType(column: ColumnModel, entity: EntityModel): string {
+function propertyType(column: ColumnModel, entity: EntityModel): string {
   const base =
     column.type === 'enum'
       ? enumTypeName(entity, column)
