@@ -33,6 +33,11 @@ const intRange = (min: number, max: number) => () => [
   validator('Max', String(max)),
 ];
 
+/** Any JSON value is valid; a required one must still be present. */
+const anyJson = (column: ColumnModel) => [
+  validator(column.nullable || column.default !== undefined ? 'Allow' : 'IsDefined'),
+];
+
 export const TYPE_MAP: Record<FieldType, TypeInfo> = {
   string: { ts: 'string', columnType: 'varchar', validators: stringWithLength, openApi: { type: 'string' } },
   email: {
@@ -133,8 +138,8 @@ export const TYPE_MAP: Record<FieldType, TypeInfo> = {
     validators: () => [validator('IsUUID')],
     openApi: { type: 'string', format: 'uuid' },
   },
-  json: { ts: 'unknown', columnType: 'json', validators: () => [validator('Allow')], openApi: { type: 'object' } },
-  jsonb: { ts: 'unknown', columnType: 'jsonb', validators: () => [validator('Allow')], openApi: { type: 'object' } },
+  json: { ts: 'unknown', columnType: 'json', validators: anyJson, openApi: { type: 'object' } },
+  jsonb: { ts: 'unknown', columnType: 'jsonb', validators: anyJson, openApi: { type: 'object' } },
   enum: { ts: 'string', columnType: 'enum', validators: () => [], openApi: { type: 'string' } },
 };
 

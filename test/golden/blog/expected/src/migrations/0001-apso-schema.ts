@@ -45,6 +45,7 @@ export class ApsoSchema0000000000001 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE "settings" (
         "id" uuid NOT NULL DEFAULT gen_random_uuid(),
         "theme" varchar(255) NOT NULL DEFAULT 'light',
+        "layout" jsonb NOT NULL,
         "author_id" integer NOT NULL,
         "created_at" timestamptz NOT NULL DEFAULT now(),
         "updated_at" timestamptz NOT NULL DEFAULT now(),

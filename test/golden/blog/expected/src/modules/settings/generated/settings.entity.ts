@@ -25,6 +25,10 @@ export class Settings {
   @Column({ name: 'theme', type: 'varchar', length: 255, default: 'light' })
   theme!: string;
 
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  @Column({ name: 'layout', type: 'jsonb' })
+  layout!: unknown;
+
   @ApiProperty({ type: 'integer', format: 'int32' })
   @Column({ name: 'author_id', type: 'integer' })
   authorId!: number;
