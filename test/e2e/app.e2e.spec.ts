@@ -68,8 +68,9 @@ describe('generated backend over HTTP', () => {
     const hitsBefore = await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}');
 
     assert.equal((await http('GET', path)).status, 200);
-    assert.equal(await redis.exists(`apso:organizations:item:${org.id}`), 1, 'the answer is stored in Redis');
-    assert.ok((await redis.ttl(`apso:organizations:item:${org.id}`)) > 0, 'with a TTL');
+    const entryKey = `apso:{organizations:${org.id}}:item`;
+    assert.equal(await redis.exists(entryKey), 1, 'the answer is stored in Redis');
+    assert.ok((await redis.ttl(entryKey)) > 0, 'with a TTL');
     assert.equal((await http('GET', path)).status, 200);
     assert.equal(
       await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}'),
@@ -82,8 +83,13 @@ describe('generated backend over HTTP', () => {
 
     const patched = await http('PATCH', path, { name: 'Renamed' });
     assert.equal(patched.status, 200);
-    assert.equal(await redis.exists(`apso:organizations:item:${org.id}`), 0, 'the write removed the cached item');
+    const hitsAfterWrite = await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}');
     assert.equal((await http('GET', path)).body.name, 'Renamed', 'the next GET reads the write');
+    assert.equal(
+      await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}'),
+      hitsAfterWrite,
+      'the entry cached before the write no longer counts',
+    );
     const listAfter = await http('GET', '/organizations?limit=100');
     assert.equal(
       listAfter.body.data.find((row: { id: string }) => row.id === org.id).name,
@@ -97,7 +103,7 @@ describe('generated backend over HTTP', () => {
     const event = await http('POST', '/audit-events', { sequence: '1', action: 'created', organizationId: org.id });
     assert.equal(event.status, 201, JSON.stringify(event.body));
     await http('GET', `/audit-events/${event.body.id}`);
-    assert.deepEqual(await redis.keys('apso:audit-events:*'), []);
+    assert.deepEqual(await redis.keys('apso:{audit-events*'), []);
   });
 
   test('bad bodies get 400 naming the fields; unknown ids 404; duplicates and bad references 409', async () => {

@@ -61,6 +61,16 @@ async function copyToReplica(table: string, id: string): Promise<void> {
   }
 }
 
+async function onReplica<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: replica.url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 describe('read/write split', () => {
   test('a write lands on the primary; reads come from the replica', async () => {
     const created = await http('POST', '/organizations', { name: 'Split', slug: 'split' });
@@ -78,5 +88,28 @@ describe('read/write split', () => {
       [id],
       'once replicated, the replica answers',
     );
+  });
+
+  test('a read that fetched the row before a write cannot cache it past the write', async () => {
+    const created = await http('POST', '/organizations', { name: 'Before', slug: 'race' });
+    const id = created.body.id as string;
+    await copyToReplica('organizations', id);
+
+    // 1. A GET misses and blocks on a lock while reading the replica.
+    const locker = new Client({ connectionString: replica.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE');
+    const slowRead = http('GET', `/organizations/${id}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // 2. Meanwhile a write commits on the primary and invalidates.
+    assert.equal((await http('PATCH', `/organizations/${id}`, { name: 'After' })).status, 200);
+    // 3. The slow read goes on, reads the old row and caches it.
+    await locker.query('COMMIT');
+    await locker.end();
+    assert.equal((await slowRead).body.name, 'Before');
+    // 4. Once the replica has the write, nobody is served the entry cached in step 3.
+    await onReplica((client) => client.query(`UPDATE organizations SET name = 'After' WHERE id = $1`, [id]));
+    assert.equal((await http('GET', `/organizations/${id}`)).body.name, 'After');
   });
 });

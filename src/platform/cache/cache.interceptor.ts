@@ -1,13 +1,13 @@
-import { CACHE_MANAGER, Cache, CacheInterceptor } from '@nestjs/cache-manager';
-import { CallHandler, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CACHE_MANAGER, CACHE_TTL_METADATA, Cache, CacheInterceptor } from '@nestjs/cache-manager';
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { Observable } from 'rxjs';
+import { Observable, of, tap } from 'rxjs';
 import { CACHE_HITS, CACHE_MISSES, CacheLabel } from '../metrics/metric-names';
-import { itemKey, listKey, normalizeQuery } from './cache-keys';
+import { itemKey, itemVersionKey, listKey, listVersionKey, normalizeQuery } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
-import { EntityCache } from './entity-cache';
+import { CachedEntry, EntityCache } from './entity-cache';
 
 interface HttpRequest {
   readonly method: string;
@@ -15,14 +15,20 @@ interface HttpRequest {
   readonly params?: Record<string, string | undefined>;
 }
 
+interface EntryKeys {
+  readonly version: string;
+  readonly entry: string;
+}
+
 /**
- * Nest's CacheInterceptor with apso's keys: an item is cached under its id (so a write can delete it),
- * a list under the resource's current list version plus its normalized query. Counts hits and misses.
+ * Nest's CacheInterceptor with versioned entries: one MGET reads an entry and the version it must
+ * match (the row's for GET /:id, the resource's for lists), so a hit costs one Redis round trip and
+ * an entry read before a write is never served after it. Counts hits and misses; with Redis down,
+ * requests are served from the database.
  */
 @Injectable()
 export class ApsoCacheInterceptor extends CacheInterceptor {
-  /** Requests for which trackBy produced a key; only these count as a hit or a miss. */
-  private readonly cacheable = new WeakSet<object>();
+  private readonly logger = new Logger(ApsoCacheInterceptor.name);
 
   constructor(
     @Inject(CACHE_MANAGER) cacheManager: Cache,
@@ -35,43 +41,51 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
   }
 
   override async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const read = this.cachedRead(context);
-    if (!read) return next.handle();
-    // The base class answers from the cache without calling next.handle(), so a call means a miss.
-    let handlerRan = false;
-    const observed: CallHandler = {
-      handle: () => {
-        handlerRan = true;
-        return next.handle();
-      },
-    };
-    const result = await super.intercept(context, observed);
-    if (this.cacheable.has(context.switchToHttp().getRequest<object>())) {
-      (handlerRan ? this.misses : this.hits).inc({ resource: read.resource.name });
+    const read = this.reflector.get<CachedReadMetadata | undefined>(CACHED_READ_METADATA, context.getHandler());
+    const keys = read && this.keysFor(read, context.switchToHttp().getRequest<HttpRequest>());
+    if (!read || !keys) return next.handle();
+    const ttlMs = this.reflector.get<number>(CACHE_TTL_METADATA, context.getHandler());
+    const labels = { resource: read.resource.name };
+    let version: string;
+    try {
+      const [current, entry] = (await this.cacheManager.mget([keys.version, keys.entry])) as [
+        string | undefined,
+        CachedEntry | undefined,
+      ];
+      if (current !== undefined && entry?.version === current) {
+        this.hits.inc(labels);
+        this.setHeadersWhenHttp(context, entry.body);
+        return of(entry.body);
+      }
+      version = current ?? (await this.entityCache.startVersion(keys.version, ttlMs));
+    } catch {
+      // The store already logs Redis errors; the database answers meanwhile.
+      return next.handle();
     }
-    return result;
+    this.misses.inc(labels);
+    this.setHeadersWhenHttp(context, undefined);
+    return next.handle().pipe(tap((body) => void this.store(keys.entry, { version, body }, ttlMs)));
   }
 
-  protected override async trackBy(context: ExecutionContext): Promise<string | undefined> {
-    const read = this.cachedRead(context);
-    const request = context.switchToHttp().getRequest<HttpRequest>();
-    if (!read || request.method !== 'GET') return undefined;
+  /** The keys of a cacheable request; undefined for one that must not be cached. */
+  private keysFor(read: CachedReadMetadata, request: HttpRequest): EntryKeys | undefined {
+    if (request.method !== 'GET') return undefined;
     const queryStart = request.url.indexOf('?');
     const search = queryStart === -1 ? '' : request.url.slice(queryStart + 1);
-    let key: string;
-    if (read.kind === 'item') {
-      const id = request.params?.id;
-      // A query string on an item GET is unexpected; don't let it share or poison the item's entry.
-      if (id === undefined || search !== '') return undefined;
-      key = itemKey(read.resource, id);
-    } else {
-      key = listKey(read.resource, await this.entityCache.listVersion(read.resource), normalizeQuery(search));
+    if (read.kind === 'list') {
+      return { version: listVersionKey(read.resource), entry: listKey(read.resource, normalizeQuery(search)) };
     }
-    this.cacheable.add(request);
-    return key;
+    const id = request.params?.id;
+    // A query string on an item GET is unexpected; don't let it share or poison the item's entry.
+    if (id === undefined || search !== '') return undefined;
+    return { version: itemVersionKey(read.resource, id), entry: itemKey(read.resource, id) };
   }
 
-  private cachedRead(context: ExecutionContext): CachedReadMetadata | undefined {
-    return this.reflector.get<CachedReadMetadata | undefined>(CACHED_READ_METADATA, context.getHandler());
+  private async store(key: string, entry: CachedEntry, ttlMs: number): Promise<void> {
+    try {
+      await this.cacheManager.set(key, entry, ttlMs);
+    } catch (error) {
+      this.logger.warn(`could not cache ${key}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }

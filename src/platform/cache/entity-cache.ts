@@ -2,36 +2,53 @@ import { CACHE_MANAGER, Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ResourceDefinition } from '../crud/resource';
-import { itemKey, listVersionKey } from './cache-keys';
+import { itemVersionKey, listVersionKey } from './cache-keys';
 
-/** Versioning and invalidation of a resource's cached reads. */
+/** What a cached read stores: the answer and the version current when it was read from the database. */
+export interface CachedEntry {
+  readonly version: string;
+  readonly body: unknown;
+}
+
+/**
+ * A version outlives every entry cached under it by this much: an entry is written at most one
+ * request after its version was read, and a version that vanished first would be replaced anyway.
+ */
+const VERSION_TTL_MARGIN_MS = 60_000;
+
+/**
+ * Versions of a resource's cached reads. An entry counts only while its version is current, so a
+ * write moves the version instead of deleting entries. That closes the race a delete leaves open: a
+ * read that fetched the row before a write commits and caches it after the delete would otherwise
+ * serve the old row until its TTL ran out, even to the client that wrote.
+ */
 @Injectable()
 export class EntityCache {
   constructor(@Inject(CACHE_MANAGER) private readonly cache: Cache) {}
 
   /**
-   * The token list keys are built with. When absent (never written, or evicted) a fresh one is stored
-   * rather than a constant: a constant would let an eviction resurrect list pages cached under it.
+   * Called on a miss with no version stored (never written, expired or evicted), before the database
+   * is read: a fresh token, never a constant, so an eviction cannot bring back entries cached under an
+   * older version. If a write replaces it meanwhile, this read's entry is simply never served.
    */
-  async listVersion(resource: ResourceDefinition): Promise<string> {
-    const key = listVersionKey(resource);
-    const current = await this.cache.get<string>(key);
-    if (current) return current;
-    const fresh = randomUUID();
-    await this.cache.set(key, fresh);
-    return fresh;
+  async startVersion(versionKey: string, entryTtlMs: number): Promise<string> {
+    const version = randomUUID();
+    await this.cache.set(versionKey, version, entryTtlMs + VERSION_TTL_MARGIN_MS);
+    return version;
   }
 
   /**
-   * Called after a write commits: drops the row's cached item and moves lists to a new version.
-   * A plain SET of a unique token is enough (no INCR): concurrent writers each leave a version
-   * nobody has cached under, which is all that matters.
+   * Called after a write commits: moves the row's version and the resource's list version, so every
+   * entry read before the write stops counting. A unique token per write needs no atomic increment.
    */
   async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
     if (!resource.cache) return;
+    const { itemTtlSeconds, listTtlSeconds } = resource.cache;
     await Promise.all([
-      id === undefined ? undefined : this.cache.del(itemKey(resource, id)),
-      this.cache.set(listVersionKey(resource), randomUUID()),
+      id === undefined
+        ? undefined
+        : this.cache.set(itemVersionKey(resource, id), randomUUID(), itemTtlSeconds * 1000 + VERSION_TTL_MARGIN_MS),
+      this.cache.set(listVersionKey(resource), randomUUID(), listTtlSeconds * 1000 + VERSION_TTL_MARGIN_MS),
     ]);
   }
 }
