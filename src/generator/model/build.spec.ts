@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EntitySpec, SchemaDocument } from '../schema/document';
 import { buildModel } from './build';
-import { camelCase, kebabCase, plural, singular, snakeCase } from './naming';
+import { camelCase, closest, kebabCase, limitIdentifier, plural, singular, snakeCase } from './naming';
 import type { EntityModel } from './types';
 
 const entity = (model: ReturnType<typeof buildModel>, name: string): EntityModel => {
@@ -192,5 +192,22 @@ describe('index inference', () => {
       model.entities.map((candidate) => candidate.names.className),
       ['Organization', 'Task'],
     );
+  });
+});
+
+describe('identifiers and hints', () => {
+  test('names over 63 bytes are shortened with a stable hash', () => {
+    const long = `${'very_long_table_name_'.repeat(4)}column_idx`;
+    const shortened = limitIdentifier(long);
+    assert.equal(shortened.length, 63);
+    assert.equal(limitIdentifier(long), shortened);
+    assert.notEqual(limitIdentifier(`${long}2`), shortened);
+    assert.equal(limitIdentifier('short_idx'), 'short_idx');
+  });
+
+  test('"did you mean" picks a close candidate, or none', () => {
+    assert.equal(closest('strng', ['string', 'text', 'integer']), 'string');
+    assert.equal(closest('Tsk', ['Project', 'Task']), 'Task');
+    assert.equal(closest('banana', ['string', 'text']), undefined);
   });
 });
