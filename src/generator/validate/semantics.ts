@@ -44,6 +44,16 @@ const RESERVED_ENTITY_NAMES = new Set([
   'Symbol',
 ]);
 
+/** Property names that would break a class or its JSON: `constructor` cannot be a field, `toJSON` would hijack responses. */
+const RESERVED_PROPERTY_NAMES = new Set([
+  'constructor',
+  'prototype',
+  'toJSON',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+]);
+
 /** Properties apso adds itself; a field or relation may not take these names. */
 const BOOKKEEPING = ['id', 'createdAt', 'updatedAt', 'deletedAt', 'version'];
 
@@ -90,6 +100,15 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
     (table) => `table "${table}" is used by more than one entity; set "table" to tell them apart`,
     report,
   );
+  document.entities.forEach((entity, index) => {
+    const table = tableName(entity);
+    if (table.length > 63) {
+      report(
+        pointer('entities', index, 'name'),
+        `the table name "${table}" is longer than PostgreSQL's 63 characters; set a shorter "table"`,
+      );
+    }
+  });
 
   document.entities.forEach((entity, index) => {
     (entity.fields ?? []).forEach((field, fieldIndex) =>
@@ -218,7 +237,7 @@ function checkEntityNames(entity: EntitySpec, index: number, sides: RelationSide
     return false;
   };
 
-  for (const reserved of BOOKKEEPING) properties.set(reserved, 'apso');
+  for (const reserved of [...BOOKKEEPING, ...RESERVED_PROPERTY_NAMES]) properties.set(reserved, 'apso');
   for (const reserved of ['id', 'created_at', 'updated_at', 'deleted_at', 'version']) columns.set(reserved, 'apso');
   (entity.fields ?? []).forEach((field, fieldIndex) => {
     const where = at('fields', fieldIndex, 'name');

@@ -120,6 +120,29 @@ describe('semantic diagnostics', () => {
     );
   });
 
+  test('names that would break the class or the database are refused', () => {
+    const longName = `Very${'LongEntityName'.repeat(4)}`;
+    assert.deepEqual(
+      problems({
+        entities: [
+          {
+            name: 'Note',
+            fields: [
+              { name: 'constructor', type: 'text' },
+              { name: 'toJSON', type: 'text' },
+            ],
+          },
+          { name: longName },
+        ],
+      }),
+      [
+        'schema.apso.json: /entities/0/fields/0/name: property "constructor" clashes with one apso adds itself',
+        'schema.apso.json: /entities/0/fields/1/name: property "toJSON" clashes with one apso adds itself',
+        `schema.apso.json: /entities/1/name: the table name "very${'_long_entity_name'.repeat(4)}s" is longer than PostgreSQL's 63 characters; set a shorter "table"`,
+      ],
+    );
+  });
+
   test('a valid schema has no diagnostics', () => {
     assert.deepEqual(
       problems({ entities: [{ name: 'A', fields: [{ name: 'x', type: 'jsonb', default: { a: [1] } }] }] }),
