@@ -16,6 +16,7 @@ import {
   runScript,
   startApp,
   type TestDatabase,
+  waitForBlockedQuery,
 } from '../support/services';
 
 /**
@@ -183,8 +184,9 @@ describe('generated backend over HTTP', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE');
       const inFlight = http('GET', '/audit-events?limit=5');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await waitForBlockedQuery(database.url);
       const exited = app.stop();
+      // Give the server time to stop accepting before the request can finish.
       await new Promise((resolve) => setTimeout(resolve, 300));
       await locker.query('COMMIT');
       const response = await inFlight;

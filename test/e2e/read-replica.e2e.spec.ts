@@ -11,6 +11,7 @@ import {
   runScript,
   startApp,
   type TestDatabase,
+  waitForBlockedQuery,
 } from '../support/services';
 
 /**
@@ -98,15 +99,19 @@ describe('read/write split', () => {
     // 1. A GET misses and blocks on a lock while reading the replica.
     const locker = new Client({ connectionString: replica.url });
     await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE');
-    const slowRead = http('GET', `/organizations/${id}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    // 2. Meanwhile a write commits on the primary and invalidates.
-    assert.equal((await http('PATCH', `/organizations/${id}`, { name: 'After' })).status, 200);
-    // 3. The slow read goes on, reads the old row and caches it.
-    await locker.query('COMMIT');
-    await locker.end();
+    let slowRead;
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE');
+      slowRead = http('GET', `/organizations/${id}`);
+      await waitForBlockedQuery(replica.url);
+      // 2. Meanwhile a write commits on the primary and invalidates.
+      assert.equal((await http('PATCH', `/organizations/${id}`, { name: 'After' })).status, 200);
+      // 3. The slow read goes on, reads the old row and caches it.
+      await locker.query('COMMIT');
+    } finally {
+      await locker.end();
+    }
     assert.equal((await slowRead).body.name, 'Before');
     // 4. Once the replica has the write, nobody is served the entry cached in step 3.
     await onReplica((client) => client.query(`UPDATE organizations SET name = 'After' WHERE id = $1`, [id]));

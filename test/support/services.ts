@@ -26,6 +26,25 @@ export async function createDatabase(prefix: string): Promise<TestDatabase> {
   };
 }
 
+/** Resolves once a query on `databaseUrl` is waiting for a lock: a request is provably in flight. */
+export async function waitForBlockedQuery(databaseUrl: string, timeoutMs = 10_000): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await client.query<{ waiting: number }>(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows[0].waiting > 0) return;
+      if (Date.now() > deadline) throw new Error('no query started waiting for the lock');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 async function adminQuery(sql: string): Promise<void> {
   const client = new Client({ connectionString: POSTGRES_ADMIN_URL });
   await client.connect();
