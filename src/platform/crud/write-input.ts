@@ -9,8 +9,9 @@ const PROTECTED_PROPERTIES = new Set(['id', 'version']);
  * The entity properties a request body asks to write:
  * - `tagIds: [a, b]` becomes `tags: [{ id: a }, { id: b }]`;
  * - PATCH (update) writes only what is present;
- * - PUT (replace) is a full replacement: nullable properties left out become null, to-many relations
- *   left out become empty, as if the row had been created with this body.
+ * - PUT (replace) is a full replacement: the body must carry every required property (the DTO checks),
+ *   nullable properties left out become null and to-many relations left out become empty. Properties
+ *   with a database default may be left out and keep their current value.
  */
 export function entityChanges(resource: ResourceDefinition, input: object, mode: WriteMode): Record<string, unknown> {
   const body = input as Record<string, unknown>;
