@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EntitySpec, SchemaDocument } from '../schema/document';
 import { buildModel } from './build';
+import { edgeCycles } from './cycles';
 import { camelCase, closest, kebabCase, limitIdentifier, plural, singular, snakeCase } from './naming';
 import type { EntityModel } from './types';
 
@@ -209,5 +210,38 @@ describe('identifiers and hints', () => {
     assert.equal(closest('strng', ['string', 'text', 'integer']), 'string');
     assert.equal(closest('Tsk', ['Project', 'Task']), 'Task');
     assert.equal(closest('banana', ['string', 'text']), undefined);
+  });
+});
+
+describe('edgeCycles', () => {
+  test('finds each cycle once, self-loops included, and nothing in a tree', () => {
+    const edges: [string, string][] = [
+      ['A', 'B'],
+      ['B', 'C'],
+      ['C', 'A'],
+      ['D', 'D'],
+      ['E', 'A'],
+    ];
+    const cycles = edgeCycles(
+      edges,
+      (edge) => edge[0],
+      (edge) => edge[1],
+    );
+    assert.deepEqual(
+      cycles.map((cycle) => cycle.map((edge) => edge.join('>')).join(' ')),
+      ['A>B B>C C>A', 'D>D'],
+    );
+    assert.deepEqual(
+      edgeCycles(
+        [
+          ['A', 'B'],
+          ['A', 'C'],
+          ['B', 'C'],
+        ] as [string, string][],
+        (e) => e[0],
+        (e) => e[1],
+      ),
+      [],
+    );
   });
 });

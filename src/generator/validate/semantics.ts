@@ -1,4 +1,5 @@
 import { isSqlDefault, tableName } from '../model/build';
+import { edgeCycles } from '../model/cycles';
 import { closest, kebabCase, snakeCase } from '../model/naming';
 import {
   foreignKeyColumn,
@@ -280,41 +281,17 @@ function checkEntityNames(entity: EntitySpec, index: number, sides: RelationSide
 /** Required foreign keys that form a cycle (a required self-reference included) make every insert impossible. */
 function checkRequiredCycles(sides: RelationSide[], report: Report): void {
   const required = sides.filter((side) => holdsForeignKey(side) && !side.nullable);
-  const edges = new Map<string, RelationSide[]>();
-  for (const side of required) edges.set(side.entity, [...(edges.get(side.entity) ?? []), side]);
-  const reported = new Set<string>();
-  for (const start of required) {
-    const path = findPath(start.target, start.entity, edges, new Set());
-    if (!path) continue;
-    const cycle = [start, ...path];
-    const key = cycle
-      .map((side) => `${side.entity}.${side.property}`)
-      .sort()
-      .join(',');
-    if (reported.has(key)) continue;
-    reported.add(key);
+  for (const cycle of edgeCycles(
+    required,
+    (side) => side.entity,
+    (side) => side.target,
+  )) {
     const route = cycle.map((side) => `${side.entity}.${side.property}`).join(' → ');
     report(
-      `${start.declaredAt}/nullable`,
+      `${cycle[0].declaredAt}/nullable`,
       `required relations form a cycle (${route}), so no row could ever be inserted; make one of them "nullable": true`,
     );
   }
-}
-
-function findPath(
-  from: string,
-  to: string,
-  edges: Map<string, RelationSide[]>,
-  visited: Set<string>,
-): RelationSide[] | undefined {
-  if (from === to) return [];
-  if (visited.has(from)) return undefined;
-  visited.add(from);
-  for (const side of edges.get(from) ?? []) {
-    const rest = findPath(side.target, to, edges, visited);
-    if (rest) return [side, ...rest];
-  }
-  return undefined;
 }
 
 function checkUnique(items: { key: string; at: string }[], message: (key: string) => string, report: Report): void {

@@ -1,4 +1,5 @@
 /** Foreign keys: scalar key fields merged into their relation, whether each key may be null, and required cycles. */
+import { edgeCycles } from '../../model/cycles';
 import { foreignKeyColumn, foreignKeyProperty } from '../../model/relations';
 import { type Diagnostics, ptr, q } from './diagnostics';
 import type { Edge, EntityDraft } from './drafts';
@@ -61,26 +62,13 @@ export function resolveNullability(edge: Edge, d: Diagnostics): boolean | undefi
 /** Required foreign keys that form a cycle make every insert impossible: the file must relax one. */
 export function checkRequiredCycles(required: Edge[], d: Diagnostics): void {
   const label = (edge: Edge) => `${fkSlot(edge).entity.name}.${fkSlot(edge).name}`;
-  const pathFrom = (from: EntityDraft, to: EntityDraft, seen: Set<EntityDraft>): Edge[] | undefined => {
-    if (from === to) return [];
-    if (seen.has(from)) return undefined;
-    seen.add(from);
-    for (const edge of required.filter((e) => fkSlot(e).entity === from)) {
-      const rest = pathFrom(otherEnd(fkSlot(edge)), to, seen);
-      if (rest) return [edge, ...rest];
-    }
-    return undefined;
-  };
-  const reported = new Set<string>();
-  for (const start of required) {
-    const rest = pathFrom(otherEnd(fkSlot(start)), fkSlot(start).entity, new Set());
-    if (!rest) continue;
-    const cycle = [start, ...rest];
-    const key = cycle.map(label).sort().join(',');
-    if (reported.has(key)) continue;
-    reported.add(key);
+  for (const cycle of edgeCycles(
+    required,
+    (edge) => fkSlot(edge).entity,
+    (edge) => otherEnd(fkSlot(edge)),
+  )) {
     d.error(
-      start.pointer,
+      cycle[0].pointer,
       `required relations form a cycle (${cycle.map(label).join(' → ')}), so no row could ever be inserted; add "nullable": true to one of them`,
     );
   }
