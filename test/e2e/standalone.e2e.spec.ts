@@ -41,8 +41,7 @@ describe('a standalone project', () => {
       await runScript(join(out, 'dist', 'migrate.js'), env, out);
       const app = await startApp(join(out, 'dist', 'main.js'), env, out);
       try {
-        const report = await crudSmoke(model, httpClient(app.baseUrl));
-        assert.equal(report.entities.length, model.entities.length);
+        await crudSmoke(model, httpClient(app.baseUrl));
       } finally {
         await app.stop();
       }

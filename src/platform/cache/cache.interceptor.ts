@@ -1,4 +1,4 @@
-import { CACHE_MANAGER, CACHE_TTL_METADATA, Cache, CacheInterceptor } from '@nestjs/cache-manager';
+import { CACHE_MANAGER, Cache, CacheInterceptor } from '@nestjs/cache-manager';
 import { CallHandler, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
@@ -44,7 +44,7 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     const read = this.reflector.get<CachedReadMetadata | undefined>(CACHED_READ_METADATA, context.getHandler());
     const keys = read && this.keysFor(read, context.switchToHttp().getRequest<HttpRequest>());
     if (!read || !keys) return next.handle();
-    const ttlMs = this.reflector.get<number>(CACHE_TTL_METADATA, context.getHandler());
+    const { ttlMs } = read;
     const labels = { resource: read.resource.name };
     let version: string;
     try {

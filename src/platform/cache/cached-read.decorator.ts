@@ -1,4 +1,3 @@
-import { CacheTTL } from '@nestjs/cache-manager';
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ResourceDefinition } from '../crud/resource';
 import { ApsoCacheInterceptor } from './cache.interceptor';
@@ -11,11 +10,7 @@ import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata
 export function CachedRead(resource: ResourceDefinition, kind: 'item' | 'list'): MethodDecorator {
   if (!resource.cache) return () => undefined;
   const seconds = kind === 'item' ? resource.cache.itemTtlSeconds : resource.cache.listTtlSeconds;
-  const metadata: CachedReadMetadata = { resource, kind };
-  return applyDecorators(
-    SetMetadata(CACHED_READ_METADATA, metadata),
-    // cache-manager 7 takes milliseconds.
-    CacheTTL(seconds * 1000),
-    UseInterceptors(ApsoCacheInterceptor),
-  );
+  // Everything the interceptor needs per request, computed once here.
+  const metadata: CachedReadMetadata = { resource, kind, ttlMs: seconds * 1000 };
+  return applyDecorators(SetMetadata(CACHED_READ_METADATA, metadata), UseInterceptors(ApsoCacheInterceptor));
 }
