@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     for (const warning of result.warnings)
       process.stderr.write(`warning: ${formatDiagnostic(values.schema, warning)}\n`);
-    const { changes, conflicts, unchanged } = result.changes;
+    const { changes, conflicts, unchanged, skippedUserFiles } = result.changes;
     if (conflicts.length > 0 && !values.force) {
       process.stderr.write(
         `apso: these generated files were edited by hand; re-run with --force to overwrite them:\n${conflicts.map((path) => `  ${path}\n`).join('')}`,
@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
       (kind) => `${changes.filter((change) => change.kind === kind).length} ${kind}d`,
     );
     process.stdout.write(
-      `apso: ${result.model.entities.length} entities; ${counts.join(', ')}, ${unchanged} unchanged\n`,
+      `apso: ${result.model.entities.length} entities; ${counts.join(', ')}, ${unchanged} unchanged; ${skippedUserFiles} of your files left as they are\n`,
     );
     return 0;
   } catch (error) {

@@ -34,8 +34,6 @@ export interface GenerateResult {
   readonly model: Model;
   readonly changes: ChangeSet;
   readonly warnings: readonly Diagnostic[];
-  /** Whether files were written (false under --check or when conflicts stopped the run). */
-  readonly written: boolean;
   /** Folders of user-owned files left behind by entities the schema no longer has. */
   readonly orphanedFolders: readonly string[];
 }
@@ -63,7 +61,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     model,
     changes,
     warnings: loaded.warnings,
-    written: write,
     orphanedFolders: orphanedFolders(outDir, changes),
   };
 }
