@@ -143,6 +143,17 @@ export const TYPE_MAP: Record<FieldType, TypeInfo> = {
   enum: { ts: 'string', columnType: 'enum', validators: () => [], openApi: { type: 'string' } },
 };
 
+/**
+ * The literal text a default of these types must be, written to the database as is (anything else
+ * must be an SQL expression). The validator and the .apsorc importer both check defaults with these.
+ */
+export const DEFAULT_LITERALS: Readonly<Record<'uuid' | 'date' | 'time' | 'timestamp', (value: string) => boolean>> = {
+  uuid: (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value),
+  date: (value) => /^\d{4}-\d{2}-\d{2}$/.test(value),
+  time: (value) => /^\d{2}:\d{2}(:\d{2})?$/.test(value),
+  timestamp: (value) => !Number.isNaN(Date.parse(value)),
+};
+
 /** The SQL type of a column, with its size, for migrations. */
 export function sqlType(column: ColumnModel): string {
   switch (column.type) {

@@ -10,6 +10,7 @@ import {
   type RelationSide,
 } from '../model/relations';
 import type { EntitySpec, FieldSpec, SchemaDocument } from '../schema/document';
+import { DEFAULT_LITERALS } from '../type-map';
 import { type Diagnostic, pointer } from './diagnostic';
 
 /** Entity class names that would shadow what the entity's own file uses: TypeORM's decorators and JS globals. */
@@ -184,8 +185,7 @@ function defaultProblem(field: FieldSpec): string | undefined {
     case 'uuid':
     case 'interval':
       if (typeof value !== 'string') return `must be a string for a ${field.type} field`;
-      if (field.type === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value))
-        return `"${value}" is not a uuid`;
+      if (field.type === 'uuid' && !DEFAULT_LITERALS.uuid(value)) return `"${value}" is not a uuid`;
       if (field.length !== undefined && value.length > field.length)
         return `is longer than the field's length ${field.length}`;
       return undefined;
@@ -203,15 +203,15 @@ function defaultProblem(field: FieldSpec): string | undefined {
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'must be true or false (not a string)';
     case 'date':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+      return typeof value === 'string' && DEFAULT_LITERALS.date(value)
         ? undefined
         : 'must be a date like "2024-01-31", or { "sql": "CURRENT_DATE" }';
     case 'time':
-      return typeof value === 'string' && /^\d{2}:\d{2}(:\d{2})?$/.test(value)
+      return typeof value === 'string' && DEFAULT_LITERALS.time(value)
         ? undefined
         : 'must be a time like "09:30" or "09:30:00"';
     case 'timestamp':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value))
+      return typeof value === 'string' && DEFAULT_LITERALS.timestamp(value)
         ? undefined
         : 'must be an ISO 8601 timestamp, or { "sql": "now()" }';
     case 'json':

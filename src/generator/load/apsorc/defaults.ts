@@ -1,5 +1,6 @@
 /** Field defaults: an .apsorc default to the value apso writes to the database, exactly as the user meant it. */
 import type { FieldType, JsonValue } from '../../schema/document';
+import { DEFAULT_LITERALS } from '../../type-map';
 import { type Diagnostics, describe, ptr, q } from './diagnostics';
 import type { FieldReading } from './drafts';
 import { INTEGER_TYPES, NUMBER_TYPES, TEXT_TYPES } from './types';
@@ -13,7 +14,6 @@ const SQL_CALL = /^[A-Za-z_][A-Za-z0-9_.]*\s*\(.*\)(\s*::\s*[A-Za-z][A-Za-z0-9_ 
 const CAST_LITERAL = /^'((?:[^']|'')*)'\s*::\s*[A-Za-z][A-Za-z0-9_ ]*(\[\])?$/s;
 const QUOTED = /^'((?:[^']|'')*)'$/s;
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BOOLEAN_TEXT: Record<string, boolean> = {
   true: true,
   t: true,
@@ -186,14 +186,16 @@ function temporalDefault(
 /** What apso accepts as a literal for these types (anything else must be an SQL expression). */
 const TEMPORAL_FORMATS: Partial<Record<FieldType, (value: string) => string | undefined>> = {
   uuid: (v) =>
-    UUID_TEXT.test(v) ? undefined : 'is not a UUID; use a UUID literal or an SQL call such as "gen_random_uuid()"',
+    DEFAULT_LITERALS.uuid(v)
+      ? undefined
+      : 'is not a UUID; use a UUID literal or an SQL call such as "gen_random_uuid()"',
   date: (v) =>
-    /^\d{4}-\d{2}-\d{2}$/.test(v)
+    DEFAULT_LITERALS.date(v)
       ? undefined
       : 'is not a date like "2024-01-31"; or use an SQL expression such as "CURRENT_DATE"',
-  time: (v) => (/^\d{2}:\d{2}(:\d{2})?$/.test(v) ? undefined : 'is not a time like "09:30" or "09:30:00"'),
+  time: (v) => (DEFAULT_LITERALS.time(v) ? undefined : 'is not a time like "09:30" or "09:30:00"'),
   timestamp: (v) =>
-    Number.isNaN(Date.parse(v))
+    !DEFAULT_LITERALS.timestamp(v)
       ? 'is not an ISO 8601 timestamp like "2024-01-31T09:30:00Z"; or use an SQL expression such as "now()"'
       : undefined,
 };
