@@ -11,11 +11,11 @@ import {
 } from './relations';
 import type { CacheModel, ColumnModel, DefaultModel, EntityModel, EntityNames, Model, RelationModel } from './types';
 
-export const DEFAULT_ITEM_TTL_SECONDS = 60;
-export const DEFAULT_LIST_TTL_SECONDS = 10;
-export const DEFAULT_STRING_LENGTH = 255;
-export const DEFAULT_EMAIL_LENGTH = 320;
-export const DEFAULT_DECIMAL = { precision: 10, scale: 2 } as const;
+const DEFAULT_ITEM_TTL_SECONDS = 60;
+const DEFAULT_LIST_TTL_SECONDS = 10;
+const DEFAULT_STRING_LENGTH = 255;
+const DEFAULT_EMAIL_LENGTH = 320;
+const DEFAULT_DECIMAL = { precision: 10, scale: 2 } as const;
 
 /** Builds the frozen model from a schema that has passed validation. */
 export function buildModel(document: SchemaDocument, serviceName = document.name ?? 'apso-service'): Model {
@@ -191,7 +191,7 @@ function buildRelation(side: RelationSide, ownTable: string, specs: Map<string, 
   return base;
 }
 
-export function foreignKeyName(table: string, column: string): string {
+function foreignKeyName(table: string, column: string): string {
   return limitIdentifier(`${table}_${column}_fkey`);
 }
 

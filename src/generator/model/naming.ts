@@ -1,7 +1,7 @@
 import pluralize from 'pluralize';
 
 /** Splits `TaskComment`, `taskComment`, `task_comment` or `HTTPServer` into lower-case words. */
-export function words(name: string): string[] {
+function words(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
@@ -50,7 +50,7 @@ export function limitIdentifier(name: string): string {
 }
 
 /** Levenshtein distance, for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0];
