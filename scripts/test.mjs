@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: checks the hand-written code's formatting, builds the backend (end-to-end tests boot dist/main.js), then runs every *.spec.ts under
-// src/ and test/ with node's own test runner; tsx compiles the TypeScript of the specs themselves.
+// `npm test`: checks the hand-written code's formatting, builds the generator (tests run the compiled `apso` command, as users do)
+// and the backend (end-to-end tests boot dist/main.js), then runs every *.spec.ts under generator/src, src/ and test/ with node's
+// own test runner; tsx compiles the TypeScript of the specs themselves.
 // Node 20's --test does not expand globs, so the files are listed here. Arguments filter by path.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -23,11 +24,18 @@ function run(args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const style = ['src/{generator,platform}/**/*.ts', 'test/**/*.ts', 'bench/*.ts', 'scripts/*.mjs'];
+const style = [
+  'src/platform/**/*.ts',
+  'generator/{src,scripts,bin}/**/*.{ts,mjs,js}',
+  'test/**/*.ts',
+  'bench/*.{ts,mjs}',
+  'scripts/*.mjs',
+];
 run(['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level=warn', ...style]);
+run(['node_modules/typescript/bin/tsc', '-p', 'generator/tsconfig.json']);
 run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
 const filter = process.argv.slice(2);
-const files = [...specs('src'), ...specs('test')].filter(
+const files = [...specs('generator/src'), ...specs('src'), ...specs('test')].filter(
   (file) => filter.length === 0 || filter.some((part) => file.includes(part)),
 );
 run(['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);

@@ -3,12 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { APSO_ROOT } from '../../src/generator/pipeline';
+import { APSO_BIN, REPO_ROOT } from '../support/repository';
 
 /** `apso generate` as a user runs it: exit codes, messages, and what ends up on disk. */
-const TMP = join(APSO_ROOT, 'test', '.tmp', 'cli');
-const apso = (...args: string[]) =>
-  spawnSync(process.execPath, [join(APSO_ROOT, 'bin', 'apso.js'), ...args], { cwd: TMP, encoding: 'utf8' });
+const TMP = join(REPO_ROOT, 'test', '.tmp', 'cli');
+const apso = (...args: string[]) => spawnSync(process.execPath, [APSO_BIN, ...args], { cwd: TMP, encoding: 'utf8' });
 const schema = (entities: unknown[]) => JSON.stringify({ name: 'cli-test', entities }, null, 2);
 const NOTE = { name: 'Note', fields: [{ name: 'body', type: 'text' }] };
 const TAG = { name: 'Tag', fields: [{ name: 'label', type: 'string' }] };
@@ -85,5 +84,29 @@ describe('apso generate', () => {
     assert.equal(existsSync(join(TMP, 'src/modules/tag/tag.service.ts')), true);
     assert.match(readFileSync(join(TMP, 'src/migrations/0002-apso-schema.ts'), 'utf8'), /DROP TABLE "tags"/);
     assert.doesNotMatch(readFileSync(join(TMP, 'src/generated/modules.ts'), 'utf8'), /TagModule/);
+  });
+
+  test("an existing package.json gains the project's dependencies and scripts; a broken one stops the run", () => {
+    freshProject([NOTE]);
+    const mine = { name: 'team-repo', scripts: { build: 'nest build' }, devDependencies: { apso: 'file:../apso.tgz' } };
+    writeFileSync(join(TMP, 'package.json'), `${JSON.stringify(mine, null, 2)}\n`);
+    assert.equal(apso('generate').status, 0);
+    const merged = JSON.parse(readFileSync(join(TMP, 'package.json'), 'utf8')) as typeof mine & {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    assert.equal(merged.name, 'team-repo');
+    assert.equal(merged.scripts.build, 'nest build', 'a script the user has is kept');
+    assert.equal(merged.scripts.generate, 'apso generate');
+    assert.equal(merged.devDependencies.apso, 'file:../apso.tgz');
+    assert.ok(merged.dependencies['@nestjs/core'], 'the runtime dependencies are added');
+    assert.equal(apso('generate', '--check').status, 0, 'a merged package.json is up to date');
+
+    freshProject([NOTE]);
+    writeFileSync(join(TMP, 'package.json'), '{ "name": ');
+    const broken = apso('generate');
+    assert.equal(broken.status, 2);
+    assert.match(broken.stderr, /^apso: package\.json: not valid JSON .*\nnothing was written\n$/s);
+    assert.equal(existsSync(join(TMP, 'src')), false);
   });
 });

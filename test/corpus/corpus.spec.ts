@@ -3,10 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Model } from '../../src/generator/model/types';
-import { APSO_ROOT, generate } from '../../src/generator/pipeline';
-import { TSCONFIG } from '../../src/generator/render/project/scaffold';
-import { formatDiagnostic, SchemaError } from '../../src/generator/validate/diagnostic';
+import type { Model } from '../../generator/src/model/types';
+import { generate } from '../../generator/src/pipeline';
+import { REPO_ROOT } from '../support/repository';
+import { TSCONFIG } from '../../generator/src/render/project/scaffold';
+import { formatDiagnostic, SchemaError } from '../../generator/src/validate/diagnostic';
 import { crudSmoke, httpClient } from '../support/crud-smoke';
 import { createDatabase, emptyRedis, runScript, startApp } from '../support/services';
 
@@ -15,9 +16,9 @@ import { createDatabase, emptyRedis, runScript, startApp } from '../support/serv
  * compiles, migrates a fresh database, boots and passes a CRUD smoke on each entity, unless the
  * file itself is wrong, in which case it must be refused with a clear schema error listed here.
  */
-const CORPUS = join(APSO_ROOT, '..', 'shared', 'corpus', 'apsorc');
-const WORK = join(APSO_ROOT, 'test', '.tmp', 'corpus');
-const DIST = join(APSO_ROOT, 'test', '.tmp', 'corpus-dist');
+const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'apsorc');
+const WORK = join(REPO_ROOT, 'test', '.tmp', 'corpus');
+const DIST = join(REPO_ROOT, 'test', '.tmp', 'corpus-dist');
 
 /** File → the diagnostics it must be refused with, and why the file itself is wrong. */
 const EXPECTED_REFUSALS: Record<string, string[]> = {
@@ -70,7 +71,7 @@ before(async () => {
   );
   const tsc = spawnSync(
     process.execPath,
-    [join(APSO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')],
+    [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')],
     {
       encoding: 'utf8',
     },

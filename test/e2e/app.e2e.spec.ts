@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from '@keyv/redis';
 import { Client } from 'pg';
-import { buildModel } from '../../src/generator/model/build';
-import { APSO_ROOT } from '../../src/generator/pipeline';
-import { loadSchema } from '../../src/generator/load/load';
-import { validateDocument } from '../../src/generator/validate/validate';
+import { buildModel } from '../../generator/src/model/build';
+import { REPO_ROOT } from '../support/repository';
+import { loadSchema } from '../../generator/src/load/load';
+import { validateDocument } from '../../generator/src/validate/validate';
 import { crudSmoke, type Http, httpClient } from '../support/crud-smoke';
 import { metricValue } from '../support/metrics';
 import {
@@ -25,7 +25,7 @@ import {
  */
 const redisUrl = redisDatabase(11);
 const model = (() => {
-  const { document } = validateDocument(loadSchema(join(APSO_ROOT, 'schema.apso.json')).document);
+  const { document } = validateDocument(loadSchema(join(REPO_ROOT, 'schema.apso.json')).document);
   return buildModel(document!);
 })();
 
@@ -39,8 +39,8 @@ before(async () => {
   await redis.connect();
   await redis.flushDb();
   const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl };
-  await runScript(join(APSO_ROOT, 'dist', 'migrate.js'), env);
-  app = await startApp(join(APSO_ROOT, 'dist', 'main.js'), env);
+  await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), env);
+  app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
   http = httpClient(app.baseUrl);
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
-import { APSO_ROOT } from '../../src/generator/pipeline';
+import { REPO_ROOT } from '../support/repository';
 import { type Http, httpClient } from '../support/crud-smoke';
 import {
   createDatabase,
@@ -27,12 +27,12 @@ before(async () => {
   primary = await createDatabase('apso_primary');
   replica = await createDatabase('apso_replica');
   for (const database of [primary, replica]) {
-    await runScript(join(APSO_ROOT, 'dist', 'migrate.js'), {
+    await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), {
       DATABASE_URL: database.url,
       REDIS_URL: 'redis://127.0.0.1:6379',
     });
   }
-  app = await startApp(join(APSO_ROOT, 'dist', 'main.js'), {
+  app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), {
     DATABASE_URL: primary.url,
     DATABASE_REPLICA_URL: replica.url,
     REDIS_URL: await emptyRedis(13),

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { APSO_ROOT, generate } from '../../src/generator/pipeline';
+import { generate } from '../../generator/src/pipeline';
+import { REPO_ROOT } from '../support/repository';
 import { crudSmoke, httpClient } from '../support/crud-smoke';
 import { createDatabase, emptyRedis, runScript, startApp } from '../support/services';
 
@@ -28,7 +29,7 @@ function npm(...args: string[]): void {
 describe('a standalone project', () => {
   test('installs, builds, migrates, boots and serves every entity by itself', async () => {
     const { model } = await generate({
-      schemaPath: join(APSO_ROOT, 'test', 'golden', 'blog', 'schema.apso.json'),
+      schemaPath: join(REPO_ROOT, 'test', 'golden', 'blog', 'schema.apso.json'),
       outDir: out,
     });
     // Packages come from npm's cache when `npm ci` of apso has just filled it; the registry otherwise.

@@ -3,14 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
-import { APSO_ROOT, generate } from '../../src/generator/pipeline';
+import { generate } from '../../generator/src/pipeline';
+import { REPO_ROOT } from '../support/repository';
 
 /**
  * Golden tests: each folder here holds a schema and the exact tree apso must write for it
  * (the vendored platform runtime aside, which is a copy of src/platform). `UPDATE_GOLDEN=1` rewrites them.
  */
-const GOLDEN = join(APSO_ROOT, 'test', 'golden');
-const TMP = join(APSO_ROOT, 'test', '.tmp', 'golden');
+const GOLDEN = join(REPO_ROOT, 'test', 'golden');
+const TMP = join(REPO_ROOT, 'test', '.tmp', 'golden');
 
 function tree(root: string, dir = root): Map<string, string> {
   const files = new Map<string, string>();
@@ -69,7 +70,7 @@ describe('golden trees', () => {
     });
 
     test(`${name} type-checks as a standalone project under strict`, () => {
-      const tsc = join(APSO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
       const result = spawnSync(process.execPath, [tsc, '-p', join(TMP, name, 'tsconfig.json'), '--noEmit'], {
         encoding: 'utf8',
       });
@@ -100,7 +101,7 @@ describe('determinism', () => {
 
 describe('the repository itself', () => {
   test('`apso generate --check` finds the checked-in output up to date', async () => {
-    const result = await generate({ schemaPath: join(APSO_ROOT, 'schema.apso.json'), outDir: APSO_ROOT, check: true });
+    const result = await generate({ schemaPath: join(REPO_ROOT, 'schema.apso.json'), outDir: REPO_ROOT, check: true });
     assert.deepEqual(
       result.changes.changes.map((change) => `${change.kind} ${change.path}`),
       [],

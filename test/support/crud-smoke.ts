@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ColumnModel, EntityModel, Model } from '../../src/generator/model/types';
+import type { ColumnModel, EntityModel, Model } from '../../generator/src/model/types';
 import { http } from './http';
 
 export type Http = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;

@@ -26,6 +26,8 @@ export interface PlannedFile {
   readonly path: string;
   readonly owner: Owner;
   readonly content: string;
+  /** A user file that exists already becomes this (package.json gains what the generated code needs). */
+  readonly merge?: (current: string) => string;
 }
 
 /** What is already on disk that the plan must respect. */
@@ -82,7 +84,7 @@ export function planFiles(model: Model, previous: PreviousState, options: PlanOp
   user(APP_PATHS.migrate, renderMigrate());
 
   for (const [path, content] of options.vendoredFiles) apso(path, content);
-  for (const [path, content] of renderProjectScaffold(options.scaffold)) user(path, content);
+  for (const file of renderProjectScaffold(options.scaffold)) files.push({ ...file, owner: 'user' });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

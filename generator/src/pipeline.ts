@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { formatFiles } from './format/format';
 import { loadSchema } from './load/load';
 import { buildModel } from './model/build';
@@ -8,6 +8,7 @@ import type { Model } from './model/types';
 import { APP_PATHS } from './plan/paths';
 import { DATABASE_STATE_PATH, planFiles, type PreviousState } from './plan/plan';
 import { PLATFORM_HEADER } from './render/header';
+import { isPlatformHome, locateRuntime, platformFiles, type RuntimeSource } from './runtime/runtime-source';
 import { VENDORED_JSON_SCHEMA } from './render/project/scaffold';
 import type { DatabaseState } from './render/sql/database-state';
 import { type Diagnostic, SchemaError } from './validate/diagnostic';
@@ -15,9 +16,6 @@ import { validateDocument } from './validate/validate';
 import { applyChanges, readText } from './write/apply';
 import { type ChangeSet, computeChanges } from './write/changes';
 import { MANIFEST_PATH, parseManifest } from './write/manifest';
-
-/** The apso package itself: where the platform runtime and the pinned dependency versions come from. */
-export const APSO_ROOT = resolve(__dirname, '..', '..');
 
 export interface GenerateOptions {
   readonly schemaPath: string;
@@ -46,10 +44,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (!document) throw new SchemaError(options.schemaPath, diagnostics);
   const model = buildModel(document, document.name ?? serviceNameFrom(options.schemaPath));
 
+  const runtime = locateRuntime();
   const planned = planFiles(model, readPreviousState(outDir), {
     allowDrop: options.allowDrop,
-    vendoredFiles: outDir === APSO_ROOT ? new Map() : vendoredFiles(),
-    scaffold: { model, document, ...pinnedDependencies() },
+    vendoredFiles: isPlatformHome(runtime, outDir) ? new Map() : vendoredFiles(runtime),
+    scaffold: { model, document, ...runtime },
   });
   const formatted = await formatFiles(planned);
   const manifest = parseManifest(readText(outDir, MANIFEST_PATH));
@@ -98,38 +97,9 @@ function readPreviousState(outDir: string): PreviousState {
  * What a standalone project gets of apso itself: the platform runtime (with an "owned by apso"
  * header) and the JSON Schema its schema.apso.json points at for editor completion.
  */
-function vendoredFiles(): Map<string, string> {
-  const root = join(APSO_ROOT, APP_PATHS.platform);
+function vendoredFiles(runtime: RuntimeSource): Map<string, string> {
   const files = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.spec.ts')) {
-        files.set(relative(APSO_ROOT, path).split('\\').join('/'), `${PLATFORM_HEADER}\n${readFileSync(path, 'utf8')}`);
-      }
-    }
-  };
-  walk(root);
-  files.set(
-    VENDORED_JSON_SCHEMA,
-    readFileSync(join(APSO_ROOT, 'src', 'generator', 'schema', 'apso.schema.json'), 'utf8'),
-  );
+  for (const [path, content] of platformFiles(runtime)) files.set(path, `${PLATFORM_HEADER}\n${content}`);
+  files.set(VENDORED_JSON_SCHEMA, readFileSync(join(__dirname, 'schema', 'apso.schema.json'), 'utf8'));
   return files;
-}
-
-/** Generated projects run on exactly the versions apso is tested with; generator-only packages stay out. */
-function pinnedDependencies() {
-  const GENERATOR_ONLY = new Set(['ajv', 'prettier', 'pluralize', 'tsx']);
-  const manifest = JSON.parse(readFileSync(join(APSO_ROOT, 'package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
-    devDependencies: Record<string, string>;
-  };
-  const dependencies = Object.fromEntries(
-    Object.entries(manifest.dependencies).filter(([name]) => !GENERATOR_ONLY.has(name)),
-  );
-  const devDependencies = Object.fromEntries(
-    Object.entries(manifest.devDependencies).filter(([name]) => name === 'typescript' || name === '@types/node'),
-  );
-  return { dependencies, devDependencies };
 }

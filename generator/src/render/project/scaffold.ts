@@ -1,6 +1,7 @@
 import { PRETTIER_OPTIONS } from '../../format/format';
 import type { Model } from '../../model/types';
 import type { SchemaDocument } from '../../schema/document';
+import { mergePackageJson, newPackageJson, type PackageJsonContent } from './package-json';
 
 /** Where a standalone project keeps apso's JSON Schema, for `"$schema"` in its schema.apso.json. */
 export const VENDORED_JSON_SCHEMA = '.apso/apso.schema.json';
@@ -12,13 +13,23 @@ export interface ScaffoldContext {
   /** Runtime and build dependencies, pinned to the versions apso itself is tested with. */
   readonly dependencies: Readonly<Record<string, string>>;
   readonly devDependencies: Readonly<Record<string, string>>;
+  /** The project regenerates itself with this version of apso, a dev dependency. */
+  readonly apsoVersion: string;
+}
+
+export interface ScaffoldFile {
+  readonly path: string;
+  readonly content: string;
+  /** What an existing copy of the file becomes (package.json gains missing dependencies and scripts). */
+  readonly merge?: (current: string) => string;
 }
 
 /** The files that make a standalone project: created once, then the user's. Built as objects, serialized. */
-export function renderProjectScaffold(context: ScaffoldContext): Map<string, string> {
+export function renderProjectScaffold(context: ScaffoldContext): ScaffoldFile[] {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  return new Map([
-    ['package.json', json(packageJson(context))],
+  const packageContent = packageJson(context);
+  const files = new Map([
+    ['package.json', json(newPackageJson(packageContent))],
     ['tsconfig.json', json(TSCONFIG)],
     [
       'tsconfig.build.json',
@@ -38,6 +49,11 @@ export function renderProjectScaffold(context: ScaffoldContext): Map<string, str
     ['README.md', readme(context.model)],
     ['schema.apso.json', json(projectSchema(context))],
   ]);
+  return [...files].map(([path, content]) =>
+    path === 'package.json'
+      ? { path, content, merge: (current: string) => mergePackageJson(current, packageContent) }
+      : { path, content },
+  );
 }
 
 /** The project's own copy of its schema, so it can be regenerated (and an .apsorc stays converted). */
@@ -46,20 +62,18 @@ function projectSchema({ document, model }: ScaffoldContext): SchemaDocument {
   return { $schema: `./${VENDORED_JSON_SCHEMA}`, name: model.name, ...rest };
 }
 
-function packageJson(context: ScaffoldContext) {
+function packageJson(context: ScaffoldContext): PackageJsonContent {
   return {
     name: context.model.name,
-    version: '0.1.0',
-    private: true,
     scripts: {
+      generate: 'apso generate',
       build: 'tsc -p tsconfig.build.json',
       typecheck: 'tsc -p tsconfig.json --noEmit',
       migrate: 'node dist/migrate.js',
       start: 'node dist/main.js',
     },
-    engines: { node: '>=20' },
     dependencies: context.dependencies,
-    devDependencies: context.devDependencies,
+    devDependencies: { ...context.devDependencies, apso: context.apsoVersion },
   };
 }
 
@@ -109,8 +123,8 @@ Each supports \`GET /\` (\`?limit\`, \`?offset\`, \`?sort\`), \`GET /:id\`, \`PO
 
 ## Regenerate
 
-\`schema.apso.json\` describes this service. After changing it, run apso from its repository:
-\`npx apso generate --schema <this folder>/schema.apso.json --out <this folder>\`.
+\`schema.apso.json\` describes this service. After changing it, run \`npm run generate\` (apso is a dev
+dependency): it rewrites apso's files and writes a migration for the database change.
 
 ## Files
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { generate } from './pipeline';
 import { UnsupportedChangeError } from './plan/plan';
 import { formatDiagnostic, SchemaError } from './validate/diagnostic';
+import { ProjectFileError } from './write/changes';
 
 const USAGE = `Usage: apso generate [--schema FILE] [--out DIR] [--check] [--force] [--allow-drop]
 
@@ -12,7 +13,7 @@ const USAGE = `Usage: apso generate [--schema FILE] [--out DIR] [--check] [--for
   --force        overwrite generated files that were edited by hand
   --allow-drop   let the new migration drop tables, columns and enum types the schema no longer has
 
-Exit codes: 0 done, 1 changes pending (--check) or hand-edited files in the way, 2 invalid schema or usage.`;
+Exit codes: 0 done, 1 changes pending (--check) or hand-edited files in the way, 2 invalid schema, usage or package.json.`;
 
 /** Argument parsing and exit codes only; the work happens in the pipeline. */
 export async function main(argv: string[]): Promise<number> {
@@ -89,20 +90,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`apso: ${error.diagnostics.length} problem(s) in ${values.schema}; nothing was written\n`);
       return 2;
     }
+    if (error instanceof ProjectFileError) {
+      process.stderr.write(`apso: ${error.message}\nnothing was written\n`);
+      return 2;
+    }
     if (error instanceof UnsupportedChangeError) {
       process.stderr.write(`apso: ${error.message}\nnothing was written\n`);
       return 2;
     }
     throw error;
   }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`apso: internal error: ${(error as Error).stack ?? String(error)}\n`);
-      process.exit(3);
-    },
-  );
 }

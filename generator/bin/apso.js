@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the generator from its TypeScript source through tsx, so there is no build step between editing and running.
-require('tsx/cjs');
-const { main } = require('../src/generator/cli.ts');
+// The `apso` command: the compiled generator (dist/, built by `npm run build` or on pack), no TypeScript loader at run time.
+'use strict';
+const { main } = require('../dist/cli.js');
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -1,5 +1,5 @@
 import * as prettier from 'prettier';
-import style from '../../../.prettierrc.json';
+import style from './prettier.json';
 import type { PlannedFile } from '../plan/plan';
 
 /**

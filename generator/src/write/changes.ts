@@ -31,8 +31,9 @@ export function computeChanges(
   for (const file of planned) {
     const current = read(file.path);
     if (file.owner === 'user') {
-      if (current === null) changes.push({ kind: 'create', path: file.path, content: file.content });
-      else skippedUserFiles++;
+      const merged = current === null ? file.content : mergeInto(file, current);
+      if (merged === current) skippedUserFiles++;
+      else changes.push({ kind: current === null ? 'create' : 'update', path: file.path, content: merged });
       continue;
     }
     owned.set(file.path, hashOf(file.content));
@@ -58,4 +59,24 @@ export function computeChanges(
     changes.push({ kind: currentManifest === null ? 'create' : 'update', path: MANIFEST_PATH, content: manifestText });
   } else unchanged++;
   return { changes, conflicts, unchanged, skippedUserFiles };
+}
+
+/** A user file apso may only add to; a file it cannot read as expected stops the run before anything is written. */
+function mergeInto(file: PlannedFile, current: string): string {
+  if (!file.merge) return current;
+  try {
+    return file.merge(current);
+  } catch (error) {
+    throw new ProjectFileError(file.path, (error as Error).message);
+  }
+}
+
+/** A file of the user's that apso must extend is not in a shape it can extend. */
+export class ProjectFileError extends Error {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+  }
 }
