@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ENTITIES = Number(process.argv[2] ?? 200);
-const APSO_BIN = resolve(import.meta.dirname, '..', 'bin', 'apso.js');
+const APSO_BIN = resolve(import.meta.dirname, '..', 'generator', 'bin', 'apso.js');
 
 function entity(index) {
   const name = `Entity${String(index).padStart(3, '0')}`;

@@ -15,7 +15,7 @@ import { type Diagnostic, SchemaError } from './validate/diagnostic';
 import { validateDocument } from './validate/validate';
 import { applyChanges, readText } from './write/apply';
 import { type ChangeSet, computeChanges } from './write/changes';
-import { MANIFEST_PATH, parseManifest } from './write/manifest';
+import { MANIFEST_PATH, parseManifest, previouslyFormatted } from './write/manifest';
 
 export interface GenerateOptions {
   readonly schemaPath: string;
@@ -50,9 +50,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     vendoredFiles: isPlatformHome(runtime, outDir) ? new Map() : vendoredFiles(runtime),
     scaffold: { model, document, ...runtime },
   });
-  const formatted = await formatFiles(planned);
-  const manifest = parseManifest(readText(outDir, MANIFEST_PATH));
-  const changes = computeChanges(formatted, manifest, (path) => readText(outDir, path));
+  const read = cachedReader(outDir);
+  const manifest = parseManifest(read(MANIFEST_PATH));
+  const formatted = await formatFiles(planned, (file, hash) =>
+    file.owner === 'user' && read(file.path) !== null
+      ? file.content // kept as the user has it; its formatting is never needed
+      : previouslyFormatted(manifest, file.path, hash, read(file.path)),
+  );
+  const changes = computeChanges(formatted, manifest, read);
   const blocked = changes.conflicts.length > 0 && !options.force;
   const write = !options.check && !blocked && changes.changes.length > 0;
   if (write) applyChanges(outDir, changes.changes);
@@ -61,6 +66,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     changes,
     warnings: loaded.warnings,
     orphanedFolders: orphanedFolders(outDir, changes),
+  };
+}
+
+/** Every file is read once per run, however many stages look at it. */
+function cachedReader(outDir: string): (path: string) => string | null {
+  const contents = new Map<string, string | null>();
+  return (path) => {
+    if (!contents.has(path)) contents.set(path, readText(outDir, path));
+    return contents.get(path)!;
   };
 }
 

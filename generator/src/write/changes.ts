@@ -1,5 +1,5 @@
 import type { PlannedFile } from '../plan/plan';
-import { hashOf, type Manifest, MANIFEST_PATH, renderManifest } from './manifest';
+import { hashOf, type Manifest, MANIFEST_PATH, type OwnedFile, renderManifest } from './manifest';
 
 export type Change =
   | { readonly kind: 'create' | 'update'; readonly path: string; readonly content: string }
@@ -18,7 +18,7 @@ export interface ChangeSet {
  * `read` returns null for a missing file.
  */
 export function computeChanges(
-  planned: readonly PlannedFile[],
+  planned: readonly (PlannedFile & { readonly sourceHash?: string })[],
   manifest: Manifest,
   read: (path: string) => string | null,
 ): ChangeSet {
@@ -26,7 +26,7 @@ export function computeChanges(
   const conflicts: string[] = [];
   let unchanged = 0;
   let skippedUserFiles = 0;
-  const owned = new Map<string, string>();
+  const owned = new Map<string, OwnedFile>();
 
   for (const file of planned) {
     const current = read(file.path);
@@ -36,7 +36,7 @@ export function computeChanges(
       else changes.push({ kind: current === null ? 'create' : 'update', path: file.path, content: merged });
       continue;
     }
-    owned.set(file.path, hashOf(file.content));
+    owned.set(file.path, { hash: hashOf(file.content), source: file.sourceHash });
     if (current === null) changes.push({ kind: 'create', path: file.path, content: file.content });
     else if (current === file.content) unchanged++;
     else {

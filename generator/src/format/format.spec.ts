@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { PlannedFile } from '../plan/plan';
+import { formatFiles, sourceHash } from './format';
+
+const file = (path: string, content: string): PlannedFile => ({ path, owner: 'apso', content });
+const messy = (index: number) => file(`src/f${index}.ts`, `export const  value${index} = {a:${index},b:"x"}\n`);
+const tidy = (index: number) => `export const value${index} = { a: ${index}, b: 'x' };\n`;
+
+describe('formatting', () => {
+  test('many files are formatted in worker threads, each in its place', async () => {
+    const files = Array.from({ length: 450 }, (_, index) => messy(index));
+    const formatted = await formatFiles(files);
+    assert.deepEqual(
+      formatted.map((result) => result.content),
+      files.map((_, index) => tidy(index)),
+    );
+  });
+
+  test('a file whose source is unchanged keeps the bytes it has; the others are formatted', async () => {
+    const files = [messy(1), messy(2)];
+    const formatted = await formatFiles(files, (planned, hash) =>
+      planned.path === 'src/f1.ts' && hash === sourceHash(planned.content) ? 'kept as it was\n' : undefined,
+    );
+    assert.deepEqual(
+      formatted.map((result) => result.content),
+      ['kept as it was\n', tidy(2)],
+    );
+  });
+
+  test('an emitter bug is named with its file, from a worker too', async () => {
+    const broken = file('src/broken.ts', 'export const = ;\n');
+    await assert.rejects(formatFiles([broken]), /apso produced invalid babel-ts for src\/broken\.ts/);
+    const many = [...Array.from({ length: 250 }, (_, index) => messy(index)), broken];
+    await assert.rejects(formatFiles(many), /apso produced invalid babel-ts for src\/broken\.ts/);
+  });
+});
