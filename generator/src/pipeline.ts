@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import type { DatabaseState } from './database/state';
 import { formatFiles } from './format/format';
 import { loadSchema } from './load/load';
 import { buildModel } from './model/build';
@@ -10,7 +11,6 @@ import { DATABASE_STATE_PATH, planFiles, type PreviousState } from './plan/plan'
 import { PLATFORM_HEADER } from './render/header';
 import { isPlatformHome, locateRuntime, platformFiles, type RuntimeSource } from './runtime/runtime-source';
 import { VENDORED_JSON_SCHEMA } from './render/project/scaffold';
-import type { DatabaseState } from './render/sql/database-state';
 import { type Diagnostic, SchemaError } from './validate/diagnostic';
 import { validateDocument } from './validate/validate';
 import { applyChanges, readText } from './write/apply';

@@ -1,3 +1,5 @@
+import { diffStates } from '../database/diff';
+import { type DatabaseState, databaseState, EMPTY_STATE } from '../database/state';
 import type { Model } from '../model/types';
 import {
   renderAppModule,
@@ -11,8 +13,6 @@ import { renderControllerBase, renderDto, renderResource, renderServiceBase } fr
 import { renderEntity } from '../render/nest/entity';
 import { renderUserController, renderUserModule, renderUserService } from '../render/nest/user-files';
 import { renderProjectScaffold, type ScaffoldContext } from '../render/project/scaffold';
-import { type DatabaseState, databaseState, EMPTY_STATE } from '../render/sql/database-state';
-import { diffStates } from '../render/sql/diff';
 import { migrationFileName, renderMigration } from '../render/sql/migration';
 import { APP_PATHS, entityPaths } from './paths';
 

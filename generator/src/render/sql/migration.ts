@@ -1,5 +1,5 @@
 import { ImportSet, joinBlocks, str } from '../imports';
-import type { MigrationSteps } from './diff';
+import type { MigrationSteps } from '../../database/diff';
 
 /** TypeORM orders migrations by the 13 digits that end the class name; apso numbers them 1, 2, 3… */
 export function migrationClassName(sequence: number): string {

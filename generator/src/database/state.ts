@@ -1,5 +1,5 @@
-import type { ColumnModel, EntityModel, IndexModel, Model } from '../../model/types';
-import { quoteIdentifier as q, sqlType } from '../../type-map';
+import type { ColumnModel, EntityModel, IndexModel, Model } from '../model/types';
+import { quoteIdentifier as q, sqlType } from '../type-map';
 
 /**
  * The database a model needs, as plain data: what migrations are diffed from. It is stored in

@@ -1,5 +1,5 @@
-import { quoteIdentifier as q } from '../../type-map';
-import type { DatabaseState, TableState } from './database-state';
+import { quoteIdentifier as q } from '../type-map';
+import type { DatabaseState, TableState } from './state';
 
 export interface MigrationSteps {
   readonly up: string[];

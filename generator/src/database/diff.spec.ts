@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildModel } from '../../model/build';
-import type { EntitySpec } from '../../schema/document';
-import { databaseState, EMPTY_STATE } from './database-state';
+import { buildModel } from '../model/build';
+import type { EntitySpec } from '../schema/document';
+import { databaseState, EMPTY_STATE } from './state';
 import { diffStates } from './diff';
 
 const state = (...entities: EntitySpec[]) => databaseState(buildModel({ entities }));
