@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DatabaseStateError } from './database/upgrade';
 import { generate } from './pipeline';
 import { UnsupportedChangeError } from './plan/plan';
 import { formatDiagnostic, SchemaError } from './validate/diagnostic';
@@ -90,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`apso: ${error.diagnostics.length} problem(s) in ${values.schema}; nothing was written\n`);
       return 2;
     }
-    if (error instanceof ProjectFileError) {
+    if (error instanceof ProjectFileError || error instanceof DatabaseStateError) {
       process.stderr.write(`apso: ${error.message}\nnothing was written\n`);
       return 2;
     }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { DatabaseState } from './database/state';
+import { readDatabaseState } from './database/upgrade';
 import { formatFiles } from './format/format';
 import { loadSchema } from './load/load';
 import { buildModel } from './model/build';
@@ -104,7 +104,7 @@ function readPreviousState(outDir: string): PreviousState {
   } catch {
     migrations = [];
   }
-  return { database: stateText === null ? null : (JSON.parse(stateText) as DatabaseState), migrations };
+  return { database: stateText === null ? null : readDatabaseState(stateText, DATABASE_STATE_PATH), migrations };
 }
 
 /**

@@ -154,8 +154,11 @@ export const DEFAULT_LITERALS: Readonly<Record<'uuid' | 'date' | 'time' | 'times
   timestamp: (value) => !Number.isNaN(Date.parse(value)),
 };
 
-/** The SQL type of a column, with its size, for migrations. */
-export function sqlType(column: ColumnModel): string {
+/** A column's SQL type: a built-in type with its size (`varchar(120)`), or the enum type it uses. */
+export type SqlType = string | { readonly enum: string };
+
+/** The SQL type of a column, for the database state migrations are diffed from. */
+export function sqlType(column: ColumnModel): SqlType {
   switch (column.type) {
     case 'string':
     case 'email':
@@ -163,7 +166,7 @@ export function sqlType(column: ColumnModel): string {
     case 'decimal':
       return `numeric(${column.precision},${column.scale})`;
     case 'enum':
-      return quoteIdentifier(column.enumName!);
+      return { enum: column.enumName! };
     default:
       return TYPE_MAP[column.type].columnType;
   }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { hashOf } from '../../generator/src/write/manifest';
 import { APSO_BIN, REPO_ROOT } from '../support/repository';
 
 /** `apso generate` as a user runs it: exit codes, messages, and what ends up on disk. */
@@ -66,6 +67,67 @@ describe('apso generate', () => {
     assert.equal(apso('generate', '--force').status, 0);
     assert.doesNotMatch(readFileSync(owned, 'utf8'), /my change/);
     assert.equal(readFileSync(userOwned, 'utf8'), '// my service\n');
+  });
+
+  test('a database state an older apso wrote without a version is upgraded: no migration, rewritten as version 2', () => {
+    freshProject([NOTE]);
+    assert.equal(apso('generate').status, 0);
+    // What apso wrote for this schema before the state had a version, recorded in the manifest as its own.
+    const firstFormat = `${JSON.stringify(
+      {
+        enums: {},
+        tables: {
+          notes: {
+            columns: [
+              ['id', 'uuid NOT NULL DEFAULT gen_random_uuid()'],
+              ['body', 'text NOT NULL'],
+              ['created_at', 'timestamptz NOT NULL DEFAULT now()'],
+              ['updated_at', 'timestamptz NOT NULL DEFAULT now()'],
+            ],
+            primaryKey: { name: 'notes_pkey', columns: ['id'] },
+          },
+        },
+        indexes: {
+          notes_created_at_idx: {
+            table: 'notes',
+            sql: 'CREATE INDEX "notes_created_at_idx" ON "notes" ("created_at")',
+          },
+        },
+        foreignKeys: {},
+      },
+      null,
+      2,
+    )}\n`;
+    writeFileSync(join(TMP, '.apso/database-state.json'), firstFormat);
+    const manifestPath = join(TMP, '.apso/manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<'files' | 'sources', object>;
+    const { ['.apso/database-state.json']: _written, ...sources } = manifest.sources as Record<string, string>;
+    const files = { ...manifest.files, '.apso/database-state.json': hashOf(firstFormat) };
+    writeFileSync(manifestPath, `${JSON.stringify({ files, sources }, null, 2)}\n`);
+
+    const check = apso('generate', '--check');
+    assert.equal(check.status, 1);
+    assert.deepEqual(
+      check.stderr.split('\n').filter((line) => line.startsWith('  ')),
+      ['  update .apso/database-state.json', '  update .apso/manifest.json'],
+    );
+    const upgrade = apso('generate');
+    assert.equal(upgrade.status, 0, upgrade.stderr);
+    assert.deepEqual(readdirSync(join(TMP, 'src/migrations')), ['0001-apso-schema.ts']);
+    assert.equal(JSON.parse(readFileSync(join(TMP, '.apso/database-state.json'), 'utf8')).version, 2);
+    assert.equal(apso('generate', '--check').status, 0);
+  });
+
+  test('a database state from a newer apso: a clear error naming the file, exit 2, nothing written', () => {
+    freshProject([NOTE]);
+    assert.equal(apso('generate').status, 0);
+    writeFileSync(join(TMP, '.apso/database-state.json'), JSON.stringify({ version: 3 }));
+    writeFileSync(join(TMP, 'schema.apso.json'), schema([NOTE, TAG]));
+    const run = apso('generate');
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /\.apso\/database-state\.json: version 3 was written by a newer apso/);
+    assert.match(run.stderr, /nothing was written/);
+    assert.equal(existsSync(join(TMP, 'src/modules/tag')), false);
   });
 
   test('removing an entity needs --allow-drop; then its owned files go, its user files and migrations stay', () => {

@@ -1,5 +1,6 @@
 import { diffStates } from '../database/diff';
 import { type DatabaseState, databaseState, EMPTY_STATE } from '../database/state';
+import { toMigrations } from '../database/steps';
 import type { Model } from '../model/types';
 import {
   renderAppModule,
@@ -73,7 +74,7 @@ export function planFiles(model: Model, previous: PreviousState, options: PlanOp
     user(paths.module, renderUserModule(entity));
   }
 
-  const migrations = planMigrations(model, previous, options.allowDrop ?? false);
+  const migrations = planMigrations(model, previous, { allowDrop: options.allowDrop });
   for (const migration of migrations.written) user(migration.path, migration.content);
   apso(APP_PATHS.migrations, renderMigrationsList(migrations.sequences));
   apso(DATABASE_STATE_PATH, `${JSON.stringify(migrations.state, null, 2)}\n`);
@@ -88,19 +89,22 @@ export function planFiles(model: Model, previous: PreviousState, options: PlanOp
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** A new migration when the model's database differs from the state after the newest migration. */
-function planMigrations(model: Model, previous: PreviousState, allowDrop: boolean) {
+/**
+ * New migrations when the model's database differs from the state after the newest migration: usually
+ * one, more when some steps cannot share a transaction with the others.
+ */
+export function planMigrations(model: Model, previous: PreviousState, options: { allowDrop?: boolean } = {}) {
   const state = databaseState(model);
-  const steps = diffStates(previous.database ?? EMPTY_STATE, state, { allowDrop });
-  if (steps.unsupported.length > 0) throw new UnsupportedChangeError(steps.unsupported);
+  const diff = diffStates(previous.database ?? EMPTY_STATE, state, options);
+  if (diff.unsupported.length > 0) throw new UnsupportedChangeError(diff.unsupported);
   const written: { path: string; content: string }[] = [];
   const sequences = [...previous.migrations].sort((a, b) => a - b);
-  if (steps.up.length > 0) {
+  for (const migration of toMigrations(diff.steps)) {
     const sequence = (sequences.at(-1) ?? 0) + 1;
     sequences.push(sequence);
     written.push({
       path: `${APP_PATHS.migrationsDir}/${migrationFileName(sequence)}`,
-      content: renderMigration(sequence, steps),
+      content: renderMigration(sequence, migration),
     });
   }
   return { state, sequences, written };

@@ -1,5 +1,5 @@
 import { ImportSet, joinBlocks, str } from '../imports';
-import type { MigrationSteps } from '../../database/diff';
+import type { Migration } from '../../database/steps';
 
 /** TypeORM orders migrations by the 13 digits that end the class name; apso numbers them 1, 2, 3… */
 export function migrationClassName(sequence: number): string {
@@ -14,20 +14,26 @@ export function migrationFileName(sequence: number): string {
  * A migration file. It is written once, when the schema change happens, and then belongs to the
  * project's history: apso never rewrites it, because databases may already have run it.
  */
-export function renderMigration(sequence: number, steps: MigrationSteps): string {
+export function renderMigration(sequence: number, migration: Migration): string {
   const name = migrationClassName(sequence);
   const imports = new ImportSet().addType('typeorm', 'MigrationInterface', 'QueryRunner');
   const body = [
     `/** Schema migration ${sequence}, written by apso from the change in the schema. Safe to edit before it has run anywhere. */`,
     `export class ${name} implements MigrationInterface {`,
     `  name = ${str(name)};`,
+    ...(migration.transactional
+      ? []
+      : [
+          '  /** PostgreSQL refuses these statements inside a transaction block, so TypeORM runs them without one. */',
+          '  transaction = false;',
+        ]),
     '',
     '  async up(queryRunner: QueryRunner): Promise<void> {',
-    ...steps.up.map(statement),
+    ...migration.steps.map((step) => statement(step.up)),
     '  }',
     '',
     '  async down(queryRunner: QueryRunner): Promise<void> {',
-    ...steps.down.map(statement),
+    ...[...migration.steps].reverse().map((step) => statement(step.down)),
     '  }',
     '}',
   ].join('\n');
