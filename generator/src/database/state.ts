@@ -1,5 +1,6 @@
 import type { ColumnModel, EntityModel, IndexModel, JoinTableModel, Model } from '../model/types';
 import { type SqlType, sqlType } from '../type-map';
+import { PLATFORM_TABLES, type PlatformTable } from './platform-tables';
 import { sqlLiteral } from './sql';
 
 /** The format `.apso/database-state.json` is written in; `readDatabaseState` upgrades older ones. */
@@ -78,10 +79,11 @@ export const EMPTY_STATE: DatabaseState = {
   foreignKeys: {},
 };
 
-/** The database the model's entities need. */
-export function databaseState(model: Model): DatabaseState {
+/** The database the model's entities need, with the platform's own tables beside them. */
+export function databaseState(model: Model, platformTables: readonly PlatformTable[] = PLATFORM_TABLES): DatabaseState {
   const state: DatabaseState = { version: STATE_VERSION, enums: {}, tables: {}, indexes: {}, foreignKeys: {} };
   for (const entity of model.entities) addEntity(state, entity, model);
+  for (const table of platformTables) addPlatformTable(state, table);
   return state;
 }
 
@@ -130,6 +132,22 @@ function addJoinTable(state: DatabaseState, join: JoinTableModel): void {
     join.targetTable,
     'CASCADE',
   );
+}
+
+/** A platform table enters the state like an entity's; sharing a name with anything already there is a bug in apso. */
+function addPlatformTable(state: DatabaseState, table: PlatformTable): void {
+  const clash = (kind: string, name: string) =>
+    new Error(`the platform table "${table.name}" declares the ${kind} "${name}", which the schema already has`);
+  if (state.tables[table.name]) throw clash('table', table.name);
+  state.tables[table.name] = { owner: 'platform', columns: table.columns, primaryKey: table.primaryKey };
+  for (const [name, index] of Object.entries(table.indexes ?? {})) {
+    if (state.indexes[name]) throw clash('index', name);
+    state.indexes[name] = { ...index, table: table.name };
+  }
+  for (const [name, constraint] of Object.entries(table.foreignKeys ?? {})) {
+    if (state.foreignKeys[name]) throw clash('foreign key', name);
+    state.foreignKeys[name] = { ...constraint, table: table.name };
+  }
 }
 
 function columnState(column: ColumnModel): ColumnState {
