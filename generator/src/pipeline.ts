@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { readDatabaseState } from './database/upgrade';
 import { formatFiles } from './format/format';
@@ -11,6 +11,7 @@ import { DATABASE_STATE_PATH, planFiles, type PreviousState } from './plan/plan'
 import { PLATFORM_HEADER } from './render/header';
 import { isPlatformHome, locateRuntime, platformFiles, type RuntimeSource } from './runtime/runtime-source';
 import { VENDORED_JSON_SCHEMA } from './render/project/scaffold';
+import { jsonSchemaSource } from './schema/json-schema';
 import { type Diagnostic, SchemaError } from './validate/diagnostic';
 import { validateDocument } from './validate/validate';
 import { applyChanges, readText } from './write/apply';
@@ -114,6 +115,6 @@ function readPreviousState(outDir: string): PreviousState {
 function vendoredFiles(runtime: RuntimeSource): Map<string, string> {
   const files = new Map<string, string>();
   for (const [path, content] of platformFiles(runtime)) files.set(path, `${PLATFORM_HEADER}\n${content}`);
-  files.set(VENDORED_JSON_SCHEMA, readFileSync(join(__dirname, 'schema', 'apso.schema.json'), 'utf8'));
+  files.set(VENDORED_JSON_SCHEMA, jsonSchemaSource());
   return files;
 }

@@ -1,23 +1,36 @@
 import Ajv, { type ErrorObject } from 'ajv';
-import jsonSchema from '../schema/apso.schema.json';
 import { closest } from '../model/naming';
+import { deriveJsonSchema } from '../schema/json-schema';
 import type { Diagnostic } from './diagnostic';
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-const validateShape = ajv.compile(jsonSchema);
+const validateShape = ajv.compile(deriveJsonSchema());
 
-/** Checks the document against apso.schema.json and turns ajv's errors into plain sentences. */
+/** Checks the document against the JSON Schema derived from schema.ts and turns ajv's errors into plain sentences. */
 export function checkStructure(document: unknown): Diagnostic[] {
   if (validateShape(document)) return [];
-  const errors = validateShape.errors ?? [];
-  // Errors inside a failed oneOf branch are noise; the oneOf error itself says what is allowed.
-  const oneOfPaths = new Set(errors.filter((error) => error.keyword === 'oneOf').map((error) => error.instancePath));
-  return errors
-    .filter(
-      (error) =>
-        error.keyword === 'oneOf' || !oneOfPaths.has(error.instancePath) || !error.schemaPath.includes('/oneOf/'),
-    )
-    .map((error) => ({ pointer: pointerOf(error), message: sentenceFor(error, document) }));
+  return withoutNoise(validateShape.errors ?? []).map((error) => ({
+    pointer: pointerOf(error),
+    message: sentenceFor(error, document),
+  }));
+}
+
+/**
+ * Drops errors that another error at the same value says better. At a value a oneOf rejected, its
+ * branches' errors (reached through $ref, so their schemaPath does not show the oneOf): the oneOf
+ * sentence says what is allowed. Next to an enum or const, the type error zod states beside them:
+ * their sentence names the allowed values (and a near miss).
+ */
+function withoutNoise(errors: readonly ErrorObject[]): ErrorObject[] {
+  const pathsOf = (...keywords: string[]) =>
+    new Set(errors.filter((error) => keywords.includes(error.keyword)).map((error) => error.instancePath));
+  const rejectedByOneOf = pathsOf('oneOf');
+  const listsAllowedValues = pathsOf('enum', 'const');
+  return errors.filter((error) => {
+    if (error.keyword === 'oneOf') return true;
+    if (rejectedByOneOf.has(error.instancePath)) return false;
+    return !(error.keyword === 'type' && listsAllowedValues.has(error.instancePath));
+  });
 }
 
 function pointerOf(error: ErrorObject): string {

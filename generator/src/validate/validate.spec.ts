@@ -46,6 +46,21 @@ describe('structural diagnostics', () => {
       'schema.apso.json: /entities/0/fields/0/name: "first_name" must be camelCase (letters and digits, starting lower-case), e.g. "firstName"',
     ]);
   });
+
+  test('a value outside a list of allowed values gets one sentence, whatever its type', () => {
+    assert.deepEqual(
+      problems({
+        version: '1',
+        entities: [{ name: 'A', primaryKey: null, cache: true, fields: [{ name: 'x', type: 5 }] }],
+      }),
+      [
+        'schema.apso.json: /entities/0/cache: must be false or an object with "itemTtl" and/or "listTtl" in seconds',
+        'schema.apso.json: /entities/0/fields/0/type: unknown type 5; expected one of "string", "text", "email", "integer", "smallint", "bigint", "decimal", "float", "boolean", "date", "time", "timestamp", "interval", "uuid", "json", "jsonb", "enum"',
+        'schema.apso.json: /entities/0/primaryKey: unknown value null; expected one of "uuid", "integer"',
+        'schema.apso.json: /version: must be 1',
+      ],
+    );
+  });
 });
 
 describe('semantic diagnostics', () => {

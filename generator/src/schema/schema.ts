@@ -1,0 +1,172 @@
+import { z } from 'zod';
+
+/**
+ * The one definition of the `schema.apso.json` format. The TypeScript types (document.ts) are
+ * inferred from it, the JSON Schema that ajv and editors use (json-schema.ts, apso.schema.json) is
+ * derived from it, and schema.spec.ts fails while docs/schema.md leaves any of it undocumented.
+ *
+ * Objects that carry a meta `id` become named definitions in the JSON Schema; the descriptions are
+ * what editors show on hover.
+ */
+
+export const FIELD_TYPES = [
+  'string',
+  'text',
+  'email',
+  'integer',
+  'smallint',
+  'bigint',
+  'decimal',
+  'float',
+  'boolean',
+  'date',
+  'time',
+  'timestamp',
+  'interval',
+  'uuid',
+  'json',
+  'jsonb',
+  'enum',
+] as const;
+
+export const RELATION_TYPES = ['ManyToOne', 'OneToMany', 'OneToOne', 'ManyToMany'] as const;
+
+export const ON_DELETE_ACTIONS = ['CASCADE', 'SET NULL', 'RESTRICT', 'NO ACTION'] as const;
+
+export const PRIMARY_KEY_TYPES = ['uuid', 'integer'] as const;
+
+// zod has no array check that exports to JSON Schema's uniqueItems; ajv, which validates, reads it from here.
+const UNIQUE_ITEMS = { uniqueItems: true };
+
+const pascalCaseName = z
+  .string()
+  .regex(/^[A-Z][A-Za-z0-9]*$/)
+  .max(60);
+const camelCaseName = z
+  .string()
+  .regex(/^[a-z][A-Za-z0-9]*$/)
+  .max(60);
+const sqlIdentifier = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*$/)
+  .max(63);
+
+// Not z.json(), whose JSON Schema hides behind an unnamed `__schema0` definition. Annotated because a
+// recursive schema cannot infer its own type; zod's JSONType is exactly JSON.
+export const jsonValueSchema: z.ZodType<z.core.util.JSONType, z.core.util.JSONType> = z
+  .union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.lazy(() => jsonValueSchema)),
+    z.record(
+      z.string(),
+      z.lazy(() => jsonValueSchema),
+    ),
+  ])
+  .meta({ id: 'jsonValue', description: 'Any JSON value.' });
+
+export const cacheSchema = z
+  .strictObject({
+    itemTtl: z.int().min(1).default(60).describe('Seconds a GET /:id answer stays cached.'),
+    listTtl: z.int().min(1).default(10).describe('Seconds a list answer stays cached.'),
+  })
+  .meta({ id: 'cache', description: 'Seconds GET answers stay in Redis.' });
+
+export const fieldSchema = z
+  .strictObject({
+    name: camelCaseName.describe('camelCase property; the column is its snake_case form.'),
+    type: z.enum(FIELD_TYPES).describe("Decides the column type and the field's JSON in requests and responses."),
+    description: z.string().optional().describe('Doc comment on the property.'),
+    nullable: z.boolean().default(false).describe('Whether the column accepts NULL.'),
+    unique: z.boolean().default(false).describe('A unique index on this column alone.'),
+    index: z.boolean().default(false).describe('An index on this column alone.'),
+    default: z
+      .union([z.strictObject({ sql: z.string().describe('A database expression, e.g. now().') }), jsonValueSchema])
+      .optional()
+      .describe('A literal value of the field\'s type, or { "sql": "now()" } for a database expression.'),
+    length: z
+      .int()
+      .min(1)
+      .max(10485760)
+      .optional()
+      .describe('Maximum length of a string (default 255) or email (default 320).'),
+    precision: z.int().min(1).max(1000).optional().describe('Total digits of a decimal (default 10).'),
+    scale: z.int().min(0).max(1000).optional().describe('Digits after the decimal point (default 2).'),
+    values: z
+      .array(z.string().min(1).max(63))
+      .min(1)
+      .meta(UNIQUE_ITEMS)
+      .optional()
+      .describe('The allowed values of an enum.'),
+  })
+  .meta({ id: 'field', description: 'A column of the table and a property of every API shape.' });
+
+export const relationshipSchema = z
+  .strictObject({
+    name: camelCaseName.describe('The property on this entity, e.g. organization or tasks.'),
+    type: z.enum(RELATION_TYPES).describe('Which side holds the foreign key; ManyToMany uses a join table.'),
+    target: pascalCaseName.describe("The related entity's name."),
+    inverse: camelCaseName.optional().describe('The property on the target pointing back.'),
+    nullable: z.boolean().default(true).describe('Whether the foreign key may be null.'),
+    onDelete: z
+      .enum(ON_DELETE_ACTIONS)
+      .default('NO ACTION')
+      .describe('What deleting the referenced row does to this one; NO ACTION answers 409.'),
+    joinTable: sqlIdentifier.optional().describe("ManyToMany only: the join table's name."),
+  })
+  .meta({ id: 'relationship', description: 'A relation to another entity (or this one), declared on one side.' });
+
+export const indexSchema = z
+  .strictObject({
+    name: sqlIdentifier.optional().describe('Defaults to <table>_<columns>_idx, or _key when unique.'),
+    fields: z
+      .array(z.string())
+      .min(1)
+      .meta(UNIQUE_ITEMS)
+      .describe('Fields or relations (meaning their foreign key), in index order.'),
+    unique: z.boolean().default(false).describe('A unique index.'),
+    where: z.string().min(1).optional().describe('Partial index predicate in SQL over column names.'),
+  })
+  .meta({ id: 'index', description: 'An index beyond the ones apso adds itself.' });
+
+export const entitySchema = z
+  .strictObject({
+    name: pascalCaseName.describe('PascalCase singular class name, e.g. TaskComment.'),
+    table: sqlIdentifier.optional().describe('Table name; defaults to the snake_case plural of the name.'),
+    description: z.string().optional().describe('Doc comment on the entity.'),
+    primaryKey: z
+      .enum(PRIMARY_KEY_TYPES)
+      .default('uuid')
+      .describe('uuid (gen_random_uuid()) or integer identity; the property is always id.'),
+    timestamps: z.boolean().default(true).describe('created_at and updated_at columns.'),
+    softDelete: z.boolean().default(false).describe('A deleted_at column; DELETE hides rows.'),
+    versioned: z.boolean().default(false).describe('A version column for optimistic locking.'),
+    cache: z
+      .xor([z.literal(false), cacheSchema])
+      .optional()
+      .describe('Redis cache of GET answers; false turns it off.'),
+    fields: z.array(fieldSchema).optional().describe('Columns, in order.'),
+    relationships: z.array(relationshipSchema).optional().describe('Relations, each declared on one side only.'),
+    indexes: z.array(indexSchema).optional().describe('Indexes beyond the ones apso adds itself.'),
+  })
+  .meta({ id: 'entity', description: 'A table, its TypeORM entity and its REST resource.' });
+
+export const schemaDocumentSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path to apso.schema.json, for editors.'),
+    version: z.literal(1).optional().describe('Format version of this file.'),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/)
+      .optional()
+      .describe('The service name, used for the package name and the OpenAPI title.'),
+    entities: z.array(entitySchema).min(1).describe('At least one entity.'),
+  })
+  .meta({
+    $id: 'https://apso.dev/schema/apso.schema.json',
+    title: 'apso schema',
+    description:
+      'Entities, fields, relationships and indexes that `apso generate` turns into a NestJS backend. See docs/schema.md.',
+  });
