@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Model } from '../../generator/src/model/types';
@@ -8,15 +8,15 @@ import { generate } from '../../generator/src/pipeline';
 import { REPO_ROOT } from '../support/repository';
 import { TSCONFIG } from '../../generator/src/render/project/scaffold';
 import { formatDiagnostic, SchemaError } from '../../generator/src/validate/diagnostic';
+import { CORPUS } from '../support/corpus';
 import { crudSmoke, httpClient } from '../support/crud-smoke';
 import { createDatabase, emptyRedis, runScript, startApp } from '../support/services';
 
 /**
- * Every real `.apsorc` file in ../shared/corpus/apsorc must generate a standalone project that
- * compiles, migrates a fresh database, boots and passes a CRUD smoke on each entity, unless the
- * file itself is wrong, in which case it must be refused with a clear schema error listed here.
+ * Every real `.apsorc` file of the corpus (see test/support/corpus.ts) must generate a standalone
+ * project that compiles, migrates a fresh database, boots and passes a CRUD smoke on each entity,
+ * unless the file itself is wrong, in which case it must be refused with a clear schema error listed here.
  */
-const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'apsorc');
 const WORK = join(REPO_ROOT, 'test', '.tmp', 'corpus');
 const DIST = join(REPO_ROOT, 'test', '.tmp', 'corpus-dist');
 
@@ -32,11 +32,6 @@ const EXPECTED_REFUSALS: Record<string, string[]> = {
   ],
 };
 
-const files = existsSync(CORPUS)
-  ? readdirSync(CORPUS)
-      .filter((name) => name.endsWith('.apsorc'))
-      .sort()
-  : [];
 const generated = new Map<string, Model>();
 const refused = new Map<string, string[]>();
 const tally = { generated: 0, compiled: 0, booted: 0, passed: 0 };
@@ -44,51 +39,53 @@ let compileOutput = '';
 
 const stem = (file: string) => file.replace(/\.apsorc$/, '');
 
-before(async () => {
-  rmSync(WORK, { recursive: true, force: true });
-  rmSync(DIST, { recursive: true, force: true });
-  mkdirSync(WORK, { recursive: true });
-  for (const file of files) {
-    try {
-      const result = await generate({ schemaPath: join(CORPUS, file), outDir: join(WORK, stem(file)) });
-      generated.set(file, result.model);
-    } catch (error) {
-      if (!(error instanceof SchemaError)) throw error;
-      refused.set(
-        file,
-        error.diagnostics.map((diagnostic) => formatDiagnostic(file, diagnostic)),
-      );
+describe('the .apsorc corpus', { concurrency: 2, ...CORPUS.options }, () => {
+  const files = CORPUS.files();
+
+  before(async () => {
+    rmSync(WORK, { recursive: true, force: true });
+    rmSync(DIST, { recursive: true, force: true });
+    mkdirSync(WORK, { recursive: true });
+    for (const file of files) {
+      try {
+        const result = await generate({ schemaPath: join(CORPUS.dir, file), outDir: join(WORK, stem(file)) });
+        generated.set(file, result.model);
+      } catch (error) {
+        if (!(error instanceof SchemaError)) throw error;
+        refused.set(
+          file,
+          error.diagnostics.map((diagnostic) => formatDiagnostic(file, diagnostic)),
+        );
+      }
     }
-  }
-  tally.generated = generated.size;
-  // One compiler run for every project: the same strict options a standalone project gets.
-  writeFileSync(
-    join(WORK, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { ...TSCONFIG.compilerOptions, rootDir: '.', outDir: DIST, sourceMap: false },
-      include: ['*/src'],
-    }),
-  );
-  const tsc = spawnSync(
-    process.execPath,
-    [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')],
-    {
-      encoding: 'utf8',
-    },
-  );
-  compileOutput = `${tsc.stdout}${tsc.stderr}`;
-  if (tsc.status === 0) tally.compiled = generated.size;
-});
+    tally.generated = generated.size;
+    // One compiler run for every project: the same strict options a standalone project gets.
+    writeFileSync(
+      join(WORK, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { ...TSCONFIG.compilerOptions, rootDir: '.', outDir: DIST, sourceMap: false },
+        include: ['*/src'],
+      }),
+    );
+    const tsc = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    compileOutput = `${tsc.stdout}${tsc.stderr}`;
+    if (tsc.status === 0) tally.compiled = generated.size;
+  });
 
-after(() => {
-  process.stdout.write(
-    `corpus: ${files.length} .apsorc files; ${tally.generated} generate, ${tally.compiled} compile, ${tally.booted} boot, ${tally.passed} pass the CRUD smoke; ${refused.size} refused\n`,
-  );
-});
+  after(() => {
+    process.stdout.write(
+      `corpus: ${files.length} .apsorc files; ${tally.generated} generate, ${tally.compiled} compile, ${tally.booted} boot, ${tally.passed} pass the CRUD smoke; ${refused.size} refused\n`,
+    );
+  });
 
-describe('the .apsorc corpus', { concurrency: 2 }, () => {
   test('the corpus is there', () => {
-    assert.ok(files.length > 0, `no .apsorc files in ${CORPUS}`);
+    assert.ok(files.length > 0, `no .apsorc files in ${CORPUS.dir}`);
   });
 
   test('refusals are exactly the expected ones', () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { importApsorc } from './index';
 import { validateDocument } from '../../validate/validate';
 import { buildModel } from '../../model/build';
-import { checkInvariants, CORPUS, corpusFiles } from './spec-support';
+import { checkInvariants } from './spec-support';
+import { CORPUS } from '../../../../test/support/corpus';
 
 /** Files the importer refuses, and why: each is wrong in itself, not just unusual. */
 const EXPECTED_ERRORS: Record<string, { why: string; pointers: string[] }> = {
@@ -15,16 +16,16 @@ const EXPECTED_ERRORS: Record<string, { why: string; pointers: string[] }> = {
   },
 };
 
-describe('corpus', () => {
-  const files = corpusFiles();
+describe('corpus', CORPUS.options, () => {
+  const files = CORPUS.files();
 
   test('the corpus is there', () => {
-    assert.ok(files.length >= 23, `${files.length} files in ${CORPUS}`);
+    assert.ok(files.length >= 23, `${files.length} files in ${CORPUS.dir}`);
   });
 
   for (const name of files) {
     test(name, () => {
-      const text = readFileSync(join(CORPUS, name), 'utf8');
+      const text = readFileSync(join(CORPUS.dir, name), 'utf8');
       const fromText = importApsorc(text);
       const fromJson = importApsorc(JSON.parse(text));
       assert.deepEqual(fromText, fromJson, 'text and parsed JSON import alike');
@@ -66,7 +67,7 @@ describe('corpus', () => {
       true
     )) as typeof process.stderr.write;
     try {
-      for (const name of files) importApsorc(readFileSync(join(CORPUS, name), 'utf8'));
+      for (const name of files) importApsorc(readFileSync(join(CORPUS.dir, name), 'utf8'));
       importApsorc('not json');
       importApsorc({ entities: [{ name: 'A', fields: [{ name: 'x', type: 'strng' }] }] });
     } finally {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { looksLikeApsorc } from './index';
-import { CORPUS, corpusFiles } from './spec-support';
+import { CORPUS } from '../../../../test/support/corpus';
 
 describe('looksLikeApsorc', () => {
   test('by file name', () => {
@@ -37,9 +37,9 @@ describe('looksLikeApsorc', () => {
     assert.equal(looksLikeApsorc(apso, 'schema.apso.json'), false);
     assert.equal(looksLikeApsorc('not json', 'schema.apso.json'), false);
   });
-  test('every corpus file is recognised, by name and by shape', () => {
-    for (const name of corpusFiles()) {
-      const raw = JSON.parse(readFileSync(join(CORPUS, name), 'utf8'));
+  test('every corpus file is recognised, by name and by shape', CORPUS.options, () => {
+    for (const name of CORPUS.files()) {
+      const raw = JSON.parse(readFileSync(join(CORPUS.dir, name), 'utf8'));
       assert.equal(looksLikeApsorc(raw, name), true, name);
       const byShape = looksLikeApsorc(raw, 'schema.json');
       assert.equal(byShape, true, `${name} by shape`);

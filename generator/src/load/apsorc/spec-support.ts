@@ -1,12 +1,8 @@
-/** Helpers shared by the importer's specs: look-ups into an import, diagnostic checks, invariants, the corpus. */
+/** Helpers shared by the importer's specs: look-ups into an import, diagnostic checks, invariants. */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ApsorcImport, ImportDiagnostic } from './index';
 import type { EntitySpec, FieldSpec, RelationSpec, SchemaDocument } from '../../schema/document';
 import { validateDocument } from '../../validate/validate';
-
-export const CORPUS = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'corpus', 'apsorc');
 
 export function entity(result: ApsorcImport, name: string): EntitySpec {
   const found = result.document.entities.find((e) => e.name === name);
@@ -95,10 +91,4 @@ export function checkInvariants(doc: SchemaDocument, label: string): void {
       }
     }
   }
-}
-
-export function corpusFiles(): string[] {
-  return readdirSync(CORPUS)
-    .filter((f) => f.endsWith('.apsorc'))
-    .sort();
 }
