@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const skip = new Set(['node_modules', 'dist', '.tmp', 'expected', 'fixture']);
+const skip = new Set(['node_modules', 'dist', '.tmp', 'expected']);
 function specs(dir) {
   return readdirSync(dir)
     .sort()

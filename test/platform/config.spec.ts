@@ -103,7 +103,7 @@ describe('loadConfig', () => {
 describe('entry points with a bad environment', () => {
   for (const entry of ['main', 'migrate']) {
     test(`${entry} prints one line naming the variable to stderr and exits 1`, async () => {
-      const result = await runEntryPoint(`test/platform/fixture/${entry}`, {
+      const result = await runEntryPoint(`src/${entry}`, {
         DATABASE_URL: 'postgres://app:s3cr3t-pw@127.0.0.1:1/app',
         REDIS_URL: 'not-a-url',
       });

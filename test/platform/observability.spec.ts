@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { loadCompiled } from './support/compiled';
-import { FixtureApp, startFixtureApp } from './support/fixture-app';
+import { armExplodingWidget, EXPLODING_WIDGET, FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
 import { metricValue } from '../support/metrics';
 
@@ -15,6 +15,7 @@ describe('metrics, health and OpenAPI', () => {
 
   before(async () => {
     fixture = await startFixtureApp(REDIS_DATABASE);
+    await armExplodingWidget(fixture.database.url);
   });
 
   after(async () => {
@@ -26,7 +27,7 @@ describe('metrics, health and OpenAPI', () => {
     await call('GET', `/widgets/${widget.id}`);
     await call('GET', `/widgets/${widget.id}`);
     await call('GET', '/no/such/route');
-    await call('GET', '/widgets/explode');
+    await call('POST', '/widgets', { name: EXPLODING_WIDGET });
 
     const { status, text } = await call('GET', '/metrics');
     assert.equal(status, 200);
@@ -43,7 +44,7 @@ describe('metrics, health and OpenAPI', () => {
       'http_request_duration_seconds_count{method="GET",route="/widgets/:id",status_code="200"}',
       'http_request_duration_seconds_count{method="POST",route="/widgets",status_code="201"}',
       'http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"}',
-      'http_request_duration_seconds_count{method="GET",route="/widgets/explode",status_code="500"}',
+      'http_request_duration_seconds_count{method="POST",route="/widgets",status_code="500"}',
       'db_query_duration_seconds_count{connection="primary",success="true"}',
       'db_query_duration_seconds_count{connection="replica",success="true"}',
       'db_query_duration_seconds_count{connection="primary",success="false"}',

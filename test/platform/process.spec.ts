@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { fixtureEnv } from './support/fixture-app';
+import { armExplodingWidget, EXPLODING_WIDGET, EXPLOSION, fixtureEnv } from './support/fixture-app';
 import { http } from '../support/http';
 import { finished, runEntryPoint, startEntryPoint, waitForLogLine } from './support/processes';
 import { createDatabase, TestDatabase } from '../support/services';
@@ -19,11 +19,11 @@ function logLines(stdout: string): Record<string, any>[] {
 /** Servers still running when a test ends (it failed midway); killed in after() so the file can exit. */
 const running = new Set<ChildProcess>();
 
-/** Starts fixture/main.js (the real bootstrap) on a random port; resolves once it logs that it listens. */
+/** Starts the generated src/main.js (the real bootstrap) on a random port; resolves once it logs that it listens. */
 async function startServer(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
-  const child = startEntryPoint('test/platform/fixture/main', {
+  const child = startEntryPoint('src/main', {
     ...env,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -51,21 +51,21 @@ describe('processes: migrate CLI, bootstrap, graceful shutdown', { timeout: 60_0
 
   test('migrate applies pending migrations, one JSON line each, and is a no-op the second time', async () => {
     const env = fixtureEnv(database, REDIS_DATABASE);
-    const first = await runEntryPoint('test/platform/fixture/migrate', { ...env, LOG_LEVEL: 'info' });
+    const first = await runEntryPoint('src/migrate', { ...env, LOG_LEVEL: 'info' });
     assert.equal(first.code, 0, first.stderr);
     const applied = logLines(first.stdout).filter((line) => line.msg === 'migration applied');
     assert.deepEqual(
       applied.map((line) => line.migration),
-      ['FixtureSchema0000000000001'],
+      ['ApsoSchema0000000000001'],
     );
 
-    const second = await runEntryPoint('test/platform/fixture/migrate', { ...env, LOG_LEVEL: 'info' });
+    const second = await runEntryPoint('src/migrate', { ...env, LOG_LEVEL: 'info' });
     assert.equal(second.code, 0, second.stderr);
     assert.equal(logLines(second.stdout).filter((line) => line.msg === 'migration applied').length, 0);
   });
 
   test('migrate exits 1 with one line when the database is unreachable', async () => {
-    const result = await runEntryPoint('test/platform/fixture/migrate', {
+    const result = await runEntryPoint('src/migrate', {
       DATABASE_URL: 'postgres://app:s3cret@127.0.0.1:1/none',
       REDIS_URL: 'redis://127.0.0.1:6379',
     });
@@ -77,13 +77,14 @@ describe('processes: migrate CLI, bootstrap, graceful shutdown', { timeout: 60_0
   });
 
   test('a server logs JSON with request ids, and drains on SIGTERM before exiting 0', async () => {
+    await armExplodingWidget(database.url);
     const server = await startServer({ ...fixtureEnv(database, REDIS_DATABASE), SHUTDOWN_DRAIN_MS: '1500' });
     const exited = finished(server.child);
 
     assert.equal((await http(server.baseUrl, 'GET', '/health/ready')).status, 200);
     const traced = await http(server.baseUrl, 'GET', '/widgets', undefined, { 'x-request-id': 'trace-42' });
     assert.equal(traced.status, 200);
-    const failed = await http(server.baseUrl, 'GET', '/widgets/explode');
+    const failed = await http(server.baseUrl, 'POST', '/widgets', { name: EXPLODING_WIDGET });
     assert.equal(failed.status, 500);
 
     server.child.kill('SIGTERM');
@@ -108,7 +109,8 @@ describe('processes: migrate CLI, bootstrap, graceful shutdown', { timeout: 60_0
     const errorLine = lines.find((l) => l.level === 50 && l.msg === 'unhandled error');
     assert.ok(errorLine, 'the 500 is logged');
     assert.equal(errorLine.reqId, failed.headers.get('x-request-id'));
-    assert.match(errorLine.err.stack, /table_that_does_not_exist/);
+    assert.ok(errorLine.err.stack.includes(EXPLOSION), errorLine.err.stack);
+    assert.match(errorLine.err.query, /^INSERT INTO "widgets"/);
     assert.ok(lines.some((l) => l.msg === 'shutdown complete'));
   });
 

@@ -1,18 +1,32 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type * as TypeScript from 'typescript';
+import { REPO_ROOT } from '../../support/repository';
 
 /**
+ * The platform's tests run against the app the real generator writes for fixture.schema.apso.json:
+ * a standalone project, with its own copy of src/platform, exactly as a user gets it.
+ *
+ * One copy of the platform: specs that need a platform module the app also uses (bootstrap, config,
+ * ShutdownState, ...) load it from this compiled project (`loadCompiled('src/platform/...')`), never
+ * from src/platform, so Nest's injection tokens and classes are the very objects the app holds.
+ *
  * tsx (the test runner's loader) compiles with esbuild, which cannot emit `design:paramtypes`
  * decorator metadata; Nest's constructor injection and ValidationPipe's DTO lookup depend on it.
- * So the platform and the fixture app are transpiled here with TypeScript itself (the same
- * compiler options as the build, no type check; `npm run typecheck` does that) and loaded with
- * require(). Output is keyed by a hash of the sources, so test files share one build.
+ * So the project is transpiled with TypeScript itself, with the project's own compiler options (no
+ * type check: the golden and standalone tests compile generated code strictly), into dist/, and
+ * loaded with require(). The result is keyed by a hash of what it is made from, so spec files share
+ * one generation and one build.
  */
-const ROOT = join(__dirname, '..', '..', '..');
-const SOURCE_DIRS = ['src/platform', 'test/platform/fixture'];
-const OUT_ROOT = join(ROOT, 'test', '.tmp', 'platform-build');
+const FIXTURE_SCHEMA = join(REPO_ROOT, 'test', 'platform', 'fixture.schema.apso.json');
+/**
+ * generate() is asynchronous and compiledPath() is not, so the generator runs in a child process
+ * (which also keeps its modules out of the spec's); its whole folder is part of the hash.
+ */
+const PIPELINE = require.resolve('../../../generator/src/pipeline');
+const OUT_ROOT = join(REPO_ROOT, 'test', '.tmp', 'platform-fixture');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -20,40 +34,63 @@ function sourceFiles(dir: string): string[] {
     .flatMap((name) => {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) return sourceFiles(path);
-      return name.endsWith('.ts') && !name.endsWith('.spec.ts') ? [path] : [];
+      return name.endsWith('.spec.ts') ? [] : [path];
     });
 }
 
-function compilerOptions(ts: typeof TypeScript): TypeScript.CompilerOptions {
-  const file = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (path) => ts.sys.readFile(path));
-  const { options } = ts.parseJsonConfigFileContent(file.config, ts.sys, ROOT);
-  return { ...options, sourceMap: false, inlineSourceMap: true, inlineSources: false, noEmit: false };
+/** Everything the generated and compiled project depends on: a change to any of them builds anew. */
+function inputsHash(): string {
+  const inputs = [
+    __filename,
+    FIXTURE_SCHEMA,
+    ...sourceFiles(dirname(PIPELINE)),
+    ...sourceFiles(join(REPO_ROOT, 'src', 'platform')),
+  ];
+  const hash = createHash('sha256');
+  for (const file of inputs)
+    hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 16);
 }
 
-function build(): string {
-  const files = SOURCE_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir)));
-  const hash = createHash('sha256').update(readFileSync(__filename)); // a change here rebuilds too
-  for (const file of files) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  const outDir = join(OUT_ROOT, hash.digest('hex').slice(0, 16));
-  if (existsSync(outDir)) return outDir;
+function generateProject(outDir: string): void {
+  const script = `require(${JSON.stringify(PIPELINE)})
+    .generate({ schemaPath: ${JSON.stringify(FIXTURE_SCHEMA)}, outDir: ${JSON.stringify(outDir)} })
+    .catch((error) => { console.error(error); process.exitCode = 1; });`;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--eval', script], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`generating the platform fixture failed:\n${result.stdout}${result.stderr}`);
+}
 
+function compileProject(projectDir: string, distDir: string): void {
   // Loaded only when a build is needed: it takes a while and most test files reuse the build.
   const ts = require('typescript') as typeof TypeScript;
-  const staging = `${outDir}.${process.pid}`;
-  const options = compilerOptions(ts);
-  for (const file of files) {
-    const relativePath = relative(ROOT, file);
-    // Named relative to where the output will live, so source maps point back at the .ts file.
-    const fileName = relative(dirname(join(outDir, relativePath)), file);
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName });
-    const target = join(staging, relativePath).replace(/\.ts$/, '.js');
+  const config = ts.readConfigFile(join(projectDir, 'tsconfig.json'), (path) => ts.sys.readFile(path));
+  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, projectDir);
+  const compilerOptions = { ...options, sourceMap: false, inlineSourceMap: true, inlineSources: false, noEmit: false };
+  for (const file of sourceFiles(join(projectDir, 'src')).filter((path) => path.endsWith('.ts'))) {
+    const target = join(distDir, relative(projectDir, file)).replace(/\.ts$/, '.js');
+    // Named relative to the output, so source maps point back at the generated .ts file.
+    const fileName = relative(dirname(target), file);
+    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName });
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
+}
+
+/** The fixture's folder: `project/` as generated, `dist/` compiled with the same relative paths. */
+function build(): string {
+  const outDir = join(OUT_ROOT, inputsHash());
+  if (existsSync(outDir)) return outDir;
+  const staging = `${outDir}.${process.pid}`;
   try {
+    generateProject(join(staging, 'project'));
+    compileProject(join(staging, 'project'), join(staging, 'dist'));
     renameSync(staging, outDir);
-  } catch {
-    rmSync(staging, { recursive: true, force: true }); // another test process finished the same build first
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(outDir)) throw error; // else another test process finished the same build first
   }
   removeStaleBuilds(outDir);
   return outDir;
@@ -71,13 +108,13 @@ function removeStaleBuilds(current: string): void {
 
 let outDir: string | undefined;
 
-/** Absolute path of the compiled JavaScript for a repository-relative `.ts` path (without extension). */
+/** Absolute path of the compiled JavaScript for a `.ts` path of the generated project (without extension), e.g. `src/main`. */
 export function compiledPath(sourcePath: string): string {
   outDir ??= build();
-  return join(outDir, `${sourcePath}.js`);
+  return join(outDir, 'dist', `${sourcePath}.js`);
 }
 
-/** require()s the compiled module; type it with `typeof import('<the .ts module>')`. */
+/** require()s the compiled module; type it with `typeof import('<the .ts module>')` where there is one in src/platform. */
 export function loadCompiled<T>(sourcePath: string): T {
   return require(compiledPath(sourcePath)) as T;
 }

@@ -1,14 +1,14 @@
 import { createClient } from '@keyv/redis';
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
 import { loadCompiled } from './compiled';
 import { createDatabase, redisUrl, TestDatabase } from '../../support/services';
 
 type BootstrapExports = typeof import('../../../src/platform/bootstrap');
 type ConfigExports = typeof import('../../../src/platform/config/config');
 type ApplyMigrationsExports = typeof import('../../../src/platform/database/apply-migrations');
-type AppModuleExports = typeof import('../fixture/app.module');
-type EntitiesExports = typeof import('../fixture/entities');
-type FixtureMigrationsExports = typeof import('../fixture/migrations');
+type DatabaseSchema = import('../../../src/platform/database/database-schema').DatabaseSchema;
 
 /** A plain Redis client for tests to look at what the app stored. */
 export function connectRedis(redisDatabase: number) {
@@ -25,11 +25,41 @@ export interface FixtureApp {
   close(): Promise<void>;
 }
 
-/** The fixture's schema, compiled; also what a child process running fixture/migrate.js applies. */
-export function fixtureSchema() {
-  const { ENTITIES } = loadCompiled<EntitiesExports>('test/platform/fixture/entities');
-  const { MIGRATIONS } = loadCompiled<FixtureMigrationsExports>('test/platform/fixture/migrations/index');
+/** The generated app's entities and migrations, compiled; also what a child process running src/migrate.js applies. */
+export function fixtureSchema(): DatabaseSchema {
+  const { ENTITIES } = loadCompiled<{ ENTITIES: DatabaseSchema['entities'] }>('src/generated/entities');
+  const { MIGRATIONS } = loadCompiled<{ MIGRATIONS: DatabaseSchema['migrations'] }>('src/generated/migrations');
   return { entities: ENTITIES, migrations: MIGRATIONS };
+}
+
+/** The name of a widget whose insert fails inside the database, once armExplodingWidget() has run. */
+export const EXPLODING_WIDGET = 'explode';
+/** What the database's error says; it belongs in the server's log, never in a response. */
+export const EXPLOSION = 'fixture explosion';
+
+/**
+ * The 500 path. Generated code has no route that fails by itself, so a trigger makes the database
+ * refuse to insert a widget named EXPLODING_WIDGET with an error that is not the client's fault
+ * (SQLSTATE P0001, raise_exception), as a broken database or a bug in a user's SQL would.
+ */
+export async function armExplodingWidget(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`
+      CREATE FUNCTION explode_widget() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.name = '${EXPLODING_WIDGET}' THEN
+          RAISE EXCEPTION '${EXPLOSION}';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await client.query(
+      'CREATE TRIGGER explode_widget BEFORE INSERT ON widgets FOR EACH ROW EXECUTE FUNCTION explode_widget()',
+    );
+  } finally {
+    await client.end();
+  }
 }
 
 /** The environment a fixture app runs with: a database of its own and the file's Redis database. */
@@ -45,7 +75,7 @@ export async function startFixtureApp(redisDatabase: number, env: Record<string,
   const { loadConfig } = loadCompiled<ConfigExports>('src/platform/config/config');
   const { applyMigrations } = loadCompiled<ApplyMigrationsExports>('src/platform/database/apply-migrations');
   const { createApp } = loadCompiled<BootstrapExports>('src/platform/bootstrap');
-  const { AppModule } = loadCompiled<AppModuleExports>('test/platform/fixture/app.module');
+  const { AppModule } = loadCompiled<{ AppModule: Type<unknown> }>('src/app.module');
 
   const database = await createDatabase('apso_platform');
   const redis = connectRedis(redisDatabase);

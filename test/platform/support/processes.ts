@@ -7,7 +7,7 @@ export interface Finished {
   readonly stderr: string;
 }
 
-/** Runs a compiled fixture entry point (e.g. `test/platform/fixture/migrate`) to completion. */
+/** Runs a compiled entry point of the fixture app (e.g. `src/migrate`) to completion. */
 export function runEntryPoint(sourcePath: string, env: Record<string, string>, timeoutMs = 20_000): Promise<Finished> {
   const child = startEntryPoint(sourcePath, env);
   return finished(child, timeoutMs);
