@@ -11,6 +11,7 @@ import { crudSmoke, type Http, httpClient } from '../support/crud-smoke';
 import { metricValue } from '../support/metrics';
 import {
   createDatabase,
+  eventually,
   redisUrl as redisDatabase,
   type RunningApp,
   runScript,
@@ -69,7 +70,7 @@ describe('generated backend over HTTP', () => {
 
     assert.equal((await http('GET', path)).status, 200);
     const entryKey = `apso:{organizations:${org.id}}:item`;
-    assert.equal(await redis.exists(entryKey), 1, 'the answer is stored in Redis');
+    assert.ok(await eventually(async () => (await redis.exists(entryKey)) === 1), 'the answer is stored in Redis');
     assert.ok((await redis.ttl(entryKey)) > 0, 'with a TTL');
     assert.equal((await http('GET', path)).status, 200);
     assert.equal(

@@ -4,6 +4,7 @@ import { itemKey, itemVersionKey, listKey, listVersionKey } from '../../src/plat
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
 import { metricValue } from '../support/metrics';
+import { eventually } from '../support/services';
 
 const REDIS_DATABASE = 6;
 const WIDGETS = { name: 'widgets' };
@@ -28,6 +29,13 @@ describe('read-through cache in Redis', () => {
     return created.body;
   }
 
+  /** An answer is stored after it was sent (the client never waits for Redis), so look until it lands. */
+  async function storedEntry(key: string): Promise<string | null> {
+    let stored: string | null = null;
+    await eventually(async () => (stored = await fixture.redis.get(key)) !== null);
+    return stored;
+  }
+
   test('a second GET by id is served from Redis', async () => {
     const widget = await createWidget('cached-item');
     const [hits, misses] = [await metricValue(fixture.baseUrl, HITS), await metricValue(fixture.baseUrl, MISSES)];
@@ -35,7 +43,7 @@ describe('read-through cache in Redis', () => {
     const first = await call('GET', `/widgets/${widget.id}`);
     assert.equal(first.headers.get('x-cache'), 'MISS');
     const key = itemKey(WIDGETS, widget.id);
-    const stored = await fixture.redis.get(key);
+    const stored = await storedEntry(key);
     assert.ok(stored, `${key} is in Redis`);
     // Keyv stores values as {"value": ...}; apso's entry is { version, body }.
     assert.equal(JSON.parse(stored).value.body.name, 'cached-item');
@@ -53,7 +61,7 @@ describe('read-through cache in Redis', () => {
     const widget = await createWidget('planted');
     await call('GET', `/widgets/${widget.id}`);
     const key = itemKey(WIDGETS, widget.id);
-    const entry = JSON.parse((await fixture.redis.get(key)) as string);
+    const entry = JSON.parse((await storedEntry(key)) as string);
     entry.value.body.note = 'written straight into Redis';
     await fixture.redis.set(key, JSON.stringify(entry), { PX: 60_000 });
     assert.equal((await call('GET', `/widgets/${widget.id}`)).body.note, 'written straight into Redis');
@@ -67,7 +75,7 @@ describe('read-through cache in Redis', () => {
     assert.ok(stored, 'the list version is in Redis');
     const version = JSON.parse(stored).value; // Keyv stores values as {"value": ...}
     const key = listKey(WIDGETS, 'limit=5&offset=0');
-    const entry = await fixture.redis.get(key);
+    const entry = await storedEntry(key);
     assert.ok(entry, `${key} is in Redis`);
     assert.equal(JSON.parse(entry).value.version, version, 'the page was stored under the current list version');
     const ttl = await fixture.redis.pTTL(key);

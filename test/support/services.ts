@@ -45,6 +45,19 @@ export async function waitForBlockedQuery(databaseUrl: string, timeoutMs = 10_00
   }
 }
 
+/**
+ * Resolves once `check` returns true, polling for up to `timeoutMs`: for effects that happen after a
+ * response was sent (the cache stores an answer without making the client wait for Redis).
+ */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function adminQuery(sql: string): Promise<void> {
   const client = new Client({ connectionString: POSTGRES_ADMIN_URL });
   await client.connect();
