@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as prettier from 'prettier';
 import { z } from 'zod';
-import { PRETTIER_OPTIONS } from '../format/format';
+import { PRETTIER_OPTIONS } from '../format/style';
 import { schemaDocumentSchema } from './schema';
 
 /** The checked-in copy, for editors and readers; `npm run schema` rewrites it, schema.spec.ts fails while it is stale. */

@@ -1,4 +1,4 @@
-import { PRETTIER_OPTIONS } from '../../format/format';
+import { PRETTIER_OPTIONS } from '../../format/style';
 import type { Model } from '../../model/types';
 import type { SchemaDocument } from '../../schema/document';
 import { mergePackageJson, newPackageJson, type PackageJsonContent } from './package-json';
