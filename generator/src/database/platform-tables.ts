@@ -1,4 +1,4 @@
-import type { ColumnState, ForeignKeyState, IndexState, PrimaryKeyState } from './state';
+import type { ColumnState, ForeignKeyState, IndexState, PrimaryKeyState } from './state-shape';
 
 /**
  * A table apso's platform runtime needs in every project (an outbox, say), declared as the state

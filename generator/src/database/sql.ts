@@ -1,5 +1,5 @@
 import { quoteIdentifier as q } from '../type-map';
-import type { ColumnState, ForeignKeyState, IndexState, TableState } from './state';
+import type { ColumnState, ForeignKeyState, IndexState, TableState } from './state-shape';
 
 /** The SQL apso writes for the database state: the one place its text is decided. */
 
