@@ -37,6 +37,23 @@ describe('naming', () => {
   });
 });
 
+describe('operations', () => {
+  test('the six REST operations, reads answered from the cache unless the entity turned it off', () => {
+    const model = buildModel(doc({ name: 'Task' }, { name: 'AuditEvent', cache: false }));
+    const routes = (name: string) =>
+      entity(model, name).operations.map((op) => `${op.name} ${op.verb} /${op.path} ${op.successStatus} ${op.cached}`);
+    assert.deepEqual(routes('Task'), [
+      'list GET / 200 list',
+      'get GET /:id 200 item',
+      'create POST / 201 null',
+      'update PATCH /:id 200 null',
+      'replace PUT /:id 200 null',
+      'remove DELETE /:id 204 null',
+    ]);
+    assert.ok(entity(model, 'AuditEvent').operations.every((op) => op.cached === null));
+  });
+});
+
 describe('relations', () => {
   test('a OneToMany creates the child ManyToOne with its foreign key', () => {
     const model = buildModel(

@@ -9,7 +9,16 @@ import {
   relationSides,
   type RelationSide,
 } from './relations';
-import type { CacheModel, ColumnModel, DefaultModel, EntityModel, EntityNames, Model, RelationModel } from './types';
+import type {
+  CacheModel,
+  ColumnModel,
+  DefaultModel,
+  EntityModel,
+  EntityNames,
+  Model,
+  OperationModel,
+  RelationModel,
+} from './types';
 
 const DEFAULT_ITEM_TTL_SECONDS = 60;
 const DEFAULT_LIST_TTL_SECONDS = 10;
@@ -57,6 +66,7 @@ function buildEntity(spec: EntitySpec, sides: RelationSide[], specs: Map<string,
   const softDelete = spec.softDelete ?? false;
   const versioned = spec.versioned ?? false;
   const relations = sides.map((side) => buildRelation(side, table, specs));
+  const cache = cacheOf(spec);
   const columns: ColumnModel[] = [
     { property: 'id', column: 'id', role: 'primary', type: primaryKey.type, nullable: false, unique: true },
     ...(spec.fields ?? []).map((field) => buildFieldColumn(field, table)),
@@ -74,8 +84,48 @@ function buildEntity(spec: EntitySpec, sides: RelationSide[], specs: Map<string,
     timestamps,
     softDelete,
     versioned,
-    cache: cacheOf(spec),
+    cache,
+    operations: crudOperations(cache !== null),
   };
+}
+
+/** Every entity answers the same six operations; reads are cached unless the entity turned caching off. */
+function crudOperations(cached: boolean): OperationModel[] {
+  const row = { path: ':id', query: false } as const;
+  return [
+    {
+      name: 'list',
+      verb: 'GET',
+      path: '',
+      query: true,
+      body: null,
+      response: 'page',
+      successStatus: 200,
+      cached: cached ? 'list' : null,
+    },
+    {
+      ...row,
+      name: 'get',
+      verb: 'GET',
+      body: null,
+      response: 'entity',
+      successStatus: 200,
+      cached: cached ? 'item' : null,
+    },
+    {
+      name: 'create',
+      verb: 'POST',
+      path: '',
+      query: false,
+      body: 'create',
+      response: 'entity',
+      successStatus: 201,
+      cached: null,
+    },
+    { ...row, name: 'update', verb: 'PATCH', body: 'update', response: 'entity', successStatus: 200, cached: null },
+    { ...row, name: 'replace', verb: 'PUT', body: 'replace', response: 'entity', successStatus: 200, cached: null },
+    { ...row, name: 'remove', verb: 'DELETE', body: null, response: 'none', successStatus: 204, cached: null },
+  ];
 }
 
 function buildFieldColumn(field: FieldSpec, table: string): ColumnModel {

@@ -38,6 +38,28 @@ export interface EntityModel {
   readonly softDelete: boolean;
   readonly versioned: boolean;
   readonly cache: CacheModel | null;
+  /** The REST operations of the entity, in route order; controllers are rendered from this list. */
+  readonly operations: readonly OperationModel[];
+}
+
+export type OperationName = 'list' | 'get' | 'create' | 'update' | 'replace' | 'remove';
+
+/** One HTTP operation on an entity's route. Who may call it joins this with authorization. */
+export interface OperationModel {
+  /** The handler's name. */
+  readonly name: OperationName;
+  readonly verb: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Below the entity's route: the collection or one row. */
+  readonly path: '' | ':id';
+  /** Takes the list query (`?limit`, `?offset`, `?sort`). */
+  readonly query: boolean;
+  /** The request body: which input DTO, or none. */
+  readonly body: 'create' | 'update' | 'replace' | null;
+  /** What a success answers: a page of rows, one row, or nothing. */
+  readonly response: 'page' | 'entity' | 'none';
+  readonly successStatus: 200 | 201 | 204;
+  /** The cached read that answers it (its TTL is the entity's item or list TTL), or null for writes and uncached entities. */
+  readonly cached: 'item' | 'list' | null;
 }
 
 export interface PrimaryKeyModel {
