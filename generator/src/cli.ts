@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseStateError } from './database/upgrade';
 import { generate } from './pipeline';
-import { UnsupportedChangeError } from './plan/plan';
+import { UnsupportedChangeError } from './render/sql/migrations';
 import { formatDiagnostic, SchemaError } from './validate/diagnostic';
 import { ProjectFileError } from './write/changes';
 

@@ -6,11 +6,13 @@ import { loadSchema } from './load/load';
 import { buildModel } from './model/build';
 import { kebabCase } from './model/naming';
 import type { Model } from './model/types';
-import { APP_PATHS } from './plan/paths';
-import { DATABASE_STATE_PATH, planFiles, type PreviousState } from './plan/plan';
+import { planFiles } from './plan/plan';
+import type { PreviousState } from './render/artifact';
 import { PLATFORM_HEADER } from './render/header';
-import { isPlatformHome, locateRuntime, platformFiles, type RuntimeSource } from './runtime/runtime-source';
+import { APP_PATHS } from './render/layout';
 import { VENDORED_JSON_SCHEMA } from './render/project/scaffold';
+import { DATABASE_STATE_PATH } from './render/sql/migrations';
+import { isPlatformHome, locateRuntime, platformFiles, type RuntimeSource } from './runtime/runtime-source';
 import { jsonSchemaSource } from './schema/json-schema';
 import { type Diagnostic, SchemaError } from './validate/diagnostic';
 import { validateDocument } from './validate/validate';
@@ -46,10 +48,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const model = buildModel(document, document.name ?? serviceNameFrom(options.schemaPath));
 
   const runtime = locateRuntime();
-  const planned = planFiles(model, readPreviousState(outDir), {
-    allowDrop: options.allowDrop,
+  const planned = planFiles({
+    model,
+    document,
+    previous: readPreviousState(outDir),
+    allowDrop: options.allowDrop ?? false,
     vendoredFiles: isPlatformHome(runtime, outDir) ? new Map() : vendoredFiles(runtime),
-    scaffold: { model, document, ...runtime },
+    dependencies: runtime.dependencies,
+    devDependencies: runtime.devDependencies,
+    apsoVersion: runtime.apsoVersion,
   });
   const read = cachedReader(outDir);
   const manifest = parseManifest(read(MANIFEST_PATH));

@@ -13,23 +13,11 @@ import type { EntitySpec, FieldSpec, SchemaDocument } from '../schema/document';
 import { DEFAULT_LITERALS } from '../type-map';
 import { type Diagnostic, pointer } from './diagnostic';
 
-/** Entity class names that would shadow what the entity's own file uses: TypeORM's decorators and JS globals. */
+/**
+ * Entity class names that would shadow a JavaScript global the generated code uses. Names that
+ * clash with an import (a TypeORM or NestJS decorator) need no entry: the generated files alias them.
+ */
 const RESERVED_ENTITY_NAMES = new Set([
-  'Entity',
-  'Column',
-  'Index',
-  'JoinColumn',
-  'JoinTable',
-  'ManyToOne',
-  'OneToMany',
-  'OneToOne',
-  'ManyToMany',
-  'PrimaryGeneratedColumn',
-  'CreateDateColumn',
-  'UpdateDateColumn',
-  'DeleteDateColumn',
-  'VersionColumn',
-  'ApiProperty',
   'Array',
   'Boolean',
   'Date',
@@ -79,7 +67,7 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
     if (RESERVED_ENTITY_NAMES.has(entity.name)) {
       report(
         pointer('entities', index, 'name'),
-        `"${entity.name}" is reserved (a TypeORM decorator or a JavaScript global the generated code uses); choose another name and set "table" to keep the table name`,
+        `"${entity.name}" is reserved (a JavaScript global the generated code uses); choose another name and set "table" to keep the table name`,
       );
     }
   });

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
 import { AuditEventController } from './audit-event.controller';
 import { AuditEventService } from './audit-event.service';
-import { AuditEvent } from './generated/audit-event.entity';
+import { AuditEventFeatureModule } from './generated/audit-event.feature';
 
-/** The AuditEvent feature: writes through the primary connection, reads through the replica. */
+/** The AuditEvent feature: your controller and service on apso's wiring (connections, repositories), which AuditEventFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEvent]), TypeOrmModule.forFeature([AuditEvent], REPLICA)],
+  imports: [AuditEventFeatureModule],
   controllers: [AuditEventController],
   providers: [AuditEventService],
   exports: [AuditEventService],

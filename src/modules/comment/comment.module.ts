@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
 import { CommentController } from './comment.controller';
 import { CommentService } from './comment.service';
-import { Comment } from './generated/comment.entity';
+import { CommentFeatureModule } from './generated/comment.feature';
 
-/** The Comment feature: writes through the primary connection, reads through the replica. */
+/** The Comment feature: your controller and service on apso's wiring (connections, repositories), which CommentFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Comment]), TypeOrmModule.forFeature([Comment], REPLICA)],
+  imports: [CommentFeatureModule],
   controllers: [CommentController],
   providers: [CommentService],
   exports: [CommentService],

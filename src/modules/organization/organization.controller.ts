@@ -1,13 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { OrganizationControllerBase } from './generated/organization.controller.base';
-import { OrganizationService } from './organization.service';
 
-/** Your Organization routes: override or add handlers here. apso created this file once and will not touch it again. */
+/** Your Organization routes: override or add handlers here (`this.service` is your OrganizationService). apso created this file once and will not touch it again. */
 @ApiTags('organizations')
 @Controller('organizations')
-export class OrganizationController extends OrganizationControllerBase {
-  constructor(service: OrganizationService) {
-    super(service);
-  }
-}
+export class OrganizationController extends OrganizationControllerBase {}

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
-import { Organization } from './generated/organization.entity';
+import { OrganizationFeatureModule } from './generated/organization.feature';
 import { OrganizationController } from './organization.controller';
 import { OrganizationService } from './organization.service';
 
-/** The Organization feature: writes through the primary connection, reads through the replica. */
+/** The Organization feature: your controller and service on apso's wiring (connections, repositories), which OrganizationFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Organization]), TypeOrmModule.forFeature([Organization], REPLICA)],
+  imports: [OrganizationFeatureModule],
   controllers: [OrganizationController],
   providers: [OrganizationService],
   exports: [OrganizationService],

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
-import { Profile } from './generated/profile.entity';
+import { ProfileFeatureModule } from './generated/profile.feature';
 import { ProfileController } from './profile.controller';
 import { ProfileService } from './profile.service';
 
-/** The Profile feature: writes through the primary connection, reads through the replica. */
+/** The Profile feature: your controller and service on apso's wiring (connections, repositories), which ProfileFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Profile]), TypeOrmModule.forFeature([Profile], REPLICA)],
+  imports: [ProfileFeatureModule],
   controllers: [ProfileController],
   providers: [ProfileService],
   exports: [ProfileService],

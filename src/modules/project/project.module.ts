@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
-import { Project } from './generated/project.entity';
+import { ProjectFeatureModule } from './generated/project.feature';
 import { ProjectController } from './project.controller';
 import { ProjectService } from './project.service';
 
-/** The Project feature: writes through the primary connection, reads through the replica. */
+/** The Project feature: your controller and service on apso's wiring (connections, repositories), which ProjectFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Project]), TypeOrmModule.forFeature([Project], REPLICA)],
+  imports: [ProjectFeatureModule],
   controllers: [ProjectController],
   providers: [ProjectService],
   exports: [ProjectService],

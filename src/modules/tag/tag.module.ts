@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
-import { Tag } from './generated/tag.entity';
+import { TagFeatureModule } from './generated/tag.feature';
 import { TagController } from './tag.controller';
 import { TagService } from './tag.service';
 
-/** The Tag feature: writes through the primary connection, reads through the replica. */
+/** The Tag feature: your controller and service on apso's wiring (connections, repositories), which TagFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Tag]), TypeOrmModule.forFeature([Tag], REPLICA)],
+  imports: [TagFeatureModule],
   controllers: [TagController],
   providers: [TagService],
   exports: [TagService],

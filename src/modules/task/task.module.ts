@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
-import { Task } from './generated/task.entity';
+import { TaskFeatureModule } from './generated/task.feature';
 import { TaskController } from './task.controller';
 import { TaskService } from './task.service';
 
-/** The Task feature: writes through the primary connection, reads through the replica. */
+/** The Task feature: your controller and service on apso's wiring (connections, repositories), which TaskFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Task]), TypeOrmModule.forFeature([Task], REPLICA)],
+  imports: [TaskFeatureModule],
   controllers: [TaskController],
   providers: [TaskService],
   exports: [TaskService],

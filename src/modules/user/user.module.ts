@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
-import { User } from './generated/user.entity';
+import { UserFeatureModule } from './generated/user.feature';
 import { UserController } from './user.controller';
 import { UserService } from './user.service';
 
-/** The User feature: writes through the primary connection, reads through the replica. */
+/** The User feature: your controller and service on apso's wiring (connections, repositories), which UserFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), TypeOrmModule.forFeature([User], REPLICA)],
+  imports: [UserFeatureModule],
   controllers: [UserController],
   providers: [UserService],
   exports: [UserService],

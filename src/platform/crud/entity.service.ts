@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { DeepPartial, EntityManager, FindOptionsOrder, FindOptionsWhere, Repository } from 'typeorm';
+import { DeepPartial, EntityManager, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
 import { EntityCache } from '../cache/entity-cache';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
 import { assertVersion } from './optimistic-lock';
@@ -10,17 +10,35 @@ import { entityChanges, WriteMode } from './write-input';
 type EntityId = string | number;
 
 /**
+ * What an EntityService works with, handed over as one object: a generated injectable per entity
+ * (`XServiceContext`) implements it, so what it holds can grow without any subclass restating it.
+ */
+export interface EntityServiceContext<E extends ObjectLiteral> {
+  readonly resource: ResourceDefinition;
+  /** A repository on the primary connection. */
+  readonly writer: Repository<E>;
+  /** A repository on the replica connection. */
+  readonly reader: Repository<E>;
+  readonly cache: EntityCache;
+}
+
+/**
  * Generic CRUD over one entity. Reads go to the replica; every write is one transaction on the primary
  * that re-reads the row before commit (so the response is what a later GET returns) and invalidates the
  * cache once committed. Generated `XServiceBase` classes extend this; user services extend those.
  */
 export abstract class EntityService<E extends { id: EntityId }> {
-  protected constructor(
-    protected readonly resource: ResourceDefinition,
-    protected readonly writer: Repository<E>,
-    protected readonly reader: Repository<E>,
-    protected readonly cache: EntityCache,
-  ) {}
+  protected readonly resource: ResourceDefinition;
+  protected readonly writer: Repository<E>;
+  protected readonly reader: Repository<E>;
+  protected readonly cache: EntityCache;
+
+  protected constructor(context: EntityServiceContext<E>) {
+    this.resource = context.resource;
+    this.writer = context.writer;
+    this.reader = context.reader;
+    this.cache = context.cache;
+  }
 
   async list(query: ListQueryBase & { sort?: string }): Promise<Page<E>> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;

@@ -1,68 +1,59 @@
 import type { Model } from '../../model/types';
-import { APP_PATHS, entityPaths, importPath, platformImport } from '../../plan/paths';
+import { apsoFile, type Artifact, text, userFile } from '../artifact';
 import { GENERATED_HEADER } from '../header';
-import { ImportSet, joinBlocks } from '../imports';
-import { migrationClassName, migrationFileName } from '../sql/migration';
+import { ImportSet } from '../imports';
+import { APP_PATHS, entityPaths, importPath, platformImport } from '../layout';
 
 /* Lists that come from the schema live in generated files; the user-owned app module only points at them. */
 
+export const APP_FILES_ARTIFACT: Artifact = {
+  name: 'app-files',
+  files: ({ model }) => [
+    apsoFile(APP_PATHS.entities, text(renderEntitiesList(model))),
+    apsoFile(APP_PATHS.modules, text(renderModulesList(model))),
+    userFile(APP_PATHS.appModule, text(renderAppModule())),
+    userFile(APP_PATHS.main, text(renderMain())),
+    userFile(APP_PATHS.migrate, text(renderMigrate())),
+  ],
+};
+
 export function renderEntitiesList(model: Model): string {
   const file = APP_PATHS.entities;
-  const imports = new ImportSet();
-  for (const entity of model.entities)
-    imports.add(importPath(file, entityPaths(entity).entity), entity.names.className);
-  const names = model.entities.map((entity) => entity.names.className);
-  return joinBlocks(
+  const imports = new ImportSet(['ENTITIES']);
+  const names = model.entities.map((entity) =>
+    imports.value(importPath(file, entityPaths(entity).entity), entity.names.className),
+  );
+  return imports.file(
     GENERATED_HEADER,
-    imports.render(),
     `/** Every entity, registered on both the primary and the replica connection. */\nexport const ENTITIES = [${names.join(', ')}];`,
   );
 }
 
 export function renderModulesList(model: Model): string {
   const file = APP_PATHS.modules;
-  const imports = new ImportSet();
-  for (const entity of model.entities)
-    imports.add(importPath(file, entityPaths(entity).module), `${entity.names.className}Module`);
-  const names = model.entities.map((entity) => `${entity.names.className}Module`);
-  return joinBlocks(
-    GENERATED_HEADER,
-    imports.render(),
-    `/** One feature module per entity. */\nexport const ENTITY_MODULES = [${names.join(', ')}];`,
+  const imports = new ImportSet(['ENTITY_MODULES']);
+  const names = model.entities.map((entity) =>
+    imports.value(importPath(file, entityPaths(entity).module), `${entity.names.className}Module`),
   );
-}
-
-export function renderMigrationsList(sequences: readonly number[]): string {
-  const file = APP_PATHS.migrations;
-  const imports = new ImportSet();
-  for (const sequence of sequences) {
-    imports.add(
-      importPath(file, `${APP_PATHS.migrationsDir}/${migrationFileName(sequence)}`),
-      migrationClassName(sequence),
-    );
-  }
-  const names = sequences.map(migrationClassName);
-  return joinBlocks(
+  return imports.file(
     GENERATED_HEADER,
-    imports.render(),
-    `/** Every schema migration, oldest first. */\nexport const MIGRATIONS = [${names.join(', ')}];`,
+    `/** One feature module per entity. */\nexport const ENTITY_MODULES = [${names.join(', ')}];`,
   );
 }
 
 export function renderAppModule(): string {
   const file = APP_PATHS.appModule;
-  const imports = new ImportSet()
-    .add('@nestjs/common', 'Module')
-    .add(importPath(file, APP_PATHS.entities), 'ENTITIES')
-    .add(importPath(file, APP_PATHS.migrations), 'MIGRATIONS')
-    .add(importPath(file, APP_PATHS.modules), 'ENTITY_MODULES')
-    .add(platformImport(file, 'platform.module'), 'PlatformModule');
-  return joinBlocks(
-    imports.render(),
+  const imports = new ImportSet(['AppModule']);
+  const entities = imports.value(importPath(file, APP_PATHS.entities), 'ENTITIES');
+  const migrations = imports.value(importPath(file, APP_PATHS.migrations), 'MIGRATIONS');
+  const modules = imports.value(importPath(file, APP_PATHS.modules), 'ENTITY_MODULES');
+  const platform = imports.value(platformImport(file, 'platform.module'), 'PlatformModule');
+  return imports.file(
+    undefined,
     [
       '/** The application: the platform (config, database, cache, metrics, health) and one module per entity. */',
-      '@Module({',
-      '  imports: [PlatformModule.forRoot({ entities: ENTITIES, migrations: MIGRATIONS }), ...ENTITY_MODULES],',
+      `@${imports.value('@nestjs/common', 'Module')}({`,
+      `  imports: [${platform}.forRoot({ entities: ${entities}, migrations: ${migrations} }), ...${modules}],`,
       '})',
       'export class AppModule {}',
     ].join('\n'),
@@ -71,20 +62,20 @@ export function renderAppModule(): string {
 
 export function renderMain(): string {
   const file = APP_PATHS.main;
-  const imports = new ImportSet()
-    .add(importPath(file, APP_PATHS.appModule), 'AppModule')
-    .add(platformImport(file, 'bootstrap'), 'bootstrap');
-  return joinBlocks(imports.render(), 'void bootstrap(AppModule);');
+  const imports = new ImportSet();
+  const appModule = imports.value(importPath(file, APP_PATHS.appModule), 'AppModule');
+  const bootstrap = imports.value(platformImport(file, 'bootstrap'), 'bootstrap');
+  return imports.file(undefined, `void ${bootstrap}(${appModule});`);
 }
 
 export function renderMigrate(): string {
   const file = APP_PATHS.migrate;
-  const imports = new ImportSet()
-    .add(importPath(file, APP_PATHS.entities), 'ENTITIES')
-    .add(importPath(file, APP_PATHS.migrations), 'MIGRATIONS')
-    .add(platformImport(file, 'database/migrate'), 'runMigrations');
-  return joinBlocks(
-    imports.render(),
-    '/** `npm run migrate`: applies pending migrations on the primary, then exits. */\nvoid runMigrations({ entities: ENTITIES, migrations: MIGRATIONS });',
+  const imports = new ImportSet();
+  const entities = imports.value(importPath(file, APP_PATHS.entities), 'ENTITIES');
+  const migrations = imports.value(importPath(file, APP_PATHS.migrations), 'MIGRATIONS');
+  const runMigrations = imports.value(platformImport(file, 'database/migrate'), 'runMigrations');
+  return imports.file(
+    undefined,
+    `/** \`npm run migrate\`: applies pending migrations on the primary, then exits. */\nvoid ${runMigrations}({ entities: ${entities}, migrations: ${migrations} });`,
   );
 }

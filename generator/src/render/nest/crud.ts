@@ -1,9 +1,25 @@
-import type { ColumnModel, EntityModel } from '../../model/types';
-import { entityPaths, importPath, platformImport } from '../../plan/paths';
+import type { ColumnModel, EntityModel, OperationModel, OperationName } from '../../model/types';
 import { TYPE_MAP } from '../../type-map';
+import { apsoFile, type Artifact, text } from '../artifact';
 import { GENERATED_HEADER } from '../header';
-import { ImportSet, joinBlocks, objectLiteral, str } from '../imports';
-import { apiPropertyDecorator, enumConstant, enumTypeName, importEntityClass, isOptionalOnCreate } from './shared';
+import { ImportSet, objectLiteral, str } from '../imports';
+import { entityPaths, importPath, platformImport } from '../layout';
+import { apiPropertyDecorator, enumConstant, enumTypeName, isOptionalOnCreate } from './shared';
+
+/** The apso-owned CRUD layer of each entity: resource definition, DTOs, service base and controller base. */
+export const CRUD_ARTIFACT: Artifact = {
+  name: 'crud',
+  files: ({ model }) =>
+    model.entities.flatMap((entity) => {
+      const paths = entityPaths(entity);
+      return [
+        apsoFile(paths.resource, text(renderResource(entity))),
+        apsoFile(paths.dto, text(renderDto(entity))),
+        apsoFile(paths.serviceBase, text(renderServiceBase(entity))),
+        apsoFile(paths.controllerBase, text(renderControllerBase(entity))),
+      ];
+    }),
+};
 
 /** Types a list may be sorted by: ordered, indexable scalars (not text blobs or JSON). */
 const UNSORTABLE = new Set(['text', 'json', 'jsonb', 'interval']);
@@ -26,7 +42,8 @@ export function resourceConstant(entity: EntityModel): string {
 /** The per-entity facts the runtime reads: whitelists for sorting, PUT semantics, cache policy. */
 export function renderResource(entity: EntityModel): string {
   const file = entityPaths(entity).resource;
-  const imports = new ImportSet().addType(platformImport(file, 'crud/resource'), 'ResourceDefinition');
+  const imports = new ImportSet([resourceConstant(entity)]);
+  const definition = imports.type(platformImport(file, 'crud/resource'), 'ResourceDefinition');
   const nullable = inputColumns(entity)
     .filter((column) => column.nullable)
     .map((column) => column.property);
@@ -44,11 +61,7 @@ export function renderResource(entity: EntityModel): string {
       ? `{ itemTtlSeconds: ${entity.cache.itemTtlSeconds}, listTtlSeconds: ${entity.cache.listTtlSeconds} }`
       : 'null',
   });
-  return joinBlocks(
-    GENERATED_HEADER,
-    imports.render(),
-    `export const ${resourceConstant(entity)}: ResourceDefinition = ${body};`,
-  );
+  return imports.file(GENERATED_HEADER, `export const ${resourceConstant(entity)}: ${definition} = ${body};`);
 }
 
 export function dtoNames(entity: EntityModel) {
@@ -70,21 +83,23 @@ export function renderDto(entity: EntityModel): string {
   const paths = entityPaths(entity);
   const file = paths.dto;
   const names = dtoNames(entity);
-  const imports = new ImportSet().add('@nestjs/swagger', 'ApiProperty', 'PartialType');
+  const sortValues = `${entity.names.constant}_SORT_VALUES`;
+  const imports = new ImportSet([...Object.values(names), sortValues]);
+  const swagger = imports.values('@nestjs/swagger', 'ApiProperty', 'PartialType');
   const entityImport = importPath(file, paths.entity);
-  const entityClass = importEntityClass(imports, entityImport, entity.names.className);
+  const entityClass = imports.value(entityImport, entity.names.className);
 
   const members = inputColumns(entity).map((column) => renderInputProperty(column, entity, imports, entityImport));
   for (const relation of entity.relations.filter((candidate) => candidate.idsProperty)) {
     members.push(renderIdsProperty(relation.idsProperty!, relation.property, entity, imports));
   }
   const versionProperty = () => {
-    imports.add('@nestjs/swagger', 'ApiPropertyOptional').add('class-validator', 'IsInt', 'IsOptional', 'Min');
+    const validator = imports.values('class-validator', 'IsInt', 'IsOptional', 'Min');
     return [
-      `  @ApiPropertyOptional({ type: 'integer', description: 'The version you last read; if the row has changed since, the answer is 409.' })`,
-      '  @IsOptional()',
-      '  @IsInt()',
-      '  @Min(1)',
+      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'integer', description: 'The version you last read; if the row has changed since, the answer is 409.' })`,
+      `  @${validator.IsOptional}()`,
+      `  @${validator.IsInt}()`,
+      `  @${validator.Min}(1)`,
       '  version?: number;',
     ].join('\n');
   };
@@ -93,39 +108,37 @@ export function renderDto(entity: EntityModel): string {
   if (entity.versioned) {
     blocks.push(`export class ${names.replace} extends ${names.create} {\n${versionProperty()}\n}`);
   }
-  blocks.push(`export class ${names.update} extends PartialType(${names.replace}) {}`);
-  blocks.push(renderListQuery(entity, imports, file));
+  blocks.push(`export class ${names.update} extends ${swagger.PartialType}(${names.replace}) {}`);
+  blocks.push(renderListQuery(entity, imports, file, sortValues));
   blocks.push(
     [
       `export class ${names.page} {`,
-      `  @ApiProperty({ type: [${entityClass}] })`,
+      `  @${swagger.ApiProperty}({ type: [${entityClass}] })`,
       `  data!: ${entityClass}[];`,
       '',
-      `  @ApiProperty({ type: 'integer' })`,
+      `  @${swagger.ApiProperty}({ type: 'integer' })`,
       '  limit!: number;',
       '',
-      `  @ApiProperty({ type: 'integer' })`,
+      `  @${swagger.ApiProperty}({ type: 'integer' })`,
       '  offset!: number;',
       '}',
     ].join('\n'),
   );
-  return joinBlocks(GENERATED_HEADER, imports.render(), ...blocks);
+  return imports.file(GENERATED_HEADER, ...blocks);
 }
 
-function renderListQuery(entity: EntityModel, imports: ImportSet, file: string): string {
-  imports
-    .add(platformImport(file, 'crud/list-query'), 'ListQueryBase')
-    .add(platformImport(file, 'crud/sort-order'), 'sortValues');
-  imports.add(importPath(file, entityPaths(entity).resource), resourceConstant(entity));
-  imports.add('@nestjs/swagger', 'ApiPropertyOptional').add('class-validator', 'IsIn', 'IsOptional');
-  const values = `${entity.names.constant}_SORT_VALUES`;
+function renderListQuery(entity: EntityModel, imports: ImportSet, file: string, values: string): string {
+  const listQueryBase = imports.value(platformImport(file, 'crud/list-query'), 'ListQueryBase');
+  const sortValues = imports.value(platformImport(file, 'crud/sort-order'), 'sortValues');
+  const resource = imports.value(importPath(file, entityPaths(entity).resource), resourceConstant(entity));
+  const validator = imports.values('class-validator', 'IsIn', 'IsOptional');
   return [
-    `const ${values} = sortValues(${resourceConstant(entity)});`,
+    `const ${values} = ${sortValues}(${resource});`,
     '',
-    `export class ${dtoNames(entity).list} extends ListQueryBase {`,
-    `  @ApiPropertyOptional({ enum: ${values}, description: 'A property to sort by; prefix it with - for descending order.' })`,
-    '  @IsOptional()',
-    `  @IsIn(${values})`,
+    `export class ${dtoNames(entity).list} extends ${listQueryBase} {`,
+    `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ enum: ${values}, description: 'A property to sort by; prefix it with - for descending order.' })`,
+    `  @${validator.IsOptional}()`,
+    `  @${validator.IsIn}(${values})`,
     '  sort?: string;',
     '}',
   ].join('\n');
@@ -138,159 +151,151 @@ function renderInputProperty(
   entityImport: string,
 ): string {
   const optional = isOptionalOnCreate(column);
-  const lines = [`  ${apiPropertyDecorator(column, entity, imports, 'create')}`];
+  const enumValues = column.type === 'enum' ? imports.value(entityImport, enumConstant(entity, column)) : undefined;
+  const lines = [`  ${apiPropertyDecorator(column, imports, 'create', enumValues)}`];
   if (column.nullable) {
-    imports.add('class-validator', 'IsOptional');
-    lines.push('  @IsOptional()');
+    lines.push(`  @${imports.value('class-validator', 'IsOptional')}()`);
   } else if (optional) {
-    imports.add(platformImport(entityPaths(entity).dto, 'validation/optional-not-null'), 'OptionalNotNull');
-    lines.push('  @OptionalNotNull()');
+    const file = entityPaths(entity).dto;
+    lines.push(`  @${imports.value(platformImport(file, 'validation/optional-not-null'), 'OptionalNotNull')}()`);
   }
-  for (const validator of validatorsOf(column, entity, entityImport, imports)) lines.push(`  ${validator}`);
-  const type = column.type === 'enum' ? enumTypeName(entity, column) : TYPE_MAP[column.type].ts;
-  if (column.type === 'enum') imports.addType(entityImport, type);
+  if (enumValues) lines.push(`  @${imports.value('class-validator', 'IsIn')}(${enumValues})`);
+  for (const validator of column.type === 'enum' ? [] : TYPE_MAP[column.type].validators(column)) {
+    lines.push(
+      `  @${imports.value(validator.from ?? 'class-validator', validator.decorator)}(${validator.args ?? ''})`,
+    );
+  }
+  const type =
+    column.type === 'enum' ? imports.type(entityImport, enumTypeName(entity, column)) : TYPE_MAP[column.type].ts;
   const tsType = column.nullable && type !== 'unknown' ? `${type} | null` : type;
   lines.push(`  ${column.property}${optional ? '?' : '!'}: ${tsType};`);
   return lines.join('\n');
 }
 
-function validatorsOf(column: ColumnModel, entity: EntityModel, entityImport: string, imports: ImportSet): string[] {
-  if (column.type === 'enum') {
-    imports.add('class-validator', 'IsIn').add(entityImport, enumConstant(entity, column));
-    return [`@IsIn(${enumConstant(entity, column)})`];
-  }
-  return TYPE_MAP[column.type].validators(column).map((validator) => {
-    imports.add(validator.from ?? 'class-validator', validator.decorator);
-    return `@${validator.decorator}(${validator.args ?? ''})`;
-  });
-}
-
 function renderIdsProperty(idsProperty: string, relation: string, entity: EntityModel, imports: ImportSet): string {
   const target = entity.relations.find((candidate) => candidate.property === relation)!;
   const keyType = target.joinTable!.targetKeyType;
-  imports.add('@nestjs/swagger', 'ApiPropertyOptional').add('class-validator', 'IsOptional', 'IsArray', 'ArrayMaxSize');
-  const itemValidator = keyType === 'uuid' ? `@IsUUID('all', { each: true })` : '@IsInt({ each: true })';
-  imports.add('class-validator', keyType === 'uuid' ? 'IsUUID' : 'IsInt');
+  const validator = imports.values('class-validator', 'IsOptional', 'IsArray', 'ArrayMaxSize');
+  const itemValidator =
+    keyType === 'uuid'
+      ? `@${imports.value('class-validator', 'IsUUID')}('all', { each: true })`
+      : `@${imports.value('class-validator', 'IsInt')}({ each: true })`;
   const item = keyType === 'uuid' ? `{ type: 'string', format: 'uuid' }` : `{ type: 'integer' }`;
   return [
-    `  @ApiPropertyOptional({ type: 'array', items: ${item}, description: ${str(`Ids of the related ${relation}; replaces the whole set.`)} })`,
-    '  @IsOptional()',
-    '  @IsArray()',
-    '  @ArrayMaxSize(1000)',
+    `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'array', items: ${item}, description: ${str(`Ids of the related ${relation}; replaces the whole set.`)} })`,
+    `  @${validator.IsOptional}()`,
+    `  @${validator.IsArray}()`,
+    `  @${validator.ArrayMaxSize}(1000)`,
     `  ${itemValidator}`,
     `  ${idsProperty}?: ${keyType === 'uuid' ? 'string' : 'number'}[];`,
   ].join('\n');
 }
 
+/** `TaskServiceContext`: what the service base gets injected, declared in the feature file. */
+export function serviceContextName(entity: EntityModel): string {
+  return `${entity.names.className}ServiceContext`;
+}
+
+/**
+ * The service base takes one dependency, the generated context, and passes it to the platform's
+ * EntityService. What the context holds can change in a later apso without touching the
+ * user-owned service: it declares no constructor, or one that passes the context on.
+ */
 export function renderServiceBase(entity: EntityModel): string {
   const paths = entityPaths(entity);
   const file = paths.serviceBase;
   const { className } = entity.names;
-  const imports = new ImportSet()
-    .add('@nestjs/common', 'Injectable')
-    .add('@nestjs/typeorm', 'InjectRepository')
-    .addType('typeorm', 'Repository')
-    .add(platformImport(file, 'cache/entity-cache'), 'EntityCache')
-    .add(platformImport(file, 'crud/entity.service'), 'EntityService')
-    .add(platformImport(file, 'database/connections'), 'REPLICA')
-    .add(importPath(file, paths.resource), resourceConstant(entity));
-  const entityClass = importEntityClass(imports, importPath(file, paths.entity), className);
+  const imports = new ImportSet([`${className}ServiceBase`]);
+  const entityService = imports.value(platformImport(file, 'crud/entity.service'), 'EntityService');
+  const context = imports.value(importPath(file, paths.feature), serviceContextName(entity));
+  const entityClass = imports.value(importPath(file, paths.entity), className);
   const body = [
     '/** Reads go to the replica pool, writes to the primary; extend it in the user-owned service. */',
-    '@Injectable()',
-    `export abstract class ${className}ServiceBase extends EntityService<${entityClass}> {`,
-    '  constructor(',
-    `    @InjectRepository(${entityClass}) writer: Repository<${entityClass}>,`,
-    `    @InjectRepository(${entityClass}, REPLICA) reader: Repository<${entityClass}>,`,
-    '    cache: EntityCache,',
-    '  ) {',
-    `    super(${resourceConstant(entity)}, writer, reader, cache);`,
+    `@${imports.value('@nestjs/common', 'Injectable')}()`,
+    `export abstract class ${className}ServiceBase extends ${entityService}<${entityClass}> {`,
+    `  constructor(context: ${context}) {`,
+    '    super(context);',
     '  }',
     '}',
   ].join('\n');
-  return joinBlocks(GENERATED_HEADER, imports.render(), body);
+  return imports.file(GENERATED_HEADER, body);
 }
 
+const VERB_DECORATORS = { GET: 'Get', POST: 'Post', PATCH: 'Patch', PUT: 'Put', DELETE: 'Delete' } as const;
+const RESPONSE_DECORATORS = { 200: 'ApiOkResponse', 201: 'ApiCreatedResponse', 204: 'ApiNoContentResponse' } as const;
+/** The EntityService method behind each operation. */
+const SERVICE_METHODS: Record<OperationName, string> = {
+  list: 'list',
+  get: 'findOne',
+  create: 'create',
+  update: 'update',
+  replace: 'replace',
+  remove: 'remove',
+};
+
+/**
+ * The routes of an entity, one handler per operation of the model. The class is decorated so that
+ * TypeScript records its constructor's parameter types: the user-owned controller declares no
+ * constructor, and Nest resolves a subclass without one from the metadata it inherits from here.
+ */
 export function renderControllerBase(entity: EntityModel): string {
   const paths = entityPaths(entity);
   const file = paths.controllerBase;
   const { className } = entity.names;
-  const names = dtoNames(entity);
-  const resource = resourceConstant(entity);
-  const dto = importPath(file, paths.dto);
-  const imports = new ImportSet()
-    .add('@nestjs/common', 'Body', 'Delete', 'Get', 'HttpCode', 'Param', 'Patch', 'Post', 'Put', 'Query')
-    .add('@nestjs/swagger', 'ApiCreatedResponse', 'ApiNoContentResponse', 'ApiOkResponse')
-    .add(importPath(file, paths.service), `${className}Service`)
-    .add(dto, names.create, names.update, names.list, names.page);
-  const entityClass = importEntityClass(imports, importPath(file, paths.entity), className);
-  if (entity.versioned) imports.add(dto, names.replace);
-  const idPipe = entity.primaryKey.type === 'uuid' ? 'ParseUUIDPipe' : 'ParseIntPipe';
-  imports.add('@nestjs/common', idPipe);
-  const idType = entity.primaryKey.type === 'uuid' ? 'string' : 'number';
-  const idParam = `@Param('id', ${idPipe}) id: ${idType}`;
-  const cached = (kind: 'item' | 'list') => {
-    if (!entity.cache) return [];
-    imports
-      .add(platformImport(file, 'cache/cached-read.decorator'), 'CachedRead')
-      .add(importPath(file, paths.resource), resource);
-    return [`  @CachedRead(${resource}, ${str(kind)})`];
-  };
-  const method = (lines: (string | string[])[]) => lines.flat().join('\n');
-  const methods = [
-    method([
-      '  @Get()',
-      cached('list'),
-      `  @ApiOkResponse({ type: ${names.page} })`,
-      `  list(@Query() query: ${names.list}): Promise<${names.page}> {`,
-      '    return this.service.list(query);',
-      '  }',
-    ]),
-    method([
-      `  @Get(':id')`,
-      cached('item'),
-      `  @ApiOkResponse({ type: ${entityClass} })`,
-      `  get(${idParam}): Promise<${entityClass}> {`,
-      '    return this.service.findOne(id);',
-      '  }',
-    ]),
-    method([
-      '  @Post()',
-      `  @ApiCreatedResponse({ type: ${entityClass} })`,
-      `  create(@Body() body: ${names.create}): Promise<${entityClass}> {`,
-      '    return this.service.create(body);',
-      '  }',
-    ]),
-    method([
-      `  @Patch(':id')`,
-      `  @ApiOkResponse({ type: ${entityClass} })`,
-      `  update(${idParam}, @Body() body: ${names.update}): Promise<${entityClass}> {`,
-      '    return this.service.update(id, body);',
-      '  }',
-    ]),
-    method([
-      `  @Put(':id')`,
-      `  @ApiOkResponse({ type: ${entityClass} })`,
-      `  replace(${idParam}, @Body() body: ${names.replace}): Promise<${entityClass}> {`,
-      '    return this.service.replace(id, body);',
-      '  }',
-    ]),
-    method([
-      `  @Delete(':id')`,
-      '  @HttpCode(204)',
-      '  @ApiNoContentResponse()',
-      `  remove(${idParam}): Promise<void> {`,
-      '    return this.service.remove(id);',
-      '  }',
-    ]),
-  ];
+  const imports = new ImportSet([`${className}ControllerBase`]);
+  const service = imports.value(importPath(file, paths.service), `${className}Service`);
+  const handlers = entity.operations.map((operation) => renderHandler(operation, entity, imports));
   const body = [
     `/** The REST routes of ${entity.names.route}; the user-owned controller extends it and sets the path. */`,
+    `@${imports.value('@nestjs/common', 'Injectable')}()`,
     `export abstract class ${className}ControllerBase {`,
-    `  constructor(protected readonly service: ${className}Service) {}`,
+    `  constructor(protected readonly service: ${service}) {}`,
     '',
-    methods.join('\n\n'),
+    handlers.join('\n\n'),
     '}',
   ].join('\n');
-  return joinBlocks(GENERATED_HEADER, imports.render(), body);
+  return imports.file(GENERATED_HEADER, body);
+}
+
+function renderHandler(operation: OperationModel, entity: EntityModel, imports: ImportSet): string {
+  const paths = entityPaths(entity);
+  const file = paths.controllerBase;
+  const nest = (name: string) => imports.value('@nestjs/common', name);
+  const dto = (name: string) => imports.value(importPath(file, paths.dto), name);
+  const names = dtoNames(entity);
+  const decorators = [`@${nest(VERB_DECORATORS[operation.verb])}(${operation.path ? str(operation.path) : ''})`];
+  // Nest answers 201 to a POST and 200 to everything else unless told otherwise.
+  if (operation.successStatus !== (operation.verb === 'POST' ? 201 : 200)) {
+    decorators.push(`@${nest('HttpCode')}(${operation.successStatus})`);
+  }
+  if (operation.cached) {
+    const cachedRead = imports.value(platformImport(file, 'cache/cached-read.decorator'), 'CachedRead');
+    const resource = imports.value(importPath(file, paths.resource), resourceConstant(entity));
+    decorators.push(`@${cachedRead}(${resource}, ${str(operation.cached)})`);
+  }
+  const responseType =
+    operation.response === 'page'
+      ? dto(names.page)
+      : operation.response === 'entity'
+        ? imports.value(importPath(file, paths.entity), entity.names.className)
+        : undefined;
+  const responseDecorator = imports.value('@nestjs/swagger', RESPONSE_DECORATORS[operation.successStatus]);
+  decorators.push(`@${responseDecorator}(${responseType ? `{ type: ${responseType} }` : ''})`);
+
+  const parameters: { source: string; argument: string }[] = [];
+  if (operation.path === ':id') {
+    const uuid = entity.primaryKey.type === 'uuid';
+    const pipe = nest(uuid ? 'ParseUUIDPipe' : 'ParseIntPipe');
+    parameters.push({ source: `@${nest('Param')}('id', ${pipe}) id: ${uuid ? 'string' : 'number'}`, argument: 'id' });
+  }
+  if (operation.query) parameters.push({ source: `@${nest('Query')}() query: ${dto(names.list)}`, argument: 'query' });
+  if (operation.body)
+    parameters.push({ source: `@${nest('Body')}() body: ${dto(names[operation.body])}`, argument: 'body' });
+
+  return [
+    ...decorators.map((decorator) => `  ${decorator}`),
+    `  ${operation.name}(${parameters.map((parameter) => parameter.source).join(', ')}): Promise<${responseType ?? 'void'}> {`,
+    `    return this.service.${SERVICE_METHODS[operation.name]}(${parameters.map((parameter) => parameter.argument).join(', ')});`,
+    '  }',
+  ].join('\n');
 }

@@ -1,25 +1,33 @@
 import type { ColumnModel, EntityModel, IndexModel, Model, RelationModel } from '../../model/types';
-import { entityPaths, importPath } from '../../plan/paths';
 import { TYPE_MAP } from '../../type-map';
+import { apsoFile, type Artifact, text } from '../artifact';
 import { GENERATED_HEADER } from '../header';
-import { ImportSet, joinBlocks, jsDoc, objectLiteral, str } from '../imports';
+import { ImportSet, jsDoc, objectLiteral, str } from '../imports';
+import { entityPaths, importPath } from '../layout';
 import { apiPropertyDecorator, enumConstant, enumTypeName, literalSource } from './shared';
+
+export const ENTITY_ARTIFACT: Artifact = {
+  name: 'entity',
+  files: ({ model }) =>
+    model.entities.map((entity) => apsoFile(entityPaths(entity).entity, text(renderEntity(entity, model)))),
+};
 
 /** The TypeORM entity: explicit table, column, index and constraint names, so migrations and code agree by construction. */
 export function renderEntity(entity: EntityModel, model: Model): string {
   const file = entityPaths(entity).entity;
-  const imports = new ImportSet().add('typeorm', 'Entity');
+  const enumColumns = entity.columns.filter((column) => column.type === 'enum');
+  const imports = new ImportSet([
+    entity.names.className,
+    ...enumColumns.flatMap((column) => [enumConstant(entity, column), enumTypeName(entity, column)]),
+  ]);
   const members = [
     ...entity.columns.map((column) => renderColumnMember(column, entity, imports)),
     ...entity.relations.map((relation) => renderRelation(relation, entity, model, file, imports)),
   ];
   const indexes = entity.indexes.map((index) => renderIndex(index, imports));
-  const enums = entity.columns
-    .filter((column) => column.type === 'enum')
-    .map((column) => renderEnumType(column, entity));
   const classBlock = [
     jsDoc(entity.description),
-    `@Entity({ name: ${str(entity.table)} })`,
+    `@${imports.value('typeorm', 'Entity')}({ name: ${str(entity.table)} })`,
     ...indexes,
     `export class ${entity.names.className} {`,
     members.join('\n\n'),
@@ -27,7 +35,8 @@ export function renderEntity(entity: EntityModel, model: Model): string {
   ]
     .filter(Boolean)
     .join('\n');
-  return joinBlocks(GENERATED_HEADER, imports.render(), enums.join('\n\n'), classBlock);
+  const enums = enumColumns.map((column) => renderEnumType(column, entity));
+  return imports.file(GENERATED_HEADER, enums.join('\n\n'), classBlock);
 }
 
 function renderEnumType(column: ColumnModel, entity: EntityModel): string {
@@ -39,19 +48,18 @@ function renderEnumType(column: ColumnModel, entity: EntityModel): string {
 }
 
 function renderIndex(index: IndexModel, imports: ImportSet): string {
-  imports.add('typeorm', 'Index');
   const options = objectLiteral({
     unique: index.unique ? 'true' : undefined,
     where: index.where ? str(index.where) : undefined,
   });
   const properties = `[${index.properties.map(str).join(', ')}]`;
-  return `@Index(${str(index.name)}, ${properties}${options === '{}' ? '' : `, ${options}`})`;
+  return `@${imports.value('typeorm', 'Index')}(${str(index.name)}, ${properties}${options === '{}' ? '' : `, ${options}`})`;
 }
 
 function renderColumnMember(column: ColumnModel, entity: EntityModel, imports: ImportSet): string {
   return [
     jsDoc(column.description, '  '),
-    `  ${apiPropertyDecorator(column, entity, imports, 'response')}`,
+    `  ${apiPropertyDecorator(column, imports, 'response', enumConstant(entity, column))}`,
     `  ${columnDecorator(column, entity, imports)}`,
     `  ${column.property}!: ${propertyType(column, entity)};`,
   ]
@@ -70,27 +78,22 @@ function propertyType(column: ColumnModel, entity: EntityModel): string {
 }
 
 function columnDecorator(column: ColumnModel, entity: EntityModel, imports: ImportSet): string {
+  const typeorm = (name: string) => imports.value('typeorm', name);
   switch (column.role) {
     case 'primary':
-      imports.add('typeorm', 'PrimaryGeneratedColumn');
       return column.type === 'uuid'
-        ? `@PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: ${str(`${entity.table}_pkey`)} })`
-        : `@PrimaryGeneratedColumn('identity', { generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: ${str(`${entity.table}_pkey`)} })`;
+        ? `@${typeorm('PrimaryGeneratedColumn')}('uuid', { primaryKeyConstraintName: ${str(`${entity.table}_pkey`)} })`
+        : `@${typeorm('PrimaryGeneratedColumn')}('identity', { generatedIdentity: 'BY DEFAULT', primaryKeyConstraintName: ${str(`${entity.table}_pkey`)} })`;
     case 'createdAt':
-      imports.add('typeorm', 'CreateDateColumn');
-      return `@CreateDateColumn({ name: 'created_at', type: 'timestamptz' })`;
+      return `@${typeorm('CreateDateColumn')}({ name: 'created_at', type: 'timestamptz' })`;
     case 'updatedAt':
-      imports.add('typeorm', 'UpdateDateColumn');
-      return `@UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })`;
+      return `@${typeorm('UpdateDateColumn')}({ name: 'updated_at', type: 'timestamptz' })`;
     case 'deletedAt':
-      imports.add('typeorm', 'DeleteDateColumn');
-      return `@DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })`;
+      return `@${typeorm('DeleteDateColumn')}({ name: 'deleted_at', type: 'timestamptz', nullable: true })`;
     case 'version':
-      imports.add('typeorm', 'VersionColumn');
-      return `@VersionColumn({ name: 'version' })`;
+      return `@${typeorm('VersionColumn')}({ name: 'version' })`;
     default:
-      imports.add('typeorm', 'Column');
-      return `@Column(${columnOptions(column, entity)})`;
+      return `@${typeorm('Column')}(${columnOptions(column, entity)})`;
   }
 }
 
@@ -119,6 +122,15 @@ function defaultOption(column: ColumnModel): string | undefined {
   return literalSource(value);
 }
 
+/** Words JavaScript reserves (strict mode included): an entity named `Delete` or `Package` cannot name a parameter `delete`. */
+const RESERVED_WORDS = new Set(
+  (
+    'await break case catch class const continue debugger default delete do else enum export extends false finally ' +
+    'for function if implements import in instanceof interface let new null package private protected public return ' +
+    'static super switch this throw true try typeof var void while with yield'
+  ).split(' '),
+);
+
 function renderRelation(
   relation: RelationModel,
   entity: EntityModel,
@@ -127,27 +139,28 @@ function renderRelation(
   imports: ImportSet,
 ): string {
   const target = model.entities.find((candidate) => candidate.names.className === relation.target)!;
-  if (target !== entity) imports.add(importPath(file, entityPaths(target).entity), target.names.className);
-  imports.add('typeorm', relation.kind);
-  const targetClass = target.names.className;
-  const variable = target.names.camel;
+  const targetClass =
+    target === entity
+      ? entity.names.className
+      : imports.value(importPath(file, entityPaths(target).entity), target.names.className);
+  const variable = RESERVED_WORDS.has(target.names.camel) ? `${target.names.camel}Row` : target.names.camel;
   const inverse = relation.inverse ? `, (${variable}) => ${variable}.${relation.inverse}` : '';
   const options = objectLiteral({
     nullable: relation.joinColumn ? String(relation.nullable) : undefined,
     onDelete: relation.joinColumn ? str(relation.onDelete) : undefined,
   });
-  const lines = [`  @${relation.kind}(() => ${targetClass}${inverse}${options === '{}' ? '' : `, ${options}`})`];
+  const lines = [
+    `  @${imports.value('typeorm', relation.kind)}(() => ${targetClass}${inverse}${options === '{}' ? '' : `, ${options}`})`,
+  ];
   if (relation.joinColumn) {
-    imports.add('typeorm', 'JoinColumn');
     lines.push(
-      `  @JoinColumn({ name: ${str(relation.joinColumn.column)}, foreignKeyConstraintName: ${str(relation.joinColumn.constraint)} })`,
+      `  @${imports.value('typeorm', 'JoinColumn')}({ name: ${str(relation.joinColumn.column)}, foreignKeyConstraintName: ${str(relation.joinColumn.constraint)} })`,
     );
   }
   if (relation.joinTable) {
-    imports.add('typeorm', 'JoinTable');
     const table = relation.joinTable;
     lines.push(
-      `  @JoinTable(${objectLiteral({
+      `  @${imports.value('typeorm', 'JoinTable')}(${objectLiteral({
         name: str(table.name),
         joinColumn: `{ name: ${str(table.joinColumn)}, referencedColumnName: 'id', foreignKeyConstraintName: ${str(table.joinConstraint)} }`,
         inverseJoinColumn: `{ name: ${str(table.inverseJoinColumn)}, referencedColumnName: 'id', foreignKeyConstraintName: ${str(table.inverseJoinConstraint)} }`,

@@ -1,25 +1,40 @@
 import type { EntityModel } from '../../model/types';
-import { entityPaths, importPath, platformImport } from '../../plan/paths';
-import { ImportSet, joinBlocks, str } from '../imports';
-import { importEntityClass } from './shared';
+import { type Artifact, text, userFile } from '../artifact';
+import { ImportSet, str } from '../imports';
+import { entityPaths, importPath } from '../layout';
+import { featureModuleName } from './feature';
 
 /*
  * Files created once and then owned by the user: the generation gap. They extend the generated
- * bases, so a schema change never touches them, and nothing here lists schema facts that could go stale.
+ * bases and import the generated feature module, so a schema change never touches them, and nothing
+ * here lists schema facts or platform wiring that could go stale: no repository, no connection, no
+ * constructor parameter.
  */
+
+export const USER_FILES_ARTIFACT: Artifact = {
+  name: 'user-files',
+  files: ({ model }) =>
+    model.entities.flatMap((entity) => {
+      const paths = entityPaths(entity);
+      return [
+        userFile(paths.service, text(renderUserService(entity))),
+        userFile(paths.controller, text(renderUserController(entity))),
+        userFile(paths.module, text(renderUserModule(entity))),
+      ];
+    }),
+};
 
 export function renderUserService(entity: EntityModel): string {
   const paths = entityPaths(entity);
   const { className } = entity.names;
-  const imports = new ImportSet()
-    .add('@nestjs/common', 'Injectable')
-    .add(importPath(paths.service, paths.serviceBase), `${className}ServiceBase`);
-  return joinBlocks(
-    imports.render(),
+  const imports = new ImportSet([`${className}Service`]);
+  const base = imports.value(importPath(paths.service, paths.serviceBase), `${className}ServiceBase`);
+  return imports.file(
+    undefined,
     [
       `/** Your ${className} service: add business logic here. apso created this file once and will not touch it again. */`,
-      '@Injectable()',
-      `export class ${className}Service extends ${className}ServiceBase {}`,
+      `@${imports.value('@nestjs/common', 'Injectable')}()`,
+      `export class ${className}Service extends ${base} {}`,
     ].join('\n'),
   );
 }
@@ -27,22 +42,15 @@ export function renderUserService(entity: EntityModel): string {
 export function renderUserController(entity: EntityModel): string {
   const paths = entityPaths(entity);
   const { className, route } = entity.names;
-  const imports = new ImportSet()
-    .add('@nestjs/common', 'Controller')
-    .add('@nestjs/swagger', 'ApiTags')
-    .add(importPath(paths.controller, paths.controllerBase), `${className}ControllerBase`)
-    .add(importPath(paths.controller, paths.service), `${className}Service`);
-  return joinBlocks(
-    imports.render(),
+  const imports = new ImportSet([`${className}Controller`]);
+  const base = imports.value(importPath(paths.controller, paths.controllerBase), `${className}ControllerBase`);
+  return imports.file(
+    undefined,
     [
-      `/** Your ${className} routes: override or add handlers here. apso created this file once and will not touch it again. */`,
-      `@ApiTags(${str(route)})`,
-      `@Controller(${str(route)})`,
-      `export class ${className}Controller extends ${className}ControllerBase {`,
-      `  constructor(service: ${className}Service) {`,
-      '    super(service);',
-      '  }',
-      '}',
+      `/** Your ${className} routes: override or add handlers here (\`this.service\` is your ${className}Service). apso created this file once and will not touch it again. */`,
+      `@${imports.value('@nestjs/swagger', 'ApiTags')}(${str(route)})`,
+      `@${imports.value('@nestjs/common', 'Controller')}(${str(route)})`,
+      `export class ${className}Controller extends ${base} {}`,
     ].join('\n'),
   );
 }
@@ -51,22 +59,19 @@ export function renderUserModule(entity: EntityModel): string {
   const paths = entityPaths(entity);
   const { className } = entity.names;
   const file = paths.module;
-  const imports = new ImportSet()
-    .add('@nestjs/common', 'Module')
-    .add('@nestjs/typeorm', 'TypeOrmModule')
-    .add(platformImport(file, 'database/connections'), 'REPLICA')
-    .add(importPath(file, paths.controller), `${className}Controller`)
-    .add(importPath(file, paths.service), `${className}Service`);
-  const entityClass = importEntityClass(imports, importPath(file, paths.entity), className);
-  return joinBlocks(
-    imports.render(),
+  const imports = new ImportSet([`${className}Module`]);
+  const feature = imports.value(importPath(file, paths.feature), featureModuleName(entity));
+  const controller = imports.value(importPath(file, paths.controller), `${className}Controller`);
+  const service = imports.value(importPath(file, paths.service), `${className}Service`);
+  return imports.file(
+    undefined,
     [
-      `/** The ${className} feature: writes through the primary connection, reads through the replica. */`,
-      '@Module({',
-      `  imports: [TypeOrmModule.forFeature([${entityClass}]), TypeOrmModule.forFeature([${entityClass}], REPLICA)],`,
-      `  controllers: [${className}Controller],`,
-      `  providers: [${className}Service],`,
-      `  exports: [${className}Service],`,
+      `/** The ${className} feature: your controller and service on apso's wiring (connections, repositories), which ${featureModuleName(entity)} brings. */`,
+      `@${imports.value('@nestjs/common', 'Module')}({`,
+      `  imports: [${feature}],`,
+      `  controllers: [${controller}],`,
+      `  providers: [${service}],`,
+      `  exports: [${service}],`,
       '})',
       `export class ${className}Module {}`,
     ].join('\n'),

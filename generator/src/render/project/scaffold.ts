@@ -1,68 +1,51 @@
 import { PRETTIER_OPTIONS } from '../../format/style';
 import type { Model } from '../../model/types';
 import type { SchemaDocument } from '../../schema/document';
+import { type Artifact, type ArtifactContext, json, text, userFile } from '../artifact';
 import { mergePackageJson, newPackageJson, type PackageJsonContent } from './package-json';
 
 /** Where a standalone project keeps apso's JSON Schema, for `"$schema"` in its schema.apso.json. */
 export const VENDORED_JSON_SCHEMA = '.apso/apso.schema.json';
 
-export interface ScaffoldContext {
-  readonly model: Model;
-  /** The validated schema (converted, for an .apsorc), written into the project as its schema.apso.json. */
-  readonly document: SchemaDocument;
-  /** Runtime and build dependencies, pinned to the versions apso itself is tested with. */
-  readonly dependencies: Readonly<Record<string, string>>;
-  readonly devDependencies: Readonly<Record<string, string>>;
-  /** The project regenerates itself with this version of apso, a dev dependency. */
-  readonly apsoVersion: string;
-}
-
-export interface ScaffoldFile {
-  readonly path: string;
-  readonly content: string;
-  /** What an existing copy of the file becomes (package.json gains missing dependencies and scripts). */
-  readonly merge?: (current: string) => string;
-}
-
-/** The files that make a standalone project: created once, then the user's. Built as objects, serialized. */
-export function renderProjectScaffold(context: ScaffoldContext): ScaffoldFile[] {
-  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  const packageContent = packageJson(context);
-  const files = new Map([
-    ['package.json', json(newPackageJson(packageContent))],
-    ['tsconfig.json', json(TSCONFIG)],
-    [
-      'tsconfig.build.json',
-      json({ extends: './tsconfig.json', compilerOptions: { rootDir: './src', outDir: './dist' }, include: ['src'] }),
-    ],
-    [
-      'nest-cli.json',
-      json({
-        $schema: 'https://json.schemastore.org/nest-cli',
-        collection: '@nestjs/schematics',
-        sourceRoot: 'src',
-        compilerOptions: { tsConfigPath: 'tsconfig.build.json' },
-      }),
-    ],
-    ['.gitignore', 'node_modules/\ndist/\n.env\n'],
-    ['.prettierrc.json', json(PRETTIER_OPTIONS)],
-    ['README.md', readme(context.model)],
-    ['schema.apso.json', json(projectSchema(context))],
-  ]);
-  return [...files].map(([path, content]) =>
-    path === 'package.json'
-      ? { path, content, merge: (current: string) => mergePackageJson(current, packageContent) }
-      : { path, content },
-  );
-}
+/** The files that make a standalone project: created once, then the user's. Configuration is built as objects. */
+export const SCAFFOLD_ARTIFACT: Artifact = {
+  name: 'scaffold',
+  files: (context) => {
+    const packageContent = packageJson(context);
+    return [
+      {
+        ...userFile('package.json', json(newPackageJson(packageContent))),
+        merge: (current: string) => mergePackageJson(current, packageContent),
+      },
+      userFile('tsconfig.json', json(TSCONFIG)),
+      userFile(
+        'tsconfig.build.json',
+        json({ extends: './tsconfig.json', compilerOptions: { rootDir: './src', outDir: './dist' }, include: ['src'] }),
+      ),
+      userFile(
+        'nest-cli.json',
+        json({
+          $schema: 'https://json.schemastore.org/nest-cli',
+          collection: '@nestjs/schematics',
+          sourceRoot: 'src',
+          compilerOptions: { tsConfigPath: 'tsconfig.build.json' },
+        }),
+      ),
+      userFile('.gitignore', text('node_modules/\ndist/\n.env\n')),
+      userFile('.prettierrc.json', json(PRETTIER_OPTIONS)),
+      userFile('README.md', text(readme(context.model))),
+      userFile('schema.apso.json', json(projectSchema(context))),
+    ];
+  },
+};
 
 /** The project's own copy of its schema, so it can be regenerated (and an .apsorc stays converted). */
-function projectSchema({ document, model }: ScaffoldContext): SchemaDocument {
+function projectSchema({ document, model }: ArtifactContext): SchemaDocument {
   const { $schema: _ignored, name: _name, ...rest } = document;
   return { $schema: `./${VENDORED_JSON_SCHEMA}`, name: model.name, ...rest };
 }
 
-function packageJson(context: ScaffoldContext): PackageJsonContent {
+function packageJson(context: ArtifactContext): PackageJsonContent {
   return {
     name: context.model.name,
     scripts: {

@@ -1,4 +1,4 @@
-import { ImportSet, joinBlocks, str } from '../imports';
+import { ImportSet, str } from '../imports';
 import type { Migration } from '../../database/steps';
 
 /** TypeORM orders migrations by the 13 digits that end the class name; apso numbers them 1, 2, 3… */
@@ -16,10 +16,11 @@ export function migrationFileName(sequence: number): string {
  */
 export function renderMigration(sequence: number, migration: Migration): string {
   const name = migrationClassName(sequence);
-  const imports = new ImportSet().addType('typeorm', 'MigrationInterface', 'QueryRunner');
+  const imports = new ImportSet([name]);
+  const queryRunner = imports.type('typeorm', 'QueryRunner');
   const body = [
     `/** Schema migration ${sequence}, written by apso from the change in the schema. Safe to edit before it has run anywhere. */`,
-    `export class ${name} implements MigrationInterface {`,
+    `export class ${name} implements ${imports.type('typeorm', 'MigrationInterface')} {`,
     `  name = ${str(name)};`,
     ...(migration.transactional
       ? []
@@ -28,16 +29,16 @@ export function renderMigration(sequence: number, migration: Migration): string 
           '  transaction = false;',
         ]),
     '',
-    '  async up(queryRunner: QueryRunner): Promise<void> {',
+    `  async up(queryRunner: ${queryRunner}): Promise<void> {`,
     ...migration.steps.map((step) => statement(step.up)),
     '  }',
     '',
-    '  async down(queryRunner: QueryRunner): Promise<void> {',
+    `  async down(queryRunner: ${queryRunner}): Promise<void> {`,
     ...[...migration.steps].reverse().map((step) => statement(step.down)),
     '  }',
     '}',
   ].join('\n');
-  return joinBlocks(imports.render(), body);
+  return imports.file(undefined, body);
 }
 
 function statement(sql: string): string {

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
 import { AuthorController } from './author.controller';
 import { AuthorService } from './author.service';
-import { Author } from './generated/author.entity';
+import { AuthorFeatureModule } from './generated/author.feature';
 
-/** The Author feature: writes through the primary connection, reads through the replica. */
+/** The Author feature: your controller and service on apso's wiring (connections, repositories), which AuthorFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Author]), TypeOrmModule.forFeature([Author], REPLICA)],
+  imports: [AuthorFeatureModule],
   controllers: [AuthorController],
   providers: [AuthorService],
   exports: [AuthorService],

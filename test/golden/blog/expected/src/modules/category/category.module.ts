@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
 import { CategoryController } from './category.controller';
 import { CategoryService } from './category.service';
-import { Category } from './generated/category.entity';
+import { CategoryFeatureModule } from './generated/category.feature';
 
-/** The Category feature: writes through the primary connection, reads through the replica. */
+/** The Category feature: your controller and service on apso's wiring (connections, repositories), which CategoryFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Category]), TypeOrmModule.forFeature([Category], REPLICA)],
+  imports: [CategoryFeatureModule],
   controllers: [CategoryController],
   providers: [CategoryService],
   exports: [CategoryService],

@@ -1,13 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { PostControllerBase } from './generated/post.controller.base';
-import { PostService } from './post.service';
 
-/** Your Post routes: override or add handlers here. apso created this file once and will not touch it again. */
+/** Your Post routes: override or add handlers here (`this.service` is your PostService). apso created this file once and will not touch it again. */
 @ApiTags('posts')
 @Controller('posts')
-export class PostController extends PostControllerBase {
-  constructor(service: PostService) {
-    super(service);
-  }
-}
+export class PostController extends PostControllerBase {}

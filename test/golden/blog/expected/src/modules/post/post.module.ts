@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
-import { Post as PostEntity } from './generated/post.entity';
+import { PostFeatureModule } from './generated/post.feature';
 import { PostController } from './post.controller';
 import { PostService } from './post.service';
 
-/** The Post feature: writes through the primary connection, reads through the replica. */
+/** The Post feature: your controller and service on apso's wiring (connections, repositories), which PostFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PostEntity]), TypeOrmModule.forFeature([PostEntity], REPLICA)],
+  imports: [PostFeatureModule],
   controllers: [PostController],
   providers: [PostService],
   exports: [PostService],

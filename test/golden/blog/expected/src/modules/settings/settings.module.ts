@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { REPLICA } from '../../platform/database/connections';
-import { Settings } from './generated/settings.entity';
+import { SettingsFeatureModule } from './generated/settings.feature';
 import { SettingsController } from './settings.controller';
 import { SettingsService } from './settings.service';
 
-/** The Settings feature: writes through the primary connection, reads through the replica. */
+/** The Settings feature: your controller and service on apso's wiring (connections, repositories), which SettingsFeatureModule brings. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Settings]), TypeOrmModule.forFeature([Settings], REPLICA)],
+  imports: [SettingsFeatureModule],
   controllers: [SettingsController],
   providers: [SettingsService],
   exports: [SettingsService],

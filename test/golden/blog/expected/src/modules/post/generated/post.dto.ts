@@ -19,7 +19,7 @@ import {
 import { ListQueryBase } from '../../../platform/crud/list-query';
 import { sortValues } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
-import { Post as PostEntity, POST_STATE_VALUES, type PostState } from './post.entity';
+import { Post, POST_STATE_VALUES, type PostState } from './post.entity';
 import { POST_RESOURCE } from './post.resource';
 
 export class CreatePostDto {
@@ -104,8 +104,8 @@ export class ListPostsQuery extends ListQueryBase {
 }
 
 export class PostPage {
-  @ApiProperty({ type: [PostEntity] })
-  data!: PostEntity[];
+  @ApiProperty({ type: [Post] })
+  data!: Post[];
 
   @ApiProperty({ type: 'integer' })
   limit!: number;

@@ -11,6 +11,7 @@ export function entityPaths(entity: EntityModel) {
     dto: `${dir}/generated/${kebab}.dto.ts`,
     serviceBase: `${dir}/generated/${kebab}.service.base.ts`,
     controllerBase: `${dir}/generated/${kebab}.controller.base.ts`,
+    feature: `${dir}/generated/${kebab}.feature.ts`,
     service: `${dir}/${kebab}.service.ts`,
     controller: `${dir}/${kebab}.controller.ts`,
     module: `${dir}/${kebab}.module.ts`,
