@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { generate } from '../../generator/src/pipeline';
-import { crudSmoke, httpClient } from '../support/crud-smoke';
+import { smokeBuiltProject } from '../support/crud-smoke';
 import { REPO_ROOT } from '../support/repository';
-import { createDatabase, emptyRedis, runScript, startApp } from '../support/services';
 
 /**
  * apso as a team installs it, far from this repository: `npm pack` of the generator, the tarball
@@ -81,18 +80,6 @@ describe('apso installed from its packed tarball', () => {
     );
 
     run('npm', ['run', 'build', '--silent'], project);
-    const database = await createDatabase('apso_installed');
-    const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(12) };
-    try {
-      await runScript(join(project, 'dist', 'migrate.js'), env, project);
-      const app = await startApp(join(project, 'dist', 'main.js'), env, project);
-      try {
-        await crudSmoke(model, httpClient(app.baseUrl));
-      } finally {
-        await app.stop();
-      }
-    } finally {
-      await database.drop();
-    }
+    await smokeBuiltProject(project, model, { databasePrefix: 'apso_installed', redisDatabase: 12 });
   });
 });

@@ -4,9 +4,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { generate } from '../../generator/src/pipeline';
-import { crudSmoke, httpClient } from '../support/crud-smoke';
+import { smokeBuiltProject } from '../support/crud-smoke';
 import { REPO_ROOT } from '../support/repository';
-import { createDatabase, emptyRedis, runScript, startApp } from '../support/services';
 
 /**
  * The promise of the generation gap, tested: a later apso may change what the generated bases inject
@@ -114,18 +113,6 @@ describe('upgrading apso', () => {
     const control = tsc('-p', 'tsconfig.control.json', '--noEmit');
     assert.match(control.stdout, /restated-constructor\.ts\(5,5\): error TS2554: Expected 2 arguments, but got 1/);
 
-    const database = await createDatabase('apso_upgrade');
-    const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(14) };
-    try {
-      await runScript(join(project, 'dist', 'migrate.js'), env, project);
-      const app = await startApp(join(project, 'dist', 'main.js'), env, project);
-      try {
-        await crudSmoke(model, httpClient(app.baseUrl));
-      } finally {
-        await app.stop();
-      }
-    } finally {
-      await database.drop();
-    }
+    await smokeBuiltProject(project, model, { databasePrefix: 'apso_upgrade', redisDatabase: 14 });
   });
 });

@@ -1,12 +1,38 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { ColumnModel, EntityModel, Model } from '../../generator/src/model/types';
 import { http } from './http';
+import { createDatabase, emptyRedis, runScript, startApp } from './services';
 
 export type Http = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
 export function httpClient(baseUrl: string): Http {
   return (method: string, path: string, body?: unknown) => http(baseUrl, method, path, body);
+}
+
+/**
+ * A built project (`dist/` under `project`) end to end: migrates a fresh database, boots the app
+ * against it and an emptied Redis database, runs crudSmoke, then stops the app and drops the database.
+ */
+export async function smokeBuiltProject(
+  project: string,
+  model: Model,
+  services: { readonly databasePrefix: string; readonly redisDatabase: number },
+): Promise<void> {
+  const database = await createDatabase(services.databasePrefix);
+  const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(services.redisDatabase) };
+  try {
+    await runScript(join(project, 'dist', 'migrate.js'), env, project);
+    const app = await startApp(join(project, 'dist', 'main.js'), env, project);
+    try {
+      await crudSmoke(model, httpClient(app.baseUrl));
+    } finally {
+      await app.stop();
+    }
+  } finally {
+    await database.drop();
+  }
 }
 
 /**
