@@ -8,8 +8,8 @@ const messy = (index: number) => file(`src/f${index}.ts`, `export const  value${
 const tidy = (index: number) => `export const value${index} = { a: ${index}, b: 'x' };\n`;
 
 describe('formatting', () => {
-  test('many files are formatted in worker threads, each in its place', async () => {
-    const files = Array.from({ length: 450 }, (_, index) => messy(index));
+  test('every file is formatted, each in its place', async () => {
+    const files = Array.from({ length: 20 }, (_, index) => messy(index));
     const formatted = await formatFiles(files);
     assert.deepEqual(
       formatted.map((result) => result.content),
@@ -28,10 +28,8 @@ describe('formatting', () => {
     );
   });
 
-  test('an emitter bug is named with its file, from a worker too', async () => {
+  test('an emitter bug is named with its file', async () => {
     const broken = file('src/broken.ts', 'export const = ;\n');
-    await assert.rejects(formatFiles([broken]), /apso produced invalid babel-ts for src\/broken\.ts/);
-    const many = [...Array.from({ length: 250 }, (_, index) => messy(index)), broken];
-    await assert.rejects(formatFiles(many), /apso produced invalid babel-ts for src\/broken\.ts/);
+    await assert.rejects(formatFiles([messy(1), broken]), /apso produced invalid babel-ts for src\/broken\.ts/);
   });
 });

@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import * as prettier from 'prettier';
 import type { PlannedFile } from '../plan/plan';
 import { PRETTIER_OPTIONS } from './style';
-import { formatInWorkers } from './worker-pool';
 
 /**
  * babel-ts prints the same bytes as the typescript parser for apso's output (the golden and corpus tests
  * would show a difference) and parses it about a fifth faster.
  */
 const PARSERS: Record<string, string> = { '.ts': 'babel-ts', '.json': 'json', '.md': 'markdown' };
-
-/** Below this many files, starting worker threads costs more than it saves. */
-const PARALLEL_THRESHOLD = 200;
 
 export interface FormattedFile extends PlannedFile {
   /** Identifies the unformatted content and the formatter: equal hashes mean equal formatted bytes. */
@@ -39,12 +34,7 @@ export async function formatFiles(
     return { file, hash, parser: parserOf(file.path), known: previous(file, hash) };
   });
   const pending = entries.filter((entry) => entry.known === undefined && entry.parser !== undefined);
-  const jobs = pending.map(({ file, parser }) => ({ path: file.path, source: file.content, parser: parser! }));
-  const cores = availableParallelism();
-  const outputs =
-    jobs.length >= PARALLEL_THRESHOLD && cores > 1
-      ? await formatInWorkers(jobs, PRETTIER_OPTIONS, Math.min(cores, 4))
-      : await Promise.all(jobs.map((job) => formatSource(job.path, job.source, job.parser)));
+  const outputs = await Promise.all(pending.map(({ file, parser }) => formatSource(file.path, file.content, parser!)));
   const formatted = new Map(pending.map((entry, position) => [entry, outputs[position]]));
   return entries.map((entry) => ({
     ...entry.file,
@@ -57,7 +47,7 @@ function parserOf(path: string): string | undefined {
   return PARSERS[path.slice(path.lastIndexOf('.'))];
 }
 
-export async function formatSource(path: string, source: string, parser: string): Promise<string> {
+async function formatSource(path: string, source: string, parser: string): Promise<string> {
   try {
     return await prettier.format(source, { ...PRETTIER_OPTIONS, parser });
   } catch (error) {
