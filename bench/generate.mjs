@@ -2,7 +2,7 @@
 /**
  * Generation time for a large schema: `npm run bench:generate [-- ENTITIES]` (default 200).
  *
- * Writes a schema of ENTITIES entities (eight fields of mixed types, a ManyToOne to an earlier entity,
+ * Writes a schema of ENTITIES entities (eight fields of mixed types, a ManyToOne to the previous entity with its inverse OneToMany,
  * a unique field and an index each) into a temporary folder and times `apso generate --out` there as a
  * user runs it (a fresh process each run): the first run into an empty folder, then a second run with
  * nothing to change. Prints one Markdown table; the folder is removed at the end.
@@ -30,7 +30,15 @@ function entity(index) {
   const relationships =
     index === 0
       ? []
-      : [{ name: 'parent', type: 'ManyToOne', target: `Entity${String(index - 1).padStart(3, '0')}`, nullable: true }];
+      : [
+          {
+            name: 'parent',
+            type: 'ManyToOne',
+            target: `Entity${String(index - 1).padStart(3, '0')}`,
+            inverse: 'children',
+            nullable: true,
+          },
+        ];
   return { name, fields, relationships };
 }
 

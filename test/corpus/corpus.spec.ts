@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Model } from '../../generator/src/model/types';
 import { generate } from '../../generator/src/pipeline';
+import { filesPrettierWouldChange } from '../support/prettier-agreement';
 import { REPO_ROOT } from '../support/repository';
 import { TSCONFIG } from '../../generator/src/render/project/scaffold';
 import { formatDiagnostic, SchemaError } from '../../generator/src/validate/diagnostic';
@@ -94,6 +95,14 @@ describe('the .apsorc corpus', { concurrency: 2, ...CORPUS.options }, () => {
 
   test('every generated project compiles under strict TypeScript', () => {
     assert.equal(compileOutput.trim(), '', compileOutput.slice(0, 5000));
+  });
+
+  test("every generated project's TypeScript and JSON is what prettier prints", async () => {
+    // The platform is the same copy in every project; the golden test checks it once.
+    const changed = await Promise.all(
+      [...generated.keys()].map((file) => filesPrettierWouldChange(join(WORK, stem(file)), ['platform'])),
+    );
+    assert.deepEqual(changed.flat(), []);
   });
 
   files.forEach((file, index) => {

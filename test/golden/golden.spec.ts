@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { generate } from '../../generator/src/pipeline';
+import { filesPrettierWouldChange } from '../support/prettier-agreement';
 import { REPO_ROOT } from '../support/repository';
 
 /**
@@ -67,6 +68,10 @@ describe('golden trees', () => {
       assert.deepEqual([...actual.keys()], [...expected.keys()], 'the same files');
       for (const [path, content] of expected)
         assert.equal(actual.get(path), content, `${path} differs from its golden copy`);
+    });
+
+    test(`${name}: every TypeScript and JSON file is what prettier prints`, async () => {
+      assert.deepEqual(await filesPrettierWouldChange(join(TMP, name)), []);
     });
 
     test(`${name} type-checks as a standalone project under strict`, () => {

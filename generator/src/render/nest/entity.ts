@@ -122,15 +122,6 @@ function defaultOption(column: ColumnModel): string | undefined {
   return literalSource(value);
 }
 
-/** Words JavaScript reserves (strict mode included): an entity named `Delete` or `Package` cannot name a parameter `delete`. */
-const RESERVED_WORDS = new Set(
-  (
-    'await break case catch class const continue debugger default delete do else enum export extends false finally ' +
-    'for function if implements import in instanceof interface let new null package private protected public return ' +
-    'static super switch this throw true try typeof var void while with yield'
-  ).split(' '),
-);
-
 function renderRelation(
   relation: RelationModel,
   entity: EntityModel,
@@ -143,8 +134,9 @@ function renderRelation(
     target === entity
       ? entity.names.className
       : imports.value(importPath(file, entityPaths(target).entity), target.names.className);
-  const variable = RESERVED_WORDS.has(target.names.camel) ? `${target.names.camel}Row` : target.names.camel;
-  const inverse = relation.inverse ? `, (${variable}) => ${variable}.${relation.inverse}` : '';
+  // The inverse property by name, checked by the compiler: TypeORM's other form, a second arrow
+  // function, is printed differently by prettier and by Biome, which formats apso's output.
+  const inverse = relation.inverse ? `, ${str(relation.inverse)} satisfies keyof ${targetClass}` : '';
   const options = objectLiteral({
     nullable: relation.joinColumn ? String(relation.nullable) : undefined,
     onDelete: relation.joinColumn ? str(relation.onDelete) : undefined,

@@ -47,7 +47,7 @@ export class Comment {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 
-  @ManyToOne(() => Task, (task) => task.comments, { nullable: false, onDelete: 'CASCADE' })
+  @ManyToOne(() => Task, 'comments' satisfies keyof Task, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'task_id', foreignKeyConstraintName: 'comments_task_id_fkey' })
   task?: Task;
 

@@ -53,12 +53,12 @@ export class Organization {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 
-  @OneToMany(() => User, (user) => user.organization)
+  @OneToMany(() => User, 'organization' satisfies keyof User)
   members?: User[];
 
-  @OneToMany(() => Project, (project) => project.organization)
+  @OneToMany(() => Project, 'organization' satisfies keyof Project)
   projects?: Project[];
 
-  @OneToMany(() => Tag, (tag) => tag.organization)
+  @OneToMany(() => Tag, 'organization' satisfies keyof Tag)
   tags?: Tag[];
 }

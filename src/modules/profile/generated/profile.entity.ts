@@ -46,7 +46,7 @@ export class Profile {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 
-  @OneToOne(() => User, (user) => user.profile, { nullable: false, onDelete: 'CASCADE' })
+  @OneToOne(() => User, 'profile' satisfies keyof User, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'profiles_user_id_fkey' })
   user?: User;
 }

@@ -81,11 +81,11 @@ export class Project {
   @VersionColumn({ name: 'version' })
   version!: number;
 
-  @ManyToOne(() => User, (user) => user.ownedProjects, { nullable: true, onDelete: 'SET NULL' })
+  @ManyToOne(() => User, 'ownedProjects' satisfies keyof User, { nullable: true, onDelete: 'SET NULL' })
   @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'projects_owner_id_fkey' })
   owner?: User | null;
 
-  @ManyToMany(() => Tag, (tag) => tag.projects)
+  @ManyToMany(() => Tag, 'projects' satisfies keyof Tag)
   @JoinTable({
     name: 'project_tags',
     joinColumn: {
@@ -101,10 +101,10 @@ export class Project {
   })
   tags?: Tag[];
 
-  @ManyToOne(() => Organization, (organization) => organization.projects, { nullable: false, onDelete: 'CASCADE' })
+  @ManyToOne(() => Organization, 'projects' satisfies keyof Organization, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'projects_organization_id_fkey' })
   organization?: Organization;
 
-  @OneToMany(() => Task, (task) => task.project)
+  @OneToMany(() => Task, 'project' satisfies keyof Task)
   tasks?: Task[];
 }

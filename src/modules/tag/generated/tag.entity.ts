@@ -25,10 +25,10 @@ export class Tag {
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;
 
-  @ManyToOne(() => Organization, (organization) => organization.tags, { nullable: false, onDelete: 'CASCADE' })
+  @ManyToOne(() => Organization, 'tags' satisfies keyof Organization, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'tags_organization_id_fkey' })
   organization?: Organization;
 
-  @ManyToMany(() => Project, (project) => project.tags)
+  @ManyToMany(() => Project, 'tags' satisfies keyof Project)
   projects?: Project[];
 }

@@ -83,21 +83,21 @@ export class Task {
   @VersionColumn({ name: 'version' })
   version!: number;
 
-  @ManyToOne(() => Project, (project) => project.tasks, { nullable: false, onDelete: 'CASCADE' })
+  @ManyToOne(() => Project, 'tasks' satisfies keyof Project, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'project_id', foreignKeyConstraintName: 'tasks_project_id_fkey' })
   project?: Project;
 
-  @ManyToOne(() => User, (user) => user.assignedTasks, { nullable: true, onDelete: 'SET NULL' })
+  @ManyToOne(() => User, 'assignedTasks' satisfies keyof User, { nullable: true, onDelete: 'SET NULL' })
   @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'tasks_assignee_id_fkey' })
   assignee?: User | null;
 
-  @ManyToOne(() => Task, (task) => task.subtasks, { nullable: true, onDelete: 'CASCADE' })
+  @ManyToOne(() => Task, 'subtasks' satisfies keyof Task, { nullable: true, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'tasks_parent_id_fkey' })
   parent?: Task | null;
 
-  @OneToMany(() => Comment, (comment) => comment.task)
+  @OneToMany(() => Comment, 'task' satisfies keyof Comment)
   comments?: Comment[];
 
-  @OneToMany(() => Task, (task) => task.parent)
+  @OneToMany(() => Task, 'parent' satisfies keyof Task)
   subtasks?: Task[];
 }

@@ -68,16 +68,16 @@ export class User {
   @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt!: Date | null;
 
-  @OneToMany(() => Task, (task) => task.assignee)
+  @OneToMany(() => Task, 'assignee' satisfies keyof Task)
   assignedTasks?: Task[];
 
-  @ManyToOne(() => Organization, (organization) => organization.members, { nullable: false, onDelete: 'CASCADE' })
+  @ManyToOne(() => Organization, 'members' satisfies keyof Organization, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'users_organization_id_fkey' })
   organization?: Organization;
 
-  @OneToMany(() => Project, (project) => project.owner)
+  @OneToMany(() => Project, 'owner' satisfies keyof Project)
   ownedProjects?: Project[];
 
-  @OneToOne(() => Profile, (profile) => profile.user)
+  @OneToOne(() => Profile, 'user' satisfies keyof Profile)
   profile?: Profile;
 }

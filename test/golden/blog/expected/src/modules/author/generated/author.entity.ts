@@ -43,9 +43,9 @@ export class Author {
   @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
   deletedAt!: Date | null;
 
-  @OneToMany(() => Post, (post) => post.author)
+  @OneToMany(() => Post, 'author' satisfies keyof Post)
   posts?: Post[];
 
-  @OneToOne(() => Settings, (settings) => settings.author)
+  @OneToOne(() => Settings, 'author' satisfies keyof Settings)
   settings?: Settings;
 }

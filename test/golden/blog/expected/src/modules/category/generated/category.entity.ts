@@ -24,13 +24,13 @@ export class Category {
   @Column({ name: 'parent_id', type: 'integer', nullable: true })
   parentId!: number | null;
 
-  @ManyToOne(() => Category, (category) => category.children, { nullable: true, onDelete: 'NO ACTION' })
+  @ManyToOne(() => Category, 'children' satisfies keyof Category, { nullable: true, onDelete: 'NO ACTION' })
   @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'categories_parent_id_fkey' })
   parent?: Category | null;
 
-  @OneToMany(() => Category, (category) => category.parent)
+  @OneToMany(() => Category, 'parent' satisfies keyof Category)
   children?: Category[];
 
-  @ManyToMany(() => Post, (post) => post.categories)
+  @ManyToMany(() => Post, 'categories' satisfies keyof Post)
   posts?: Post[];
 }

@@ -77,7 +77,7 @@ export class Post {
   @VersionColumn({ name: 'version' })
   version!: number;
 
-  @ManyToMany(() => Category, (category) => category.posts)
+  @ManyToMany(() => Category, 'posts' satisfies keyof Category)
   @JoinTable({
     name: 'posts_categories',
     joinColumn: {
@@ -93,14 +93,14 @@ export class Post {
   })
   categories?: Category[];
 
-  @ManyToOne(() => Post, (post) => post.replies, { nullable: true, onDelete: 'SET NULL' })
+  @ManyToOne(() => Post, 'replies' satisfies keyof Post, { nullable: true, onDelete: 'SET NULL' })
   @JoinColumn({ name: 'reply_to_id', foreignKeyConstraintName: 'posts_reply_to_id_fkey' })
   replyTo?: Post | null;
 
-  @ManyToOne(() => Author, (author) => author.posts, { nullable: false, onDelete: 'CASCADE' })
+  @ManyToOne(() => Author, 'posts' satisfies keyof Author, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'posts_author_id_fkey' })
   author?: Author;
 
-  @OneToMany(() => Post, (post) => post.replyTo)
+  @OneToMany(() => Post, 'replyTo' satisfies keyof Post)
   replies?: Post[];
 }

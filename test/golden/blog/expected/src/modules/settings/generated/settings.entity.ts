@@ -41,7 +41,7 @@ export class Settings {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 
-  @OneToOne(() => Author, (author) => author.settings, { nullable: false, onDelete: 'CASCADE' })
+  @OneToOne(() => Author, 'settings' satisfies keyof Author, { nullable: false, onDelete: 'CASCADE' })
   @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'settings_author_id_fkey' })
   author?: Author;
 }
