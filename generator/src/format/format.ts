@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
+import { version as BIOME_VERSION } from '@biomejs/biome/package.json';
 import * as prettier from 'prettier';
 import type { PlannedFile } from '../plan/plan';
 import { formatWithBiome } from './biome';
 import { PRETTIER_OPTIONS } from './style';
-import { version as BIOME_VERSION } from '@biomejs/biome/package.json';
 
 /**
  * Prettier's parser per kind of file. TypeScript and JSON are printed by Biome (see biome.ts), and by
@@ -16,7 +16,7 @@ export interface FormattedFile extends PlannedFile {
   readonly sourceHash: string;
 }
 
-/** Everything that decides formatted bytes besides the source: prettier's version and apso's options. */
+/** Everything that decides formatted bytes besides the source: the formatters' versions and apso's options. */
 const FORMATTER_ID = `prettier ${prettier.version} biome ${BIOME_VERSION} ${JSON.stringify(PRETTIER_OPTIONS)} ${JSON.stringify(PARSERS)}`;
 
 export function sourceHash(content: string): string {
