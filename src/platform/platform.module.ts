@@ -1,8 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CacheKeys } from './cache/cache-keys';
 import { EntityCache } from './cache/entity-cache';
 import { RedisCacheModule } from './cache/redis-cache.module';
-import { AppConfigModule } from './config/config.module';
+import { AppConfig } from './config/config';
+import { APP_CONFIG, AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseSchema } from './database/database-schema';
 import { HealthModule } from './health/health.module';
@@ -12,7 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 
 /**
  * Everything an apso app runs on, imported once by the AppModule. Global, so generated entity modules
- * get EntityCache, the cache manager, the metrics and both TypeORM connections without importing it.
+ * get EntityCache, CacheKeys, the cache manager, the metrics and both TypeORM connections without importing it.
  * The exception filter and validation pipe are registered here (not in bootstrap) so they also apply
  * to apps built with Nest's testing module.
  */
@@ -25,11 +27,16 @@ export class PlatformModule {
       global: true,
       imports: [AppConfigModule, DatabaseModule.forRoot(schema), RedisCacheModule, MetricsModule, HealthModule],
       providers: [
+        {
+          provide: CacheKeys,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => new CacheKeys(config.cacheNamespace),
+        },
         EntityCache,
         { provide: APP_FILTER, useClass: ApsoExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [AppConfigModule, MetricsModule, HealthModule, EntityCache],
+      exports: [AppConfigModule, MetricsModule, HealthModule, CacheKeys, EntityCache],
     };
   }
 }

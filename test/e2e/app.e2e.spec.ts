@@ -69,8 +69,12 @@ describe('generated backend over HTTP', () => {
     const hitsBefore = await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}');
 
     assert.equal((await http('GET', path)).status, 200);
-    const entryKey = `apso:{organizations:${org.id}}:item`;
-    assert.ok(await eventually(async () => (await redis.exists(entryKey)) === 1), 'the answer is stored in Redis');
+    const entryKeys = () => redis.keys(`*{organizations:${org.id}}:item`);
+    assert.ok(await eventually(async () => (await entryKeys()).length === 1), 'the answer is stored in Redis');
+    const [entryKey] = await entryKeys();
+    // The default namespace: the primary's database name and a hash of where it is.
+    const databaseName = new URL(database.url).pathname.slice(1);
+    assert.match(entryKey, new RegExp(`^apso:${databaseName}-[0-9a-f]{12}:\\{organizations:`));
     assert.ok((await redis.ttl(entryKey)) > 0, 'with a TTL');
     assert.equal((await http('GET', path)).status, 200);
     assert.equal(
@@ -99,12 +103,25 @@ describe('generated backend over HTTP', () => {
     );
   });
 
+  test('an integer id is one entry however it is written: a write to /tags/1 refreshes /tags/01', async () => {
+    const org = await organization('tag-ids');
+    const tag = await http('POST', '/tags', { label: 'before', organizationId: org.id });
+    assert.equal(tag.status, 201, JSON.stringify(tag.body));
+    const padded = `/tags/0${tag.body.id}`;
+
+    assert.equal((await http('GET', padded)).body.label, 'before');
+    const stored = async () => (await redis.keys('*{tags:*}:item')).length > 0;
+    assert.ok(await eventually(stored), 'the answer is stored in Redis');
+    assert.equal((await http('PATCH', `/tags/${tag.body.id}`, { label: 'after' })).status, 200);
+    assert.equal((await http('GET', padded)).body.label, 'after', 'the padded id reads the write');
+  });
+
   test('an entity with caching off is never stored', async () => {
     const org = await organization('no-cache');
     const event = await http('POST', '/audit-events', { sequence: '1', action: 'created', organizationId: org.id });
     assert.equal(event.status, 201, JSON.stringify(event.body));
     await http('GET', `/audit-events/${event.body.id}`);
-    assert.deepEqual(await redis.keys('apso:{audit-events*'), []);
+    assert.deepEqual(await redis.keys('*{audit-events*'), []);
   });
 
   test('bad bodies get 400 naming the fields; unknown ids 404; duplicates and bad references 409', async () => {

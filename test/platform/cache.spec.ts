@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { itemKey, itemVersionKey, listKey, listVersionKey } from '../../src/platform/cache/cache-keys';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
 import { metricValue } from '../support/metrics';
 import { eventually } from '../support/services';
 
 const REDIS_DATABASE = 6;
+/** Shared by the two services of the namespace test. */
+const SHARED_REDIS_DATABASE = 10;
 const WIDGETS = { name: 'widgets' };
 const HITS = 'cache_hits_total{resource="widgets"}';
 const MISSES = 'cache_misses_total{resource="widgets"}';
@@ -36,13 +38,26 @@ describe('read-through cache in Redis', () => {
     return stored;
   }
 
+  // First, while nothing else is on its way into Redis: the answers of earlier tests are stored after they are sent.
+  test('misses for absent ids and rejected requests leave no keys in Redis', async () => {
+    const before = await fixture.redis.keys('*');
+    for (let i = 0; i < 50; i++) {
+      assert.equal((await call('GET', `/widgets/${randomUUID()}`)).status, 404);
+    }
+    for (const path of ['/widgets/not-a-uuid', '/widgets?limit=abc', '/widgets?sort=nope', '/labels?offset=-1']) {
+      assert.equal((await call('GET', path)).status, 400, path);
+    }
+    const added = (await fixture.redis.keys('*')).filter((key) => !before.includes(key));
+    assert.deepEqual(added, [], 'neither entries nor versions were written');
+  });
+
   test('a second GET by id is served from Redis', async () => {
     const widget = await createWidget('cached-item');
     const [hits, misses] = [await metricValue(fixture.baseUrl, HITS), await metricValue(fixture.baseUrl, MISSES)];
 
     const first = await call('GET', `/widgets/${widget.id}`);
     assert.equal(first.headers.get('x-cache'), 'MISS');
-    const key = itemKey(WIDGETS, widget.id);
+    const key = fixture.cacheKeys.item(WIDGETS, widget.id);
     const stored = await storedEntry(key);
     assert.ok(stored, `${key} is in Redis`);
     // Keyv stores values as {"value": ...}; apso's entry is { version, body }.
@@ -60,7 +75,7 @@ describe('read-through cache in Redis', () => {
   test('the cached value is what Redis holds, not a copy in process memory', async () => {
     const widget = await createWidget('planted');
     await call('GET', `/widgets/${widget.id}`);
-    const key = itemKey(WIDGETS, widget.id);
+    const key = fixture.cacheKeys.item(WIDGETS, widget.id);
     const entry = JSON.parse((await storedEntry(key)) as string);
     entry.value.body.note = 'written straight into Redis';
     await fixture.redis.set(key, JSON.stringify(entry), { PX: 60_000 });
@@ -71,10 +86,10 @@ describe('read-through cache in Redis', () => {
     await createWidget('cached-list');
     const first = await call('GET', '/widgets?limit=5&offset=0');
     assert.equal(first.headers.get('x-cache'), 'MISS');
-    const stored = await fixture.redis.get(listVersionKey(WIDGETS));
+    const stored = await fixture.redis.get(fixture.cacheKeys.listVersion(WIDGETS));
     assert.ok(stored, 'the list version is in Redis');
     const version = JSON.parse(stored).value; // Keyv stores values as {"value": ...}
-    const key = listKey(WIDGETS, 'limit=5&offset=0');
+    const key = fixture.cacheKeys.list(WIDGETS, 'limit=5&offset=0');
     const entry = await storedEntry(key);
     assert.ok(entry, `${key} is in Redis`);
     assert.equal(JSON.parse(entry).value.version, version, 'the page was stored under the current list version');
@@ -92,17 +107,21 @@ describe('read-through cache in Redis', () => {
     await call('GET', '/widgets?limit=100');
     assert.equal((await call('GET', `/widgets/${widget.id}`)).headers.get('x-cache'), 'HIT');
     assert.equal((await call('GET', '/widgets?limit=100')).headers.get('x-cache'), 'HIT');
-    const versionBefore = await fixture.redis.get(listVersionKey(WIDGETS));
-    const itemVersionBefore = await fixture.redis.get(itemVersionKey(WIDGETS, widget.id));
+    const versionBefore = await fixture.redis.get(fixture.cacheKeys.listVersion(WIDGETS));
+    const itemVersionBefore = await fixture.redis.get(fixture.cacheKeys.itemVersion(WIDGETS, widget.id));
 
     const renamed = await call('PATCH', `/widgets/${widget.id}`, { name: 'after-rename' });
     assert.equal(renamed.status, 200);
     assert.notEqual(
-      await fixture.redis.get(itemVersionKey(WIDGETS, widget.id)),
+      await fixture.redis.get(fixture.cacheKeys.itemVersion(WIDGETS, widget.id)),
       itemVersionBefore,
       'the row version moved',
     );
-    assert.notEqual(await fixture.redis.get(listVersionKey(WIDGETS)), versionBefore, 'the list version moved');
+    assert.notEqual(
+      await fixture.redis.get(fixture.cacheKeys.listVersion(WIDGETS)),
+      versionBefore,
+      'the list version moved',
+    );
 
     const item = await call('GET', `/widgets/${widget.id}`);
     assert.equal(item.headers.get('x-cache'), 'MISS');
@@ -131,18 +150,87 @@ describe('read-through cache in Redis', () => {
     const withQuery = await call('GET', `/widgets/${widget.id}?fresh=1`);
     assert.equal(withQuery.status, 200);
     assert.equal(withQuery.headers.get('x-cache'), null);
-    assert.equal(await fixture.redis.exists(itemKey(WIDGETS, widget.id)), 0);
+    assert.equal(await fixture.redis.exists(fixture.cacheKeys.item(WIDGETS, widget.id)), 0);
 
     const part = await call('POST', '/parts', { name: 'uncached', widgetId: widget.id });
     await call('GET', `/parts/${part.body.id}`);
     await call('GET', '/parts');
     assert.equal((await call('GET', `/parts/${part.body.id}`)).headers.get('x-cache'), null);
-    assert.deepEqual(await fixture.redis.keys('apso:{parts*'), []);
+    assert.deepEqual(await fixture.redis.keys('*{parts*'), []);
   });
 
-  test('errors are not cached', async () => {
-    const missing = '00000000-0000-4000-8000-000000000000';
-    assert.equal((await call('GET', `/widgets/${missing}`)).status, 404);
-    assert.equal(await fixture.redis.exists(itemKey(WIDGETS, missing)), 0);
+  /** The item entries in Redis for one row, under whatever spelling of its id they were stored. */
+  async function itemEntries(id: string): Promise<string[]> {
+    const keys = await fixture.redis.keys('*:item');
+    return keys.filter((key) => key.toLowerCase().includes(id.toLowerCase()));
+  }
+
+  test('an uppercase uuid is the same entry as its lowercase form, and a write through either refreshes both', async () => {
+    const widget = await createWidget('mixed-case');
+    const lower = `/widgets/${widget.id}`;
+    const upper = `/widgets/${widget.id.toUpperCase()}`;
+
+    assert.equal((await call('GET', upper)).status, 200);
+    assert.ok(await eventually(async () => (await itemEntries(widget.id)).length > 0), 'the answer is stored');
+    assert.equal((await call('GET', lower)).headers.get('x-cache'), 'HIT', 'one entry for both spellings');
+
+    assert.equal((await call('PATCH', lower, { name: 'renamed-through-lower' })).status, 200);
+    assert.equal((await call('GET', upper)).body.name, 'renamed-through-lower');
+    assert.equal((await call('GET', lower)).body.name, 'renamed-through-lower');
+
+    assert.ok(await eventually(async () => (await call('GET', lower)).headers.get('x-cache') === 'HIT'));
+    assert.equal((await call('PATCH', upper, { name: 'renamed-through-upper' })).status, 200);
+    assert.equal((await call('GET', lower)).body.name, 'renamed-through-upper');
+    assert.equal((await call('GET', upper)).body.name, 'renamed-through-upper');
+    assert.equal((await itemEntries(widget.id)).length, 1);
+  });
+});
+
+describe('two services on two databases sharing one Redis database', () => {
+  let first: FixtureApp;
+  let second: FixtureApp;
+
+  before(async () => {
+    // Both empty the shared Redis database when they start, so both start before either is called.
+    first = await startFixtureApp(SHARED_REDIS_DATABASE);
+    second = await startFixtureApp(SHARED_REDIS_DATABASE);
+  });
+
+  after(async () => {
+    await first?.close();
+    await second?.close();
+  });
+
+  async function cachedOn(app: FixtureApp, path: string): Promise<void> {
+    assert.equal((await http(app.baseUrl, 'GET', path)).status, 200);
+    const hit = await eventually(async () => (await http(app.baseUrl, 'GET', path)).headers.get('x-cache') === 'HIT');
+    assert.ok(hit, `${path} is cached by the first service`);
+  }
+
+  test('the second is never served the rows the first cached', async () => {
+    const created = await http(first.baseUrl, 'POST', '/widgets', { name: 'only-in-the-first' });
+    assert.equal(created.status, 201, created.text);
+    const path = `/widgets/${created.body.id}`;
+    await cachedOn(first, path);
+    await cachedOn(first, '/widgets?limit=100');
+
+    assert.equal((await http(second.baseUrl, 'GET', path)).status, 404, 'the row is not in the second database');
+    const list = await http(second.baseUrl, 'GET', '/widgets?limit=100');
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.data, [], 'the second database has no widgets');
+
+    const prefixes = [first.cacheKeys.prefix, second.cacheKeys.prefix];
+    assert.notEqual(prefixes[0], prefixes[1], 'each database has a namespace of its own');
+    const keys = await first.redis.keys('*');
+    for (const prefix of prefixes)
+      assert.ok(
+        keys.some((key) => key.startsWith(prefix)),
+        `${prefix} keys`,
+      );
+    assert.deepEqual(
+      keys.filter((key) => !prefixes.some((prefix) => key.startsWith(prefix))),
+      [],
+      'every key is in one of the namespaces',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadConfig } from '../../src/platform/config/config';
+import { defaultCacheNamespace, loadConfig } from '../../src/platform/config/config';
 import { ConfigError } from '../../src/platform/config/config-error';
 import { runEntryPoint } from './support/processes';
 
@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       databaseUrl: VALID.DATABASE_URL,
       databaseReplicaUrl: VALID.DATABASE_URL,
       redisUrl: VALID.REDIS_URL,
+      cacheNamespace: defaultCacheNamespace(VALID.DATABASE_URL),
       port: 3000,
       host: '0.0.0.0',
       dbPoolMax: 10,
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
       HTTP_BODY_LIMIT_BYTES: '4096',
       SHUTDOWN_DRAIN_MS: '5000',
       LOG_LEVEL: 'debug',
+      CACHE_NAMESPACE: 'shop.prod_eu-1',
     });
     assert.equal(config.databaseReplicaUrl, 'postgresql://ro@replica/app');
     assert.deepEqual(
@@ -60,6 +62,33 @@ describe('loadConfig', () => {
       [2000, 3000, 4096, 5000],
     );
     assert.equal(config.logLevel, 'debug');
+    assert.equal(config.cacheNamespace, 'shop.prod_eu-1');
+  });
+
+  test('derives the cache namespace from where the data is, never from the credentials', () => {
+    const namespace = (url: string) => loadConfig({ ...VALID, DATABASE_URL: url }).cacheNamespace;
+    const base = namespace('postgres://app:pw@db:5432/app');
+    assert.match(base, /^app-[0-9a-f]{12}$/);
+    assert.ok(!base.includes('pw'));
+    assert.equal(namespace('postgresql://other:secret@db/app'), base, 'user, password and default port do not count');
+    assert.equal(namespace('postgres://app:pw@db:5432/app?sslmode=require'), base, 'options do not count');
+    const elsewhere = [
+      'postgres://app:pw@db:5432/app_staging',
+      'postgres://app:pw@db2:5432/app',
+      'postgres://app:pw@db:5433/app',
+    ].map(namespace);
+    assert.equal(new Set([base, ...elsewhere]).size, 4, 'another database, host or port: another namespace');
+    assert.match(
+      namespace('postgres://db/my%20db%7Bx%7D'),
+      /^my_db_x_-[0-9a-f]{12}$/,
+      'unsafe characters are replaced',
+    );
+  });
+
+  test('rejects a CACHE_NAMESPACE that is long or could break a key', () => {
+    for (const bad of ['a:b', 'a{b}', 'a b', 'x'.repeat(65), 'a*']) {
+      assert.match(configError({ ...VALID, CACHE_NAMESPACE: bad }).message, /CACHE_NAMESPACE must be 1 to 64 letters/);
+    }
   });
 
   test('names every missing variable in one line', () => {

@@ -1,33 +1,57 @@
 import { ResourceDefinition } from '../crud/resource';
 
-/**
- * The one place cache keys are built. Everything the platform stores in Redis starts with this
- * prefix, so it can share a Redis with other tenants and be inspected or flushed as a group.
- * The part in braces is a Redis Cluster hash tag: a version and the entries it guards share a slot,
- * so both are read with one MGET.
- */
-export const CACHE_KEY_PREFIX = 'apso:';
+/** Every key the platform writes starts with this, then the service's namespace. */
+const KEY_ROOT = 'apso';
 
 type Named = Pick<ResourceDefinition, 'name'>;
 
-/** A single row as GET /<resource>/:id returns it, with the row's version it was read under. */
-export function itemKey(resource: Named, id: string | number): string {
-  return `${CACHE_KEY_PREFIX}{${resource.name}:${id}}:item`;
+/**
+ * The one place cache keys are built. Every key starts with `apso:<namespace>:`, so services that
+ * share a Redis never read each other's entries, and one service's keys can be inspected or flushed
+ * as a group. The part in braces is a Redis Cluster hash tag: a version and the entries it guards
+ * share a slot, so both are read with one MGET.
+ */
+export class CacheKeys {
+  /** `apso:<namespace>:`; the namespace is validated by the config to exclude braces and colons. */
+  readonly prefix: string;
+
+  constructor(namespace: string) {
+    this.prefix = `${KEY_ROOT}:${namespace}:`;
+  }
+
+  /** A single row as GET /<resource>/:id returns it, with the row's version it was read under. */
+  item(resource: Named, id: string | number): string {
+    return `${this.prefix}{${resource.name}:${canonicalId(id)}}:item`;
+  }
+
+  /** The row's current version; every write of the row replaces it. */
+  itemVersion(resource: Named, id: string | number): string {
+    return `${this.prefix}{${resource.name}:${canonicalId(id)}}:version`;
+  }
+
+  /** One page of a list for one normalized query string, with the list version it was read under. */
+  list(resource: Named, normalizedQuery: string): string {
+    return `${this.prefix}{${resource.name}}:list:${normalizedQuery}`;
+  }
+
+  /** The resource's current list version; every write to the resource replaces it. */
+  listVersion(resource: Named): string {
+    return `${this.prefix}{${resource.name}}:list-version`;
+  }
 }
 
-/** The row's current version; every write of the row replaces it. */
-export function itemVersionKey(resource: Named, id: string | number): string {
-  return `${CACHE_KEY_PREFIX}{${resource.name}:${id}}:version`;
-}
+const INTEGER = /^-?\d+$/;
 
-/** One page of a list for one normalized query string, with the list version it was read under. */
-export function listKey(resource: Named, normalizedQuery: string): string {
-  return `${CACHE_KEY_PREFIX}{${resource.name}}:list:${normalizedQuery}`;
-}
-
-/** The resource's current list version; every write to the resource replaces it. */
-export function listVersionKey(resource: Named): string {
-  return `${CACHE_KEY_PREFIX}{${resource.name}}:list-version`;
+/**
+ * The id as the route's pipe parses it, so every spelling of one row shares one entry and the
+ * write that invalidates it: ParseIntPipe reads `01` as 1, and a uuid names the same row in any
+ * case. The cache sees the raw URL text (interceptors run before pipes), writes see the parsed id.
+ * Ids of both kinds are told apart by their shape; text that neither pipe accepts is answered with
+ * a 400, which is never cached.
+ */
+export function canonicalId(id: string | number): string {
+  if (typeof id === 'number') return String(id);
+  return INTEGER.test(id) ? String(parseInt(id, 10)) : id.toLowerCase();
 }
 
 /** Sorts parameters (stable for repeated keys) so `?a=1&b=2` and `?b=2&a=1` share one cache entry. */

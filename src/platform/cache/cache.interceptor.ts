@@ -5,7 +5,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { Observable, of, tap } from 'rxjs';
 import { CACHE_HITS, CACHE_MISSES, CacheLabel } from '../metrics/metric-names';
-import { itemKey, itemVersionKey, listKey, listVersionKey, normalizeQuery } from './cache-keys';
+import { CacheKeys, normalizeQuery } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
 import { CachedEntry, EntityCache } from './entity-cache';
 
@@ -34,6 +34,7 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     @Inject(CACHE_MANAGER) cacheManager: Cache,
     reflector: Reflector,
     private readonly entityCache: EntityCache,
+    private readonly keys: CacheKeys,
     @InjectMetric(CACHE_HITS.name) private readonly hits: Counter<CacheLabel>,
     @InjectMetric(CACHE_MISSES.name) private readonly misses: Counter<CacheLabel>,
   ) {
@@ -46,9 +47,10 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     if (!read || !keys) return next.handle();
     const { ttlMs } = read;
     const labels = { resource: read.resource.name };
-    let version: string;
+    let current: string | undefined;
     try {
-      const [current, entry] = (await this.cacheManager.mget([keys.version, keys.entry])) as [
+      let entry: CachedEntry | undefined;
+      [current, entry] = (await this.cacheManager.mget([keys.version, keys.entry])) as [
         string | undefined,
         CachedEntry | undefined,
       ];
@@ -57,14 +59,14 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
         this.setHeadersWhenHttp(context, entry.body);
         return of(entry.body);
       }
-      version = current ?? (await this.entityCache.startVersion(keys.version, ttlMs));
     } catch {
       // The store already logs Redis errors; the database answers meanwhile.
       return next.handle();
     }
     this.misses.inc(labels);
     this.setHeadersWhenHttp(context, undefined);
-    return next.handle().pipe(tap((body) => void this.store(keys.entry, { version, body }, ttlMs)));
+    // Only a successful answer gets here: a 404, a 400 from a pipe or any error skips tap's callback.
+    return next.handle().pipe(tap((body) => void this.store(keys, current, body, ttlMs)));
   }
 
   /** The keys of a cacheable request; undefined for one that must not be cached. */
@@ -73,19 +75,29 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     const queryStart = request.url.indexOf('?');
     const search = queryStart === -1 ? '' : request.url.slice(queryStart + 1);
     if (read.kind === 'list') {
-      return { version: listVersionKey(read.resource), entry: listKey(read.resource, normalizeQuery(search)) };
+      return {
+        version: this.keys.listVersion(read.resource),
+        entry: this.keys.list(read.resource, normalizeQuery(search)),
+      };
     }
     const id = request.params?.id;
     // A query string on an item GET is unexpected; don't let it share or poison the item's entry.
     if (id === undefined || search !== '') return undefined;
-    return { version: itemVersionKey(read.resource, id), entry: itemKey(read.resource, id) };
+    return { version: this.keys.itemVersion(read.resource, id), entry: this.keys.item(read.resource, id) };
   }
 
-  private async store(key: string, entry: CachedEntry, ttlMs: number): Promise<void> {
+  /**
+   * Stores an answer under the version read before the database was: if a write moved it since,
+   * the entry never counts. With no version then, one is claimed now (see EntityCache.claimVersion).
+   */
+  private async store(keys: EntryKeys, versionBefore: string | undefined, body: unknown, ttlMs: number) {
     try {
-      await this.cacheManager.set(key, entry, ttlMs);
+      const version = versionBefore ?? (await this.entityCache.claimVersion(keys.version, ttlMs));
+      if (version === undefined) return;
+      const entry: CachedEntry = { version, body };
+      await this.cacheManager.set(keys.entry, entry, ttlMs);
     } catch (error) {
-      this.logger.warn(`could not cache ${key}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`could not cache ${keys.entry}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }

@@ -2,7 +2,8 @@ import { CACHE_MANAGER, Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ResourceDefinition } from '../crud/resource';
-import { itemVersionKey, listVersionKey } from './cache-keys';
+import { CacheKeys } from './cache-keys';
+import { setIfAbsent } from './redis-store';
 
 /** What a cached read stores: the answer and the version current when it was read from the database. */
 export interface CachedEntry {
@@ -24,17 +25,23 @@ const VERSION_TTL_MARGIN_MS = 60_000;
  */
 @Injectable()
 export class EntityCache {
-  constructor(@Inject(CACHE_MANAGER) private readonly cache: Cache) {}
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly keys: CacheKeys,
+  ) {}
 
   /**
-   * Called on a miss with no version stored (never written, expired or evicted), before the database
-   * is read: a fresh token, never a constant, so an eviction cannot bring back entries cached under an
-   * older version. If a write replaces it meanwhile, this read's entry is simply never served.
+   * Called to store an answer that was read from the database while no version was stored (never
+   * written, expired or evicted): sets a fresh token, never a constant (so an eviction cannot bring
+   * back entries cached under an older version), only if the key is still absent. A version that
+   * appeared meanwhile may come from a write after the read, so then nothing is stored (undefined);
+   * the next miss caches under it. Claimed after the answer succeeded: failed reads leave no keys.
    */
-  async startVersion(versionKey: string, entryTtlMs: number): Promise<string> {
+  async claimVersion(versionKey: string, entryTtlMs: number): Promise<string | undefined> {
     const version = randomUUID();
-    await this.cache.set(versionKey, version, entryTtlMs + VERSION_TTL_MARGIN_MS);
-    return version;
+    // The cache manager's one store is the Redis store createRedisStore() built.
+    const claimed = await setIfAbsent(this.cache.stores[0], versionKey, version, entryTtlMs + VERSION_TTL_MARGIN_MS);
+    return claimed ? version : undefined;
   }
 
   /**
@@ -47,8 +54,12 @@ export class EntityCache {
     await Promise.all([
       id === undefined
         ? undefined
-        : this.cache.set(itemVersionKey(resource, id), randomUUID(), itemTtlSeconds * 1000 + VERSION_TTL_MARGIN_MS),
-      this.cache.set(listVersionKey(resource), randomUUID(), listTtlSeconds * 1000 + VERSION_TTL_MARGIN_MS),
+        : this.cache.set(
+            this.keys.itemVersion(resource, id),
+            randomUUID(),
+            itemTtlSeconds * 1000 + VERSION_TTL_MARGIN_MS,
+          ),
+      this.cache.set(this.keys.listVersion(resource), randomUUID(), listTtlSeconds * 1000 + VERSION_TTL_MARGIN_MS),
     ]);
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 import { maskUrl } from './mask-url';
@@ -8,6 +9,8 @@ export interface AppConfig {
   readonly databaseUrl: string;
   readonly databaseReplicaUrl: string;
   readonly redisUrl: string;
+  /** Second segment of every cache key (`apso:<namespace>:...`); see defaultCacheNamespace. */
+  readonly cacheNamespace: string;
   readonly port: number;
   readonly host: string;
   readonly dbPoolMax: number;
@@ -49,10 +52,17 @@ function integer(min: number, max: number, fallback: number) {
 
 const postgresUrl = urlWithProtocols(['postgres:', 'postgresql:']);
 
+/** Safe inside a Redis key and its hash tag: no braces, colons, spaces or wildcards. */
+const CACHE_NAMESPACE = /^[A-Za-z0-9._-]{1,64}$/;
+
 const schema = z.object({
   DATABASE_URL: postgresUrl,
   DATABASE_REPLICA_URL: postgresUrl.optional(),
   REDIS_URL: urlWithProtocols(['redis:', 'rediss:']),
+  CACHE_NAMESPACE: z
+    .string()
+    .regex(CACHE_NAMESPACE, { error: 'must be 1 to 64 letters, digits, ".", "_" or "-"' })
+    .optional(),
   PORT: integer(0, 65535, 3000),
   HOST: z.string().min(1, { error: 'must not be empty' }).default('0.0.0.0'),
   DB_POOL_MAX: integer(1, 1000, 10),
@@ -92,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     databaseReplicaUrl: e.DATABASE_REPLICA_URL ?? e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    cacheNamespace: e.CACHE_NAMESPACE ?? defaultCacheNamespace(e.DATABASE_URL),
     port: e.PORT,
     host: e.HOST,
     dbPoolMax: e.DB_POOL_MAX,
@@ -103,4 +114,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * Cached rows belong to the database they were read from, so by default the namespace is derived
+ * from the primary's host, port and database name (never its credentials): two projects, two
+ * environments or two databases sharing a Redis can never read each other's entries by accident,
+ * and every replica of one service, pointed at the same database, shares one cache. The database
+ * name keeps the keys readable; the hash tells apart equal names on different servers.
+ */
+export function defaultCacheNamespace(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  const port = url.port || '5432';
+  // libpq's default database is the user's name.
+  const database = decodeURIComponent(url.pathname.slice(1)) || decodeURIComponent(url.username);
+  const identity = createHash('sha256')
+    .update(JSON.stringify([url.hostname, port, database]))
+    .digest('hex');
+  const readable = database.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40);
+  return `${readable}-${identity.slice(0, 12)}`;
 }

@@ -7,6 +7,8 @@ import { createDatabase, redisUrl, TestDatabase } from '../../support/services';
 
 type BootstrapExports = typeof import('../../../src/platform/bootstrap');
 type ConfigExports = typeof import('../../../src/platform/config/config');
+type CacheKeysExports = typeof import('../../../src/platform/cache/cache-keys');
+type CacheKeys = import('../../../src/platform/cache/cache-keys').CacheKeys;
 type ApplyMigrationsExports = typeof import('../../../src/platform/database/apply-migrations');
 type DatabaseSchema = import('../../../src/platform/database/database-schema').DatabaseSchema;
 
@@ -22,6 +24,8 @@ export interface FixtureApp {
   readonly baseUrl: string;
   readonly database: TestDatabase;
   readonly redis: RedisClient;
+  /** The keys this app writes, in its namespace. */
+  readonly cacheKeys: CacheKeys;
   close(): Promise<void>;
 }
 
@@ -76,6 +80,7 @@ export async function startFixtureApp(redisDatabase: number, env: Record<string,
   const { applyMigrations } = loadCompiled<ApplyMigrationsExports>('src/platform/database/apply-migrations');
   const { createApp } = loadCompiled<BootstrapExports>('src/platform/bootstrap');
   const { AppModule } = loadCompiled<{ AppModule: Type<unknown> }>('src/app.module');
+  const { CacheKeys } = loadCompiled<CacheKeysExports>('src/platform/cache/cache-keys');
 
   const database = await createDatabase('apso_platform');
   const redis = connectRedis(redisDatabase);
@@ -91,6 +96,7 @@ export async function startFixtureApp(redisDatabase: number, env: Record<string,
       baseUrl: await app.getUrl(),
       database,
       redis,
+      cacheKeys: app.get(CacheKeys),
       close: async () => {
         await app.close();
         await redis.quit();
