@@ -20,9 +20,12 @@ export interface Validator {
   readonly args?: string;
   /** Import source when not class-validator. */
   readonly from?: string;
+  /** A module of the runtime platform (`validation/is-timestamp`), imported relative to the DTO. */
+  readonly platformModule?: string;
 }
 
 const validator = (decorator: string, args?: string, from?: string): Validator => ({ decorator, args, from });
+const platformValidator = (decorator: string, platformModule: string): Validator => ({ decorator, platformModule });
 const stringWithLength = (column: ColumnModel) => [
   validator('IsString'),
   validator('MaxLength', String(column.length)),
@@ -33,10 +36,31 @@ const intRange = (min: number, max: number) => () => [
   validator('Max', String(max)),
 ];
 
-/** Any JSON value is valid; a required one must still be present. */
-const anyJson = (column: ColumnModel) => [
-  validator(column.nullable || column.default !== undefined ? 'Allow' : 'IsDefined'),
+/** Any JSON value is valid (a required one gets the IsDefined every required property gets). */
+const anyJson = (column: ColumnModel) => (column.nullable || column.default !== undefined ? [validator('Allow')] : []);
+
+/** One number of an interval: at most six digits, so no form of it overflows PostgreSQL's interval. */
+const INTERVAL_NUMBER = String.raw`[+-]?\d{1,6}(\.\d{1,6})?`;
+/** PostgreSQL's verbose units, largest first: each at most once, as PostgreSQL itself requires. */
+const INTERVAL_UNITS = [
+  'years?|yrs?',
+  'mons?|months?',
+  'weeks?',
+  'days?',
+  'hours?|hrs?',
+  'minutes?|mins?',
+  'seconds?|secs?',
 ];
+/**
+ * The interval forms accepted: PostgreSQL's verbose one (`1 year 2 mons 3 days 04:05:06`, as it
+ * prints them) or an ISO 8601 duration (`P1Y2M3DT4H5M6S`), every number bounded.
+ */
+const INTERVAL_PATTERN = [
+  String.raw`^(?!$)`,
+  ...INTERVAL_UNITS.map((unit) => String.raw`(${INTERVAL_NUMBER} (${unit})( (?=.)|$))?`),
+  String.raw`([+-]?\d{1,6}:[0-5]\d(:[0-5]\d(\.\d{1,6})?)?)?$`,
+  String.raw`|^P(?!$)(\d{1,6}Y)?(\d{1,6}M)?(\d{1,6}W)?(\d{1,6}D)?(T(?=\d)(\d{1,6}H)?(\d{1,6}M)?(\d{1,6}(\.\d{1,6})?S)?)?$`,
+].join('');
 
 export const TYPE_MAP: Record<FieldType, TypeInfo> = {
   string: { ts: 'string', columnType: 'varchar', validators: stringWithLength, openApi: { type: 'string' } },
@@ -123,13 +147,19 @@ export const TYPE_MAP: Record<FieldType, TypeInfo> = {
   timestamp: {
     ts: 'Date',
     columnType: 'timestamptz',
-    validators: () => [validator('Type', '() => Date', 'class-transformer'), validator('IsDate')],
+    validators: () => [platformValidator('IsTimestamp', 'validation/is-timestamp')],
     openApi: { type: 'string', format: 'date-time' },
   },
   interval: {
     ts: 'string',
     columnType: 'interval',
-    validators: () => [validator('IsString'), validator('MaxLength', '100')],
+    validators: () => [
+      validator('IsString'),
+      validator(
+        'Matches',
+        `/${INTERVAL_PATTERN}/, { message: '$property must be an interval like 90 days, 1 day 02:00:00 or P1DT2H, numbers at most 6 digits' }`,
+      ),
+    ],
     openApi: { type: 'string', example: '1 day 02:00:00' },
   },
   uuid: {

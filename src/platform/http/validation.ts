@@ -1,11 +1,16 @@
 import { BadRequestException, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { errorBody, FieldError } from './error-body';
 
+/** A missing required property fails every validator; only the one that says it is required is useful. */
+function messagesOf(constraints: Record<string, string>): string[] {
+  return constraints.isDefined ? [constraints.isDefined] : Object.values(constraints);
+}
+
 /** Flattens class-validator's tree into dotted field paths (`address.city`) with their messages. */
 export function fieldErrors(errors: readonly ValidationError[], parent?: string): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent === undefined ? error.property : `${parent}.${error.property}`;
-    const own = error.constraints ? [{ field, errors: Object.values(error.constraints) }] : [];
+    const own = error.constraints ? [{ field, errors: messagesOf(error.constraints) }] : [];
     return [...own, ...fieldErrors(error.children ?? [], field)];
   });
 }

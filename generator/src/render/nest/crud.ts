@@ -108,7 +108,11 @@ export function renderDto(entity: EntityModel): string {
   if (entity.versioned) {
     blocks.push(`export class ${names.replace} extends ${names.create} {\n${versionProperty()}\n}`);
   }
-  blocks.push(`export class ${names.update} extends ${swagger.PartialType}(${names.replace}) {}`);
+  // Every property may be left out of a PATCH, but null is still validated: only a nullable column
+  // takes it, so `{ "title": null }` or `{ "tagIds": null }` is a 400 rather than reaching the database.
+  blocks.push(
+    `export class ${names.update} extends ${swagger.PartialType}(${names.replace}, { skipNullProperties: false }) {}`,
+  );
   blocks.push(renderListQuery(entity, imports, file, sortValues));
   blocks.push(
     [
@@ -152,18 +156,22 @@ function renderInputProperty(
 ): string {
   const optional = isOptionalOnCreate(column);
   const enumValues = column.type === 'enum' ? imports.value(entityImport, enumConstant(entity, column)) : undefined;
+  const file = entityPaths(entity).dto;
   const lines = [`  ${apiPropertyDecorator(column, imports, 'create', enumValues)}`];
   if (column.nullable) {
     lines.push(`  @${imports.value('class-validator', 'IsOptional')}()`);
   } else if (optional) {
-    const file = entityPaths(entity).dto;
     lines.push(`  @${imports.value(platformImport(file, 'validation/optional-not-null'), 'OptionalNotNull')}()`);
+  } else {
+    // The validation pipe shows only this message when it fails, not the type's, which would not say why.
+    lines.push(`  @${imports.value('class-validator', 'IsDefined')}({ message: '$property is required' })`);
   }
   if (enumValues) lines.push(`  @${imports.value('class-validator', 'IsIn')}(${enumValues})`);
   for (const validator of column.type === 'enum' ? [] : TYPE_MAP[column.type].validators(column)) {
-    lines.push(
-      `  @${imports.value(validator.from ?? 'class-validator', validator.decorator)}(${validator.args ?? ''})`,
-    );
+    const from = validator.platformModule
+      ? platformImport(file, validator.platformModule)
+      : (validator.from ?? 'class-validator');
+    lines.push(`  @${imports.value(from, validator.decorator)}(${validator.args ?? ''})`);
   }
   const type =
     column.type === 'enum' ? imports.type(entityImport, enumTypeName(entity, column)) : TYPE_MAP[column.type].ts;
@@ -175,7 +183,13 @@ function renderInputProperty(
 function renderIdsProperty(idsProperty: string, relation: string, entity: EntityModel, imports: ImportSet): string {
   const target = entity.relations.find((candidate) => candidate.property === relation)!;
   const keyType = target.joinTable!.targetKeyType;
-  const validator = imports.values('class-validator', 'IsOptional', 'IsArray', 'ArrayMaxSize');
+  const validator = imports.values('class-validator', 'IsArray', 'ArrayMaxSize');
+  // Left out means "leave the set as it is"; null is refused (400) rather than read as either that or
+  // "clear it", which a client can say unambiguously with [].
+  const optionalNotNull = imports.value(
+    platformImport(entityPaths(entity).dto, 'validation/optional-not-null'),
+    'OptionalNotNull',
+  );
   const itemValidator =
     keyType === 'uuid'
       ? `@${imports.value('class-validator', 'IsUUID')}('all', { each: true })`
@@ -183,7 +197,7 @@ function renderIdsProperty(idsProperty: string, relation: string, entity: Entity
   const item = keyType === 'uuid' ? `{ type: 'string', format: 'uuid' }` : `{ type: 'integer' }`;
   return [
     `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'array', items: ${item}, description: ${str(`Ids of the related ${relation}; replaces the whole set.`)} })`,
-    `  @${validator.IsOptional}()`,
+    `  @${optionalNotNull}()`,
     `  @${validator.IsArray}()`,
     `  @${validator.ArrayMaxSize}(1000)`,
     `  ${itemValidator}`,

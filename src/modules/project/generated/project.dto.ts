@@ -4,6 +4,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -22,6 +23,7 @@ import { PROJECT_RESOURCE } from './project.resource';
 
 export class CreateProjectDto {
   @ApiProperty({ type: 'string', maxLength: 120 })
+  @IsDefined({ message: '$property is required' })
   @IsString()
   @MaxLength(120)
   name!: string;
@@ -55,6 +57,7 @@ export class CreateProjectDto {
   ownerId?: string | null;
 
   @ApiProperty({ type: 'string', format: 'uuid' })
+  @IsDefined({ message: '$property is required' })
   @IsUUID()
   organizationId!: string;
 
@@ -63,7 +66,7 @@ export class CreateProjectDto {
     items: { type: 'integer' },
     description: 'Ids of the related tags; replaces the whole set.',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsInt({ each: true })
@@ -81,7 +84,7 @@ export class ReplaceProjectDto extends CreateProjectDto {
   version?: number;
 }
 
-export class UpdateProjectDto extends PartialType(ReplaceProjectDto) {}
+export class UpdateProjectDto extends PartialType(ReplaceProjectDto, { skipNullProperties: false }) {}
 
 const PROJECT_SORT_VALUES = sortValues(PROJECT_RESOURCE);
 

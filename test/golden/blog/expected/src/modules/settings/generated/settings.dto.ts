@@ -16,17 +16,18 @@ export class CreateSettingsDto {
   theme?: string;
 
   @ApiProperty({ type: 'object', additionalProperties: true })
-  @IsDefined()
+  @IsDefined({ message: '$property is required' })
   layout!: unknown;
 
   @ApiProperty({ type: 'integer', format: 'int32' })
+  @IsDefined({ message: '$property is required' })
   @IsInt()
   @Min(-2147483648)
   @Max(2147483647)
   authorId!: number;
 }
 
-export class UpdateSettingsDto extends PartialType(CreateSettingsDto) {}
+export class UpdateSettingsDto extends PartialType(CreateSettingsDto, { skipNullProperties: false }) {}
 
 const SETTINGS_SORT_VALUES = sortValues(SETTINGS_RESOURCE);
 

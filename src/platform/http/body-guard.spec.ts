@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bodyProblem, MAX_BODY_DEPTH } from './body-guard';
+
+const nested = (depth: number): unknown => (depth === 0 ? 1 : { a: nested(depth - 1) });
+
+test('a body any column can store has no problem', () => {
+  assert.equal(bodyProblem({ title: 'ok \ud83d\ude00', n: 1.5, tags: [1, 'a', null], deep: nested(10) }), undefined);
+  assert.equal(bodyProblem(undefined), undefined);
+});
+
+test('NUL, unpaired surrogates and non-finite numbers are named by their dotted path', () => {
+  assert.deepEqual(bodyProblem({ title: 'a\u0000b' }), {
+    field: 'title',
+    errors: ['title must not contain the NUL character (U+0000)'],
+  });
+  assert.equal(bodyProblem({ payload: { list: ['ok', '\udc00'] } })?.field, 'payload.list.1');
+  assert.equal(bodyProblem({ email: 'x\ud800' })?.errors[0], 'email must not contain an unpaired UTF-16 surrogate');
+  assert.equal(bodyProblem({ payload: { n: Infinity } })?.errors[0], 'payload.n must be a finite number');
+  assert.equal(bodyProblem({ payload: { 'k\u0000': 1 } })?.field, 'payload."k\\u0000"');
+});
+
+test(`nesting deeper than ${MAX_BODY_DEPTH} levels names the top-level field`, () => {
+  assert.equal(bodyProblem({ payload: nested(MAX_BODY_DEPTH - 1) }), undefined);
+  assert.deepEqual(bodyProblem({ payload: nested(2000) }), {
+    field: 'payload',
+    errors: [`payload is nested deeper than ${MAX_BODY_DEPTH} levels`],
+  });
+});

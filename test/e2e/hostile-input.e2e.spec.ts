@@ -1,0 +1,244 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Client } from 'pg';
+import { http as request, type HttpResult } from '../support/http';
+import { REPO_ROOT } from '../support/repository';
+import {
+  createDatabase,
+  emptyRedis,
+  type RunningApp,
+  runScript,
+  startApp,
+  type TestDatabase,
+} from '../support/services';
+
+/**
+ * Hostile and malformed bodies sent to the repository's own generated backend (booted as a real
+ * process): each must be a 400 (or 415) that names the field, never a 500, and must change no row.
+ */
+const TABLES = ['organizations', 'users', 'projects', 'project_tags', 'tasks', 'audit_events'];
+
+let database: TestDatabase;
+let app: RunningApp;
+let sql: Client;
+const ids: Record<string, string> = {};
+
+const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  request(app.baseUrl, method, path, body, headers);
+
+async function created(path: string, body: object): Promise<Record<string, any>> {
+  const response = await send('POST', path, body);
+  assert.equal(response.status, 201, JSON.stringify(response.body));
+  return response.body;
+}
+
+async function rowCounts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of TABLES) {
+    counts[table] = Number((await sql.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
+  }
+  return counts;
+}
+
+/** The rows as they are, to prove that a rejected PATCH or PUT changed nothing. */
+async function snapshot(): Promise<string> {
+  const rows = await Promise.all(
+    TABLES.map(async (table) => (await sql.query(`SELECT * FROM "${table}" ORDER BY 1, 2`)).rows),
+  );
+  return JSON.stringify([await rowCounts(), rows]);
+}
+
+function assertRejected(response: HttpResult, status: number, field?: string): void {
+  assert.equal(response.status, status, JSON.stringify(response.body));
+  assert.equal(response.body.statusCode, status);
+  if (field === undefined) return;
+  const fields: { field: string; errors: string[] }[] = response.body.fields ?? [];
+  assert.ok(
+    fields.some((entry) => entry.field === field || entry.field.startsWith(`${field}.`)),
+    `the answer names ${field}: ${JSON.stringify(response.body)}`,
+  );
+  assert.match(response.body.message, new RegExp(`\\b${field}\\b`));
+}
+
+before(async () => {
+  database = await createDatabase('apso_hostile');
+  const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(9) };
+  await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), env);
+  app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
+  sql = new Client({ connectionString: database.url });
+  await sql.connect();
+  const org = await created('/organizations', { name: 'Hostile', slug: 'hostile' });
+  ids.org = org.id;
+  ids.user = (await created('/users', { email: 'ada@example.com', displayName: 'Ada', organizationId: org.id })).id;
+  ids.project = (await created('/projects', { name: 'P', organizationId: org.id })).id;
+  ids.task = (await created('/tasks', { title: 'T', projectId: ids.project })).id;
+  ids.event = (await created('/audit-events', { sequence: '1', action: 'a', organizationId: org.id })).id;
+});
+
+after(async () => {
+  await sql?.end();
+  await app?.stop();
+  await database?.drop();
+});
+
+/** A JSON body nested `depth` levels deep, about 4 KB like the one in issue 12. */
+const deeplyNested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+describe('hostile request bodies', () => {
+  const cases: {
+    name: string;
+    method: string;
+    path: () => string;
+    body: () => unknown;
+    status?: number;
+    field?: string;
+    headers?: Record<string, string>;
+  }[] = [
+    {
+      name: 'a NUL byte in a string',
+      method: 'POST',
+      path: () => '/tasks',
+      body: () => ({ title: 'a\u0000b', projectId: ids.project }),
+      field: 'title',
+    },
+    {
+      name: 'a NUL byte in a string (PATCH)',
+      method: 'PATCH',
+      path: () => `/tasks/${ids.task}`,
+      body: () => ({ title: 'a\u0000b' }),
+      field: 'title',
+    },
+    {
+      name: 'a NUL byte inside a json value',
+      method: 'POST',
+      path: () => '/audit-events',
+      body: () => ({ sequence: '2', action: 'a', organizationId: ids.org, payload: { note: 'a\u0000b' } }),
+      field: 'payload',
+    },
+    {
+      name: 'JSON nested 2,000 levels deep',
+      method: 'POST',
+      path: () => '/audit-events',
+      body: () => `{"sequence":"3","action":"a","organizationId":"${ids.org}","payload":${deeplyNested(2000)}}`,
+      field: 'payload',
+    },
+    {
+      name: 'an interval that overflows',
+      method: 'POST',
+      path: () => '/audit-events',
+      body: () => ({ sequence: '4', action: 'a', organizationId: ids.org, retention: '999999999999 years' }),
+      field: 'retention',
+    },
+    {
+      name: 'an interval that overflows (PATCH)',
+      method: 'PATCH',
+      path: () => `/audit-events/${ids.event}`,
+      body: () => ({ retention: '999999999999 years' }),
+      field: 'retention',
+    },
+    {
+      name: 'a lone surrogate in a string',
+      method: 'POST',
+      path: () => '/users',
+      body: () => '{"email":"\\ud800","displayName":"Eve","organizationId":"' + ids.org + '"}',
+      field: 'email',
+    },
+    {
+      name: 'a lone surrogate in a string that is otherwise valid',
+      method: 'POST',
+      path: () => '/tasks',
+      body: () => `{"title":"a\\udc00b","projectId":"${ids.project}"}`,
+      field: 'title',
+    },
+    {
+      name: 'tagIds: null',
+      method: 'PATCH',
+      path: () => `/projects/${ids.project}`,
+      body: () => ({ tagIds: null }),
+      field: 'tagIds',
+    },
+    {
+      name: 'tagIds: null on create',
+      method: 'POST',
+      path: () => '/projects',
+      body: () => ({ name: 'Q', organizationId: ids.org, tagIds: null }),
+      field: 'tagIds',
+    },
+    {
+      name: 'a date that is not in the calendar',
+      method: 'PATCH',
+      path: () => `/projects/${ids.project}`,
+      body: () => ({ startsOn: '2024-02-30' }),
+      field: 'startsOn',
+    },
+    {
+      name: 'a timestamp that is not in the calendar',
+      method: 'PATCH',
+      path: () => `/tasks/${ids.task}`,
+      body: () => ({ dueAt: '2024-02-30T00:00:00Z' }),
+      field: 'dueAt',
+    },
+    ...[true, 0, '1'].map((dueAt) => ({
+      name: `a timestamp given as ${JSON.stringify(dueAt)}`,
+      method: 'PATCH',
+      path: () => `/tasks/${ids.task}`,
+      body: () => ({ dueAt }),
+      field: 'dueAt',
+    })),
+    {
+      name: 'a json number that is not finite (1e309)',
+      method: 'POST',
+      path: () => '/audit-events',
+      body: () => `{"sequence":"5","action":"a","organizationId":"${ids.org}","payload":{"n":1e309}}`,
+      field: 'payload',
+    },
+    {
+      name: 'a form-encoded body',
+      method: 'POST',
+      path: () => '/organizations',
+      body: () => 'name=Forged&slug=forged',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      status: 415,
+    },
+    {
+      name: 'a text/plain body',
+      method: 'PATCH',
+      path: () => `/tasks/${ids.task}`,
+      body: () => '{"title":"plain"}',
+      headers: { 'content-type': 'text/plain' },
+      status: 415,
+    },
+  ];
+
+  for (const hostile of cases) {
+    test(`${hostile.name}: ${hostile.status ?? 400}${hostile.field ? ` naming ${hostile.field}` : ''}, and no row changed`, async () => {
+      const before = await snapshot();
+      const response = await send(hostile.method, hostile.path(), hostile.body(), hostile.headers);
+      assertRejected(response, hostile.status ?? 400, hostile.field);
+      assert.equal(await snapshot(), before, 'no row changed');
+    });
+  }
+
+  test('a missing required property is reported as required', async () => {
+    const before = await snapshot();
+    const response = await send('POST', '/tasks', { projectId: ids.project });
+    assertRejected(response, 400, 'title');
+    const title = response.body.fields.find((entry: { field: string }) => entry.field === 'title');
+    assert.deepEqual(title.errors, ['title is required']);
+    assert.equal(await snapshot(), before, 'no row changed');
+  });
+
+  test('valid intervals, timestamps and a shallow json value are still accepted', async () => {
+    for (const retention of ['90 days', '1 year 2 mons 3 days 04:05:06', 'P1DT2H', '1 day 02:00:00']) {
+      const response = await send('PATCH', `/audit-events/${ids.event}`, { retention });
+      assert.equal(response.status, 200, `${retention}: ${JSON.stringify(response.body)}`);
+    }
+    const task = await send('PATCH', `/tasks/${ids.task}`, { dueAt: '2024-02-29T09:30:00+01:00' });
+    assert.equal(task.status, 200, JSON.stringify(task.body));
+    assert.equal(task.body.dueAt, '2024-02-29T08:30:00.000Z');
+    const event = await send('PATCH', `/audit-events/${ids.event}`, { payload: { a: { b: ['\ud83d\ude00'] } } });
+    assert.equal(event.status, 200, JSON.stringify(event.body));
+    assert.deepEqual(event.body.payload, { a: { b: ['\ud83d\ude00'] } });
+  });
+});
