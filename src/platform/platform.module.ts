@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CacheCircuit } from './cache/cache-circuit';
 import { CacheKeys } from './cache/cache-keys';
 import { EntityCache } from './cache/entity-cache';
 import { RedisCacheModule } from './cache/redis-cache.module';
@@ -14,7 +15,7 @@ import { MetricsModule } from './metrics/metrics.module';
 
 /**
  * Everything an apso app runs on, imported once by the AppModule. Global, so generated entity modules
- * get EntityCache, CacheKeys, the cache manager, the metrics and both TypeORM connections without importing it.
+ * get EntityCache, CacheKeys, the cache circuit, the cache manager, the metrics and both TypeORM connections without importing it.
  * The exception filter and validation pipe are registered here (not in bootstrap) so they also apply
  * to apps built with Nest's testing module.
  */
@@ -32,11 +33,12 @@ export class PlatformModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => new CacheKeys(config.cacheNamespace),
         },
+        CacheCircuit,
         EntityCache,
         { provide: APP_FILTER, useClass: ApsoExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [AppConfigModule, MetricsModule, HealthModule, CacheKeys, EntityCache],
+      exports: [AppConfigModule, MetricsModule, HealthModule, CacheKeys, CacheCircuit, EntityCache],
     };
   }
 }

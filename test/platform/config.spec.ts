@@ -23,6 +23,9 @@ describe('loadConfig', () => {
       databaseReplicaUrl: VALID.DATABASE_URL,
       redisUrl: VALID.REDIS_URL,
       cacheNamespace: defaultCacheNamespace(VALID.DATABASE_URL),
+      cacheTimeoutMs: 150,
+      cacheBreakerFailures: 5,
+      cacheBreakerCooldownMs: 5_000,
       port: 3000,
       host: '0.0.0.0',
       dbPoolMax: 10,
@@ -51,6 +54,9 @@ describe('loadConfig', () => {
       SHUTDOWN_DRAIN_MS: '5000',
       LOG_LEVEL: 'debug',
       CACHE_NAMESPACE: 'shop.prod_eu-1',
+      CACHE_TIMEOUT_MS: '250',
+      CACHE_BREAKER_FAILURES: '3',
+      CACHE_BREAKER_COOLDOWN_MS: '2000',
     });
     assert.equal(config.databaseReplicaUrl, 'postgresql://ro@replica/app');
     assert.deepEqual(
@@ -63,6 +69,22 @@ describe('loadConfig', () => {
     );
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.cacheNamespace, 'shop.prod_eu-1');
+    assert.deepEqual(
+      [config.cacheTimeoutMs, config.cacheBreakerFailures, config.cacheBreakerCooldownMs],
+      [250, 3, 2000],
+    );
+  });
+
+  test('rejects a cache timeout or circuit setting out of range', () => {
+    const { message } = configError({
+      ...VALID,
+      CACHE_TIMEOUT_MS: '0',
+      CACHE_BREAKER_FAILURES: 'many',
+      CACHE_BREAKER_COOLDOWN_MS: '10',
+    });
+    assert.match(message, /CACHE_TIMEOUT_MS must be an integer from 1 to 10000/);
+    assert.match(message, /CACHE_BREAKER_FAILURES must be an integer from 1 to 1000/);
+    assert.match(message, /CACHE_BREAKER_COOLDOWN_MS must be an integer from 100 to 600000/);
   });
 
   test('derives the cache namespace from where the data is, never from the credentials', () => {

@@ -114,14 +114,23 @@ describe('processes: migrate CLI, bootstrap, graceful shutdown', { timeout: 60_0
     assert.ok(lines.some((l) => l.msg === 'shutdown complete'));
   });
 
-  test('with Redis down the server still serves reads, but is not ready', async () => {
+  test('with Redis down the server is ready and serves, and reports the cache as degraded', async () => {
     const server = await startServer({ ...fixtureEnv(database, REDIS_DATABASE), REDIS_URL: 'redis://127.0.0.1:1' });
     const exited = finished(server.child);
     try {
       const ready = await http(server.baseUrl, 'GET', '/health/ready');
-      assert.equal(ready.status, 503);
-      assert.equal(ready.body.error.redis.status, 'down');
+      assert.equal(ready.status, 200, 'a cache outage must not take every pod out of service');
+      assert.equal(ready.body.details.redis.status, 'down');
       assert.equal(ready.body.details.database.status, 'up');
+      assert.deepEqual(ready.body.degraded, ['redis']);
+      const report = await http(server.baseUrl, 'GET', '/health/degraded');
+      assert.equal(report.status, 200);
+      assert.equal(report.body.status, 'degraded');
+      assert.deepEqual(report.body.degraded, ['redis']);
+      assert.equal(report.body.details.database_replica.status, 'up');
+      const metrics = await http(server.baseUrl, 'GET', '/metrics');
+      assert.match(metrics.text, /^dependency_up\{dependency="redis"\} 0$/m);
+      assert.match(metrics.text, /^dependency_up\{dependency="replica"\} 1$/m);
       const started = Date.now();
       const created = await http(server.baseUrl, 'POST', '/widgets', { name: 'no-redis' });
       assert.equal(created.status, 201);

@@ -88,7 +88,8 @@ export async function emptyRedis(database: number): Promise<string> {
   return url;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -5,8 +5,10 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { Observable, of, tap } from 'rxjs';
 import { CACHE_HITS, CACHE_MISSES, CacheLabel } from '../metrics/metric-names';
+import { CacheCircuit } from './cache-circuit';
 import { CacheKeys, normalizeQuery } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
+import { CacheUnavailableError } from './circuit-breaker';
 import { CachedEntry, EntityCache } from './entity-cache';
 
 interface HttpRequest {
@@ -23,8 +25,8 @@ interface EntryKeys {
 /**
  * Nest's CacheInterceptor with versioned entries: one MGET reads an entry and the version it must
  * match (the row's for GET /:id, the resource's for lists), so a hit costs one Redis round trip and
- * an entry read before a write is never served after it. Counts hits and misses; with Redis down,
- * requests are served from the database.
+ * an entry read before a write is never served after it. Counts hits and misses. Every Redis call
+ * goes through the CacheCircuit: with Redis down, slow or hung, requests are served from the database.
  */
 @Injectable()
 export class ApsoCacheInterceptor extends CacheInterceptor {
@@ -35,6 +37,7 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     reflector: Reflector,
     private readonly entityCache: EntityCache,
     private readonly keys: CacheKeys,
+    private readonly circuit: CacheCircuit,
     @InjectMetric(CACHE_HITS.name) private readonly hits: Counter<CacheLabel>,
     @InjectMetric(CACHE_MISSES.name) private readonly misses: Counter<CacheLabel>,
   ) {
@@ -50,7 +53,7 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     let current: string | undefined;
     try {
       let entry: CachedEntry | undefined;
-      [current, entry] = (await this.cacheManager.mget([keys.version, keys.entry])) as [
+      [current, entry] = (await this.circuit.call(() => this.cacheManager.mget([keys.version, keys.entry]))) as [
         string | undefined,
         CachedEntry | undefined,
       ];
@@ -60,7 +63,7 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
         return of(entry.body);
       }
     } catch {
-      // The store already logs Redis errors; the database answers meanwhile.
+      // The store logs Redis errors and the circuit its timeouts; the database answers meanwhile.
       return next.handle();
     }
     this.misses.inc(labels);
@@ -95,8 +98,9 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
       const version = versionBefore ?? (await this.entityCache.claimVersion(keys.version, ttlMs));
       if (version === undefined) return;
       const entry: CachedEntry = { version, body };
-      await this.cacheManager.set(keys.entry, entry, ttlMs);
+      await this.circuit.call(() => this.cacheManager.set(keys.entry, entry, ttlMs));
     } catch (error) {
+      if (error instanceof CacheUnavailableError) return;
       this.logger.warn(`could not cache ${keys.entry}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

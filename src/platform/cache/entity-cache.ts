@@ -1,8 +1,10 @@
 import { CACHE_MANAGER, Cache } from '@nestjs/cache-manager';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ResourceDefinition } from '../crud/resource';
+import { CacheCircuit } from './cache-circuit';
 import { CacheKeys } from './cache-keys';
+import { CacheUnavailableError } from './circuit-breaker';
 import { setIfAbsent } from './redis-store';
 
 /** What a cached read stores: the answer and the version current when it was read from the database. */
@@ -25,9 +27,12 @@ const VERSION_TTL_MARGIN_MS = 60_000;
  */
 @Injectable()
 export class EntityCache {
+  private readonly logger = new Logger(EntityCache.name);
+
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly keys: CacheKeys,
+    private readonly circuit: CacheCircuit,
   ) {}
 
   /**
@@ -40,26 +45,35 @@ export class EntityCache {
   async claimVersion(versionKey: string, entryTtlMs: number): Promise<string | undefined> {
     const version = randomUUID();
     // The cache manager's one store is the Redis store createRedisStore() built.
-    const claimed = await setIfAbsent(this.cache.stores[0], versionKey, version, entryTtlMs + VERSION_TTL_MARGIN_MS);
+    const claimed = await this.circuit.call(() =>
+      setIfAbsent(this.cache.stores[0], versionKey, version, entryTtlMs + VERSION_TTL_MARGIN_MS),
+    );
     return claimed ? version : undefined;
   }
 
   /**
    * Called after a write commits: moves the row's version and the resource's list version, so every
    * entry read before the write stops counting. A unique token per write needs no atomic increment.
+   * Never fails the write, which is committed: when Redis cannot be reached (or the circuit skips
+   * it), entries read before the write may be served until their TTL runs out (docs/runtime.md).
    */
   async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
     if (!resource.cache) return;
     const { itemTtlSeconds, listTtlSeconds } = resource.cache;
-    await Promise.all([
-      id === undefined
-        ? undefined
-        : this.cache.set(
-            this.keys.itemVersion(resource, id),
-            randomUUID(),
-            itemTtlSeconds * 1000 + VERSION_TTL_MARGIN_MS,
+    const moves: [string, number][] = [[this.keys.listVersion(resource), listTtlSeconds]];
+    if (id !== undefined) moves.push([this.keys.itemVersion(resource, id), itemTtlSeconds]);
+    try {
+      await this.circuit.call(() =>
+        Promise.all(
+          moves.map(([key, ttlSeconds]) =>
+            this.cache.set(key, randomUUID(), ttlSeconds * 1000 + VERSION_TTL_MARGIN_MS),
           ),
-      this.cache.set(this.keys.listVersion(resource), randomUUID(), listTtlSeconds * 1000 + VERSION_TTL_MARGIN_MS),
-    ]);
+        ),
+      );
+    } catch (error) {
+      // Skipped or timed-out calls are reported by the circuit's state changes.
+      if (!(error instanceof CacheUnavailableError))
+        this.logger.warn(`could not invalidate ${moves[0][0]}: ${String(error)}`);
+    }
   }
 }

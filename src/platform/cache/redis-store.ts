@@ -7,6 +7,11 @@ import type { Keyv } from 'keyv';
  * Redis is down. With both bounded, the cache fails open: reads go to the database, a little slower.
  */
 const CONNECT_TIMEOUT_MS = 500;
+/**
+ * A hung Redis answers nothing while commands keep being sent until the CacheCircuit opens; past this
+ * many pending, node-redis rejects new ones at once instead of holding their memory.
+ */
+const COMMANDS_QUEUE_MAX_LENGTH = 1_000;
 /** Redis errors repeat on every command while it is down; one log line per interval is enough. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
@@ -16,7 +21,10 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
  * would fail), but starts anyway when Redis is down: it reconnects on later commands.
  */
 export async function createRedisStore(url: string): Promise<Keyv> {
-  const store = createKeyv({ url, disableOfflineQueue: true }, { connectionTimeout: CONNECT_TIMEOUT_MS });
+  const store = createKeyv(
+    { url, disableOfflineQueue: true, commandsQueueMaxLength: COMMANDS_QUEUE_MAX_LENGTH },
+    { connectionTimeout: CONNECT_TIMEOUT_MS },
+  );
   const logger = new Logger('RedisCache');
   let lastLogged = 0;
   store.on('error', (error: unknown) => {

@@ -11,6 +11,12 @@ export interface AppConfig {
   readonly redisUrl: string;
   /** Second segment of every cache key (`apso:<namespace>:...`); see defaultCacheNamespace. */
   readonly cacheNamespace: string;
+  /** Longest wait for any one Redis call before the cache gives up on it and the database answers. */
+  readonly cacheTimeoutMs: number;
+  /** Consecutive failed or timed-out Redis calls after which the cache circuit opens. */
+  readonly cacheBreakerFailures: number;
+  /** How long an open cache circuit skips Redis before one call probes it again. */
+  readonly cacheBreakerCooldownMs: number;
   readonly port: number;
   readonly host: string;
   readonly dbPoolMax: number;
@@ -63,6 +69,9 @@ const schema = z.object({
     .string()
     .regex(CACHE_NAMESPACE, { error: 'must be 1 to 64 letters, digits, ".", "_" or "-"' })
     .optional(),
+  CACHE_TIMEOUT_MS: integer(1, 10_000, 150),
+  CACHE_BREAKER_FAILURES: integer(1, 1000, 5),
+  CACHE_BREAKER_COOLDOWN_MS: integer(100, 600_000, 5_000),
   PORT: integer(0, 65535, 3000),
   HOST: z.string().min(1, { error: 'must not be empty' }).default('0.0.0.0'),
   DB_POOL_MAX: integer(1, 1000, 10),
@@ -103,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseReplicaUrl: e.DATABASE_REPLICA_URL ?? e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     cacheNamespace: e.CACHE_NAMESPACE ?? defaultCacheNamespace(e.DATABASE_URL),
+    cacheTimeoutMs: e.CACHE_TIMEOUT_MS,
+    cacheBreakerFailures: e.CACHE_BREAKER_FAILURES,
+    cacheBreakerCooldownMs: e.CACHE_BREAKER_COOLDOWN_MS,
     port: e.PORT,
     host: e.HOST,
     dbPoolMax: e.DB_POOL_MAX,

@@ -3,12 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
-import { REPLICA } from '../database/connections';
-import { RedisHealthIndicator } from './redis.health';
+import { DependencyReport, OptionalDependencies, PING_TIMEOUT_MS } from './optional-dependencies';
 import { ShutdownState } from './shutdown-state';
-
-/** Each dependency must answer within this; Kubernetes' default probe timeout is one second. */
-const PING_TIMEOUT_MS = 800;
 
 @ApiTags('health')
 @Controller('health')
@@ -17,10 +13,9 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly typeorm: TypeOrmHealthIndicator,
-    private readonly redis: RedisHealthIndicator,
+    private readonly optional: OptionalDependencies,
     private readonly shutdown: ShutdownState,
     @InjectDataSource() private readonly primary: DataSource,
-    @InjectDataSource(REPLICA) private readonly replica: DataSource,
   ) {}
 
   /** Liveness: the event loop answers. No I/O, so a database outage never restarts the pod. */
@@ -29,18 +24,30 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: 503 when any dependency is down or the process is draining after SIGTERM. */
+  /**
+   * Readiness: whether this pod can answer. 503 only when the primary database is unreachable or
+   * the process is draining after SIGTERM. Redis and the replica are reported in `details` and
+   * listed in `degraded` when down, without failing the check (see OptionalDependencies).
+   */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([
-      () => {
-        const indicator = this.indicators.check('shutdown');
-        return this.shutdown.draining ? indicator.down({ message: 'draining' }) : indicator.up();
-      },
-      () => this.typeorm.pingCheck('database', { connection: this.primary, timeout: PING_TIMEOUT_MS }),
-      () => this.typeorm.pingCheck('database_replica', { connection: this.replica, timeout: PING_TIMEOUT_MS }),
-      () => this.redis.pingCheck('redis', PING_TIMEOUT_MS),
+  async ready() {
+    const [result, optional] = await Promise.all([
+      this.health.check([
+        () => {
+          const indicator = this.indicators.check('shutdown');
+          return this.shutdown.draining ? indicator.down({ message: 'draining' }) : indicator.up();
+        },
+        () => this.typeorm.pingCheck('database', { connection: this.primary, timeout: PING_TIMEOUT_MS }),
+      ]),
+      this.optional.check(),
     ]);
+    return { ...result, degraded: optional.degraded, details: { ...result.details, ...optional.details } };
+  }
+
+  /** Always 200: `status` is `degraded` while Redis or the replica is down, for dashboards and alerts. */
+  @Get('degraded')
+  degraded(): Promise<DependencyReport> {
+    return this.optional.check();
   }
 }

@@ -35,9 +35,31 @@ export const CACHE_MISSES = {
   labelNames: ['resource'] as const,
 };
 
+export const DEPENDENCY_UP = {
+  name: 'dependency_up',
+  help: 'Whether an optional dependency answered its last health check (1) or not (0): redis or replica',
+  labelNames: ['dependency'] as const,
+};
+
+export const CACHE_CIRCUIT_OPEN = {
+  name: 'cache_circuit_open',
+  help: 'Whether the cache circuit is open or probing (1: Redis is skipped) or closed (0)',
+  labelNames: [] as const,
+};
+
+export const CACHE_CIRCUIT_OPENS = {
+  name: 'cache_circuit_opens_total',
+  help: 'Times the cache circuit opened after consecutive failed or timed-out Redis calls',
+  labelNames: [] as const,
+};
+
 export type HttpRequestLabel = (typeof HTTP_REQUEST_DURATION.labelNames)[number];
 export type DbQueryLabel = (typeof DB_QUERY_DURATION.labelNames)[number];
 export type CacheLabel = (typeof CACHE_HITS.labelNames)[number];
+export type DependencyLabel = (typeof DEPENDENCY_UP.labelNames)[number];
+
+/** Values of the `dependency` label of DEPENDENCY_UP: the dependencies a pod can serve without. */
+export type OptionalDependency = 'redis' | 'replica';
 
 /** Values of the `connection` label of DB_QUERY_DURATION. */
 export type ConnectionLabel = 'primary' | 'replica';

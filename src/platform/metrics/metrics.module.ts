@@ -1,6 +1,20 @@
 import { Module } from '@nestjs/common';
-import { makeCounterProvider, makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { CACHE_HITS, CACHE_MISSES, DB_QUERY_DURATION, HTTP_REQUEST_DURATION, METRICS_PATH } from './metric-names';
+import {
+  makeCounterProvider,
+  makeGaugeProvider,
+  makeHistogramProvider,
+  PrometheusModule,
+} from '@willsoto/nestjs-prometheus';
+import {
+  CACHE_CIRCUIT_OPEN,
+  CACHE_CIRCUIT_OPENS,
+  CACHE_HITS,
+  CACHE_MISSES,
+  DB_QUERY_DURATION,
+  DEPENDENCY_UP,
+  HTTP_REQUEST_DURATION,
+  METRICS_PATH,
+} from './metric-names';
 import { defaultMetricsRegistered } from './metric-registry';
 
 const METRIC_PROVIDERS = [
@@ -8,6 +22,9 @@ const METRIC_PROVIDERS = [
   makeHistogramProvider({ ...DB_QUERY_DURATION, labelNames: [...DB_QUERY_DURATION.labelNames] }),
   makeCounterProvider({ ...CACHE_HITS, labelNames: [...CACHE_HITS.labelNames] }),
   makeCounterProvider({ ...CACHE_MISSES, labelNames: [...CACHE_MISSES.labelNames] }),
+  makeGaugeProvider({ ...DEPENDENCY_UP, labelNames: [...DEPENDENCY_UP.labelNames] }),
+  makeGaugeProvider({ ...CACHE_CIRCUIT_OPEN, labelNames: [...CACHE_CIRCUIT_OPEN.labelNames] }),
+  makeCounterProvider({ ...CACHE_CIRCUIT_OPENS, labelNames: [...CACHE_CIRCUIT_OPENS.labelNames] }),
 ];
 
 /** Serves /metrics and provides the platform's metrics, injectable with `@InjectMetric(NAME.name)`. */
