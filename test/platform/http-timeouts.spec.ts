@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
-import { rawExchange, statusOf } from './support/raw-http';
+import { rawExchange, statusOf } from '../support/raw-http';
 
 const REDIS_DATABASE = 14;
 const HEADERS_TIMEOUT_MS = 500;

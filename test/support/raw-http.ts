@@ -51,3 +51,32 @@ export function statusOf(received: string): number | undefined {
   const match = /^HTTP\/1\.1 (\d{3}) /.exec(received);
   return match ? Number(match[1]) : undefined;
 }
+
+export interface EarlyAnswer {
+  readonly status: number | undefined;
+  readonly body: unknown;
+}
+
+/**
+ * Announces a JSON body of `contentLength` bytes, sends none of it, and reads the answer. A server
+ * refuses a body over its limit from the Content-Length alone: it answers 413 and closes at once.
+ * A client that is still sending the body then (as `fetch` did) can hit EPIPE or ECONNRESET before it
+ * reads the answer, and unread body bytes at the server make its close a reset that can discard the
+ * answer too; with nothing in flight there is no race. Clients that send `Expect: 100-continue`
+ * (curl, for large bodies) likewise wait for the answer first.
+ */
+export async function answerToAnnouncedBody(
+  baseUrl: string,
+  path: string,
+  contentLength: number,
+): Promise<EarlyAnswer> {
+  const head = [
+    `POST ${path} HTTP/1.1`,
+    `Host: ${new URL(baseUrl).host}`,
+    'Content-Type: application/json',
+    `Content-Length: ${contentLength}`,
+  ];
+  const { received } = await rawExchange(baseUrl, [`${head.join('\r\n')}\r\n\r\n`], 5_000);
+  const text = received.slice(received.indexOf('\r\n\r\n') + 4);
+  return { status: statusOf(received), body: text.startsWith('{') ? JSON.parse(text) : text };
+}
