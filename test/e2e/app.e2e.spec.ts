@@ -9,6 +9,7 @@ import { loadSchema } from '../../generator/src/load/load';
 import { validateDocument } from '../../generator/src/validate/validate';
 import { crudSmoke, type Http, httpClient } from '../support/crud-smoke';
 import { metricValue } from '../support/metrics';
+import { answerToAnnouncedBody } from '../support/raw-http';
 import {
   createDatabase,
   eventually,
@@ -130,11 +131,7 @@ describe('generated backend over HTTP', () => {
     const fields = (bad.body.fields as { field: string }[]).map((entry) => entry.field).sort();
     assert.deepEqual(fields, ['name', 'plan', 'unknown']);
 
-    const tooBig = await fetch(`${app.baseUrl}/organizations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), slug: 'big' }),
-    });
+    const tooBig = await answerToAnnouncedBody(app.baseUrl, '/organizations', 2 * 1024 * 1024);
     assert.equal(tooBig.status, 413, 'bodies over HTTP_BODY_LIMIT_BYTES are refused');
     assert.equal((await http('GET', '/organizations?limit=1000')).status, 400, 'page size is capped');
 

@@ -34,6 +34,10 @@ describe('loadConfig', () => {
       dbConnectTimeoutMs: 5_000,
       dbStatementTimeoutMs: 15_000,
       httpBodyLimitBytes: 1_048_576,
+      httpHeadersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 30_000,
+      httpConnectionTimeoutMs: 60_000,
+      httpKeepAliveTimeoutMs: 72_000,
       shutdownDrainMs: 0,
       logLevel: 'info',
     });
@@ -51,6 +55,10 @@ describe('loadConfig', () => {
       DB_CONNECT_TIMEOUT_MS: '2000',
       DB_STATEMENT_TIMEOUT_MS: '3000',
       HTTP_BODY_LIMIT_BYTES: '4096',
+      HTTP_HEADERS_TIMEOUT_MS: '1500',
+      HTTP_REQUEST_TIMEOUT_MS: '2500',
+      HTTP_CONNECTION_TIMEOUT_MS: '3500',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '4500',
       SHUTDOWN_DRAIN_MS: '5000',
       LOG_LEVEL: 'debug',
       CACHE_NAMESPACE: 'shop.prod_eu-1',
@@ -66,6 +74,15 @@ describe('loadConfig', () => {
     assert.deepEqual(
       [config.dbConnectTimeoutMs, config.dbStatementTimeoutMs, config.httpBodyLimitBytes, config.shutdownDrainMs],
       [2000, 3000, 4096, 5000],
+    );
+    assert.deepEqual(
+      [
+        config.httpHeadersTimeoutMs,
+        config.httpRequestTimeoutMs,
+        config.httpConnectionTimeoutMs,
+        config.httpKeepAliveTimeoutMs,
+      ],
+      [1500, 2500, 3500, 4500],
     );
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.cacheNamespace, 'shop.prod_eu-1');
@@ -85,6 +102,15 @@ describe('loadConfig', () => {
     assert.match(message, /CACHE_TIMEOUT_MS must be an integer from 1 to 10000/);
     assert.match(message, /CACHE_BREAKER_FAILURES must be an integer from 1 to 1000/);
     assert.match(message, /CACHE_BREAKER_COOLDOWN_MS must be an integer from 100 to 600000/);
+  });
+
+  test('rejects a header timeout longer than the request timeout, which Node would refuse', () => {
+    const error = configError({ ...VALID, HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' });
+    assert.equal(
+      error.message,
+      'Invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (10000)',
+    );
+    assert.match(configError({ ...VALID, HTTP_REQUEST_TIMEOUT_MS: '0' }).message, /HTTP_REQUEST_TIMEOUT_MS must be/);
   });
 
   test('derives the cache namespace from where the data is, never from the credentials', () => {

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { armExplodingWidget, EXPLODING_WIDGET, EXPLOSION, FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
+import { answerToAnnouncedBody } from '../support/raw-http';
 
 const REDIS_DATABASE = 5;
 
@@ -138,9 +139,13 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
   });
 
   test('413 for a body over HTTP_BODY_LIMIT_BYTES', async () => {
-    const response = await call('POST', '/widgets', { name: 'big', note: 'x'.repeat(1_100_000) });
+    const response = await answerToAnnouncedBody(fixture.baseUrl, '/widgets', 1_100_000);
     assert.equal(response.status, 413);
-    assert.equal(response.body.statusCode, 413);
+    assert.deepEqual(response.body, {
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body is too large',
+    });
   });
 
   test('400 naming nothing internal when the database rejects a value', async () => {

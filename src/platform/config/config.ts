@@ -25,6 +25,14 @@ export interface AppConfig {
   readonly dbConnectTimeoutMs: number;
   readonly dbStatementTimeoutMs: number;
   readonly httpBodyLimitBytes: number;
+  /** Time for a request's headers to arrive (Node's headersTimeout); then 408 and the connection is closed. */
+  readonly httpHeadersTimeoutMs: number;
+  /** Time for a whole request, headers and body, to arrive (requestTimeout); then 408 and close. */
+  readonly httpRequestTimeoutMs: number;
+  /** Longest silence on a connection while a request is in progress (Fastify's connectionTimeout). */
+  readonly httpConnectionTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests. */
+  readonly httpKeepAliveTimeoutMs: number;
   /** How long /health/ready reports 503 after SIGTERM before the server stops accepting connections. */
   readonly shutdownDrainMs: number;
   readonly logLevel: LogLevel;
@@ -80,6 +88,12 @@ const schema = z.object({
   DB_CONNECT_TIMEOUT_MS: integer(1, 600_000, 5_000),
   DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000, 15_000),
   HTTP_BODY_LIMIT_BYTES: integer(1, 1_073_741_824, 1_048_576),
+  HTTP_HEADERS_TIMEOUT_MS: integer(1, 3_600_000, 10_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(1, 3_600_000, 30_000),
+  HTTP_CONNECTION_TIMEOUT_MS: integer(1, 3_600_000, 60_000),
+  // Longer than a load balancer's idle timeout (AWS ALB: 60 s), so that the balancer, not the app,
+  // closes an idle connection; otherwise it may send a request on a socket the app is closing (502).
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1, 3_600_000, 72_000),
   SHUTDOWN_DRAIN_MS: integer(0, 600_000, 0),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
@@ -107,6 +121,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(problems);
   }
   const e = result.data;
+  // Node refuses to start a server whose header timeout exceeds its request timeout.
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([
+      `HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS})`,
+    ]);
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     databaseReplicaUrl: e.DATABASE_REPLICA_URL ?? e.DATABASE_URL,
@@ -123,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
+    httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+    httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    httpConnectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
+    httpKeepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     logLevel: e.LOG_LEVEL,
   };

@@ -13,6 +13,63 @@ interface PgError {
 const INVALID_VALUE_CODES = new Set(['22P02', '22003', '22007', '22008']);
 
 /**
+ * Seconds a client is told to wait (Retry-After) when the database cannot be reached. A restarted or
+ * failed-over PostgreSQL is usually back within seconds, and the pool reconnects on the next request
+ * without a restart of the app, so a short constant beats a setting nobody would tune.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** Socket errors (Node's `code`) of a connection to the database that failed or broke. */
+const UNREACHABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATEs sent by a server that is shutting down, starting up or refusing connections: 57P01
+ * admin_shutdown (also what pg_terminate_backend sends), 57P02 crash_shutdown, 57P03
+ * cannot_connect_now, 53300 too_many_connections. Class 08 (connection exception) is matched by prefix.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+
+/**
+ * node-postgres reports a lost connection, and pg-pool a connect that timed out, with plain Errors
+ * that carry no code; their messages are the only way to recognise them.
+ */
+const UNREACHABLE_MESSAGES = [
+  /^Connection terminated/, // 'Connection terminated unexpectedly', '... due to connection timeout'
+  /^timeout exceeded when trying to connect$/,
+  /^Client has encountered a connection error and is not queryable$/,
+];
+
+/**
+ * True when the error means the database cannot be reached right now (refused, reset or lost
+ * connections, pool connect timeouts, a server shutting down or starting up) rather than that the
+ * request or the code is wrong: such requests may succeed if retried in a few seconds. TypeORM wraps
+ * errors raised by a query in QueryFailedError; errors from acquiring a connection arrive unwrapped.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  if (!(cause instanceof Error)) return false;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    return UNREACHABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code);
+  }
+  return UNREACHABLE_MESSAGES.some((pattern) => pattern.test(cause.message));
+}
+
+/** What a client gets while the database is unreachable: no driver text, host or port. */
+export function databaseUnavailableBody(): ErrorBody {
+  return errorBody(503, 'The database is temporarily unavailable; retry later');
+}
+
+/**
  * Turns constraint and data errors into client errors named in the API's terms (entity and property
  * names, not tables and columns). Returns undefined for anything that is not the client's fault.
  * Driver text is parsed here but never copied into the response.

@@ -2,19 +2,24 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityNotFoundError, QueryFailedError } from 'typeorm';
-import { databaseErrorBody } from './database-error';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  databaseErrorBody,
+  databaseUnavailableBody,
+  isDatabaseUnavailable,
+} from './database-error';
 import { errorBody, ErrorBody } from './error-body';
 
 /** What the filter needs of a request: Fastify's carries its id and a logger bound to it. */
 interface LoggableRequest {
   readonly id?: string;
-  readonly log?: { error(fields: object, message: string): void };
+  readonly log?: { error(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
 /**
  * Every error response is decided here. HttpExceptions pass through; database errors that are the
  * client's fault become 4xx in API terms; everything else is a bare 500 while the real error, with
- * its stack and the request id, goes to the log. No SQL, stack or driver text ever reaches a client.
+ * its stack and the request id, goes to the log. An unreachable database is a 503 with Retry-After. No SQL, stack or driver text ever reaches a client.
  */
 @Catch()
 export class ApsoExceptionFilter implements ExceptionFilter {
@@ -28,10 +33,15 @@ export class ApsoExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<LoggableRequest>();
-    const body = this.bodyFor(exception) ?? this.internalError(exception, request);
+    const unavailable = isDatabaseUnavailable(exception);
+    if (unavailable) request.log?.warn({ err: exception }, 'database unavailable');
+    const body = unavailable
+      ? databaseUnavailableBody()
+      : (this.bodyFor(exception) ?? this.internalError(exception, request));
     const { httpAdapter } = this.adapterHost;
     const response = http.getResponse<unknown>();
     if (httpAdapter.isHeadersSent(response)) return;
+    if (unavailable) httpAdapter.setHeader(response, 'Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     httpAdapter.reply(response, body, body.statusCode);
   }
 

@@ -5,15 +5,32 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { guardRequestBodies } from './body-guard';
 
 /**
+ * How often Node looks for requests past their header or request timeout. Its default, 30 s, would
+ * let a 10 s header timeout take up to 40 s; the check walks the open connections, which is cheap.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+/**
  * The HTTP server: Fastify logging through the process's pino instance, every request carrying an id
  * (the caller's X-Request-Id when well-formed) that is bound to its log lines and echoed back, and
  * every request body checked before a route sees it.
+ * Timeouts bound what a slow or stalled client can hold: a connection whose headers or body never
+ * finish gets 408 and is closed (Fastify's own default, 0, waits forever).
  */
 export function createFastifyAdapter(config: AppConfig, logger: Logger): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: config.httpBodyLimitBytes,
     loggerInstance: logger,
     genReqId: requestIdOf,
+    requestTimeout: config.httpRequestTimeoutMs,
+    connectionTimeout: config.httpConnectionTimeoutMs,
+    keepAliveTimeout: config.httpKeepAliveTimeoutMs,
+    // Options of node:http's createServer; Fastify has no setting of its own for these.
+    http: {
+      headersTimeout: config.httpHeadersTimeoutMs,
+      requestTimeout: config.httpRequestTimeoutMs,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.httpHeadersTimeoutMs),
+    },
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);

@@ -71,11 +71,15 @@ export function fixtureEnv(database: TestDatabase, redisDatabase: number): Recor
   return { DATABASE_URL: database.url, REDIS_URL: redisUrl(redisDatabase), LOG_LEVEL: 'fatal' };
 }
 
+/** Extra environment for a fixture app; a function gets the fresh database first (e.g. to reach it another way). */
+export type FixtureEnv =
+  Record<string, string> | ((database: TestDatabase) => Record<string, string> | Promise<Record<string, string>>);
+
 /**
  * Boots the fixture app in this process on a random port, against a fresh database with the
  * migrations applied and an emptied Redis database.
  */
-export async function startFixtureApp(redisDatabase: number, env: Record<string, string> = {}): Promise<FixtureApp> {
+export async function startFixtureApp(redisDatabase: number, env: FixtureEnv = {}): Promise<FixtureApp> {
   const { loadConfig } = loadCompiled<ConfigExports>('src/platform/config/config');
   const { applyMigrations } = loadCompiled<ApplyMigrationsExports>('src/platform/database/apply-migrations');
   const { createApp } = loadCompiled<BootstrapExports>('src/platform/bootstrap');
@@ -87,7 +91,8 @@ export async function startFixtureApp(redisDatabase: number, env: Record<string,
   try {
     await redis.connect();
     await redis.flushDb();
-    const config = loadConfig({ ...fixtureEnv(database, redisDatabase), ...env });
+    const extraEnv = typeof env === 'function' ? await env(database) : env;
+    const config = loadConfig({ ...fixtureEnv(database, redisDatabase), ...extraEnv });
     await applyMigrations(config, fixtureSchema());
     const app = await createApp(AppModule, config);
     await app.listen({ port: 0, host: '127.0.0.1' });

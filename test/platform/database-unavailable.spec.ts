@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { FixtureApp, startFixtureApp } from './support/fixture-app';
+import { TcpProxy } from './support/tcp-proxy';
+import { http, HttpResult } from '../support/http';
+import { eventually } from '../support/services';
+
+const REDIS_DATABASE = 15;
+
+function assertUnavailable(response: HttpResult, what: string): void {
+  assert.equal(response.status, 503, `${what}: ${response.text}`);
+  assert.equal(response.headers.get('retry-after'), '5', what);
+  assert.deepEqual(
+    response.body,
+    {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'The database is temporarily unavailable; retry later',
+    },
+    what,
+  );
+}
+
+/**
+ * The app's primary is reached through a proxy the test can stop, as PostgreSQL going down (or a
+ * failover) looks to the app: open connections cut, new ones refused.
+ */
+describe('the primary database down and back', () => {
+  let fixture: FixtureApp;
+  let proxy: TcpProxy;
+  const call = (method: string, path: string, body?: unknown) => http(fixture.baseUrl, method, path, body);
+
+  before(async () => {
+    fixture = await startFixtureApp(REDIS_DATABASE, async (database) => {
+      const url = new URL(database.url);
+      proxy = new TcpProxy(url.hostname, Number(url.port || '5432'));
+      await proxy.start();
+      url.port = String(proxy.port);
+      return { DATABASE_URL: url.toString(), DB_CONNECT_TIMEOUT_MS: '1000' };
+    });
+  });
+
+  after(async () => {
+    await fixture?.close();
+    await proxy?.stop();
+  });
+
+  test('writes answer 503 with Retry-After while it is down, and succeed once it is back', async () => {
+    const created = await call('POST', '/widgets', { name: 'before-outage' });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+
+    await proxy.stop();
+    assertUnavailable(await call('POST', '/widgets', { name: 'during-outage' }), 'POST');
+    assertUnavailable(await call('PATCH', `/widgets/${id}`, { note: 'during outage' }), 'PATCH');
+    assertUnavailable(await call('DELETE', `/widgets/${id}`), 'DELETE');
+
+    await proxy.start();
+    const recovered = await eventually(
+      async () => (await call('POST', '/widgets', { name: 'after-outage' })).status === 201,
+      10_000,
+    );
+    assert.ok(recovered, 'writes succeed again without a restart');
+    const patched = await call('PATCH', `/widgets/${id}`, { note: 'after outage' });
+    assert.equal(patched.status, 200, patched.text);
+    assert.equal((await call('DELETE', `/widgets/${id}`)).status, 204);
+  });
+});
