@@ -24,24 +24,45 @@ function stringProblem(value: string): string | undefined {
  * in text and json, an unpaired surrogate would be stored as U+FFFD, and a number too large for a
  * double (1e309) parses as Infinity, which JSON serializes as null. Named by its dotted path.
  */
-export function bodyProblem(value: unknown, path: readonly string[] = []): FieldError | undefined {
-  const field = (segments: readonly string[], message: string): FieldError => {
-    const name = segments.join('.') || 'body';
-    return { field: name, errors: [`${name} ${message}`] };
-  };
+export function bodyProblem(value: unknown): FieldError | undefined {
+  const found = valueProblem(value, 0);
+  if (!found) return undefined;
+  // Collected innermost first. Too deep a nesting is named by its top-level field alone: the full
+  // path would be as long as the hostile nesting.
+  const path = found.tooDeep ? found.path.slice(-1) : found.path.reverse();
+  const name = path.join('.') || 'body';
+  return { field: name, errors: [`${name} ${found.message}`] };
+}
+
+/**
+ * Runs on every write, so the happy path allocates nothing: the path is collected in reverse only
+ * while a problem returns up the recursion.
+ */
+interface ValueProblem {
+  readonly path: string[];
+  readonly message: string;
+  readonly tooDeep?: boolean;
+}
+
+function valueProblem(value: unknown, depth: number): ValueProblem | undefined {
   if (typeof value === 'string') {
-    const problem = stringProblem(value);
-    return problem ? field(path, problem) : undefined;
+    const message = stringProblem(value);
+    return message ? { path: [], message } : undefined;
   }
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : field(path, 'must be a finite number');
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? undefined : { path: [], message: 'must be a finite number' };
   if (value === null || typeof value !== 'object') return undefined;
-  if (path.length >= MAX_BODY_DEPTH) return field(path.slice(0, 1), `is nested deeper than ${MAX_BODY_DEPTH} levels`);
-  for (const [key, child] of Object.entries(value)) {
+  if (depth >= MAX_BODY_DEPTH)
+    return { path: [], message: `is nested deeper than ${MAX_BODY_DEPTH} levels`, tooDeep: true };
+  for (const key in value) {
     // A bad property name is shown escaped, so the message itself carries no NUL or lone surrogate.
     const keyProblem = stringProblem(key);
-    if (keyProblem) return field([...path, JSON.stringify(key)], `is a property name that ${keyProblem}`);
-    const problem = bodyProblem(child, [...path, key]);
-    if (problem) return problem;
+    if (keyProblem) return { path: [JSON.stringify(key)], message: `is a property name that ${keyProblem}` };
+    const problem = valueProblem((value as Record<string, unknown>)[key], depth + 1);
+    if (problem) {
+      problem.path.push(key);
+      return problem;
+    }
   }
   return undefined;
 }
