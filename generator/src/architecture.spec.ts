@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import * as ts from 'typescript';
+import { filesUnder, notASpec } from '../../test/support/files';
 
 /**
  * The generator's layering, checked on its import graph: load → validate → model → plan → render →
@@ -10,15 +11,7 @@ import * as ts from 'typescript';
  */
 const GENERATOR = __dirname;
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return sourceFiles(path);
-      return name.endsWith('.ts') && !name.endsWith('.spec.ts') ? [path] : [];
-    });
-}
+const sourceFiles = (dir: string) => filesUnder(dir, (name) => name.endsWith('.ts') && notASpec(name));
 
 /** Files of the generator a file imports (type-only imports too: they tie modules together just the same). */
 function importsOf(file: string): string[] {

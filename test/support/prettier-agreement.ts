@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import * as prettier from 'prettier';
 import { PRETTIER_OPTIONS } from '../../generator/src/format/style';
+import { filesUnder } from './files';
 
 const PARSERS: Record<string, string> = { '.ts': 'typescript', '.json': 'json' };
 
@@ -11,7 +12,7 @@ const PARSERS: Record<string, string> = { '.ts': 'typescript', '.json': 'json' }
  */
 export async function filesPrettierWouldChange(root: string, skip: readonly string[] = []): Promise<string[]> {
   const changed: string[] = [];
-  for (const path of walk(root, new Set(['node_modules', ...skip]))) {
+  for (const path of filesUnder(root, () => true, new Set(['node_modules', ...skip]))) {
     const parser = PARSERS[path.slice(path.lastIndexOf('.'))];
     if (!parser) continue;
     const content = readFileSync(path, 'utf8');
@@ -19,15 +20,4 @@ export async function filesPrettierWouldChange(root: string, skip: readonly stri
       changed.push(relative(root, path));
   }
   return changed;
-}
-
-/** Every file below `dir`, leaving out folders with a name in `skip`. */
-function walk(dir: string, skip: ReadonlySet<string>): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (!statSync(path).isDirectory()) return [path];
-      return skip.has(name) ? [] : walk(path, skip);
-    });
 }

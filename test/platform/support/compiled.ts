@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type * as TypeScript from 'typescript';
+import { filesUnder, notASpec } from '../../support/files';
 import { REPO_ROOT } from '../../support/repository';
 
 /**
@@ -28,15 +29,7 @@ const FIXTURE_SCHEMA = join(REPO_ROOT, 'test', 'platform', 'fixture.schema.apso.
 const PIPELINE = require.resolve('../../../generator/src/pipeline');
 const OUT_ROOT = join(REPO_ROOT, 'test', '.tmp', 'platform-fixture');
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return sourceFiles(path);
-      return name.endsWith('.spec.ts') ? [] : [path];
-    });
-}
+const sourceFiles = (dir: string) => filesUnder(dir, notASpec);
 
 /** Everything the generated and compiled project depends on: a change to any of them builds anew. */
 function inputsHash(): string {
