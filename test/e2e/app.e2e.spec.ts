@@ -70,12 +70,12 @@ describe('generated backend over HTTP', () => {
     const hitsBefore = await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}');
 
     assert.equal((await http('GET', path)).status, 200);
-    const entryKeys = () => redis.keys(`*{organizations:${org.id}}:item`);
+    const entryKeys = () => redis.keys(`*{organizations}:item:${org.id}`);
     assert.ok(await eventually(async () => (await entryKeys()).length === 1), 'the answer is stored in Redis');
     const [entryKey] = await entryKeys();
     // The default namespace: the primary's database name and a hash of where it is.
     const databaseName = new URL(database.url).pathname.slice(1);
-    assert.match(entryKey, new RegExp(`^apso:${databaseName}-[0-9a-f]{12}:\\{organizations:`));
+    assert.match(entryKey, new RegExp(`^apso:${databaseName}-[0-9a-f]{12}:\\{organizations\\}:`));
     assert.ok((await redis.ttl(entryKey)) > 0, 'with a TTL');
     assert.equal((await http('GET', path)).status, 200);
     assert.equal(
@@ -111,10 +111,41 @@ describe('generated backend over HTTP', () => {
     const padded = `/tags/0${tag.body.id}`;
 
     assert.equal((await http('GET', padded)).body.label, 'before');
-    const stored = async () => (await redis.keys('*{tags:*}:item')).length > 0;
+    const stored = async () => (await redis.keys('*{tags}:item:*')).length > 0;
     assert.ok(await eventually(stored), 'the answer is stored in Redis');
     assert.equal((await http('PATCH', `/tags/${tag.body.id}`, { label: 'after' })).status, 200);
     assert.equal((await http('GET', padded)).body.label, 'after', 'the padded id reads the write');
+  });
+
+  test('a delete that cascades refreshes the cached answers of every row it removed', async () => {
+    const org = await organization('cascade');
+    const project = await http('POST', '/projects', { name: 'P', organizationId: org.id });
+    const task = await http('POST', '/tasks', { title: 'T', projectId: project.body.id });
+    const subtask = await http('POST', '/tasks', { title: 'S', projectId: project.body.id, parentId: task.body.id });
+    assert.equal(subtask.status, 201, JSON.stringify(subtask.body));
+    const cached = async (path: string) => {
+      await http('GET', path);
+      assert.ok(await eventually(async () => (await http('GET', path)).headers.get('x-cache') === 'HIT'), path);
+    };
+    const listed = async (id: string) =>
+      ((await http('GET', '/tasks?limit=100')).body.data as { id: string }[]).some((row) => row.id === id);
+    const [projectPath, taskPath, subtaskPath] = [project, task, subtask].map(
+      (created, index) => `/${index === 0 ? 'projects' : 'tasks'}/${created.body.id}`,
+    );
+    for (const path of [projectPath, taskPath, subtaskPath, '/tasks?limit=100']) await cached(path);
+
+    // A self-reference: deleting a task deletes its subtasks in the database, not through /tasks/:id.
+    assert.equal((await http('DELETE', taskPath)).status, 204);
+    assert.equal((await http('GET', subtaskPath)).status, 404, 'the subtask went with its parent');
+    assert.equal(await listed(subtask.body.id), false);
+
+    // Two levels down: organization -> project -> task.
+    const other = await http('POST', '/tasks', { title: 'U', projectId: project.body.id });
+    for (const path of [projectPath, `/tasks/${other.body.id}`, '/tasks?limit=100']) await cached(path);
+    assert.equal((await http('DELETE', `/organizations/${org.id}`)).status, 204);
+    assert.equal((await http('GET', projectPath)).status, 404, 'the cascaded project is gone');
+    assert.equal((await http('GET', `/tasks/${other.body.id}`)).status, 404, "the project's task is gone");
+    assert.equal(await listed(other.body.id), false, 'and no longer listed');
   });
 
   test('an entity with caching off is never stored', async () => {

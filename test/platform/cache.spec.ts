@@ -161,7 +161,7 @@ describe('read-through cache in Redis', () => {
 
   /** The item entries in Redis for one row, under whatever spelling of its id they were stored. */
   async function itemEntries(id: string): Promise<string[]> {
-    const keys = await fixture.redis.keys('*:item');
+    const keys = await fixture.redis.keys('*:item:*');
     return keys.filter((key) => key.toLowerCase().includes(id.toLowerCase()));
   }
 

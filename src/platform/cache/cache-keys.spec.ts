@@ -6,10 +6,11 @@ const TASKS = { name: 'tasks' };
 const UUID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 
 describe('cache keys', () => {
-  test('every key starts with apso and the namespace, and keeps its hash tag', () => {
+  test("every key starts with apso and the namespace, and carries its resource's hash tag", () => {
     const keys = new CacheKeys('shop-a1b2c3');
-    assert.equal(keys.item(TASKS, UUID), `apso:shop-a1b2c3:{tasks:${UUID}}:item`);
-    assert.equal(keys.itemVersion(TASKS, UUID), `apso:shop-a1b2c3:{tasks:${UUID}}:version`);
+    assert.equal(keys.item(TASKS, UUID), `apso:shop-a1b2c3:{tasks}:item:${UUID}`);
+    assert.equal(keys.itemVersion(TASKS, UUID), `apso:shop-a1b2c3:{tasks}:version:${UUID}`);
+    assert.equal(keys.rowsVersion(TASKS), 'apso:shop-a1b2c3:{tasks}:rows-version');
     assert.equal(keys.list(TASKS, 'limit=5'), 'apso:shop-a1b2c3:{tasks}:list:limit=5');
     assert.equal(keys.listVersion(TASKS), 'apso:shop-a1b2c3:{tasks}:list-version');
   });

@@ -8,8 +8,8 @@ type Named = Pick<ResourceDefinition, 'name'>;
 /**
  * The one place cache keys are built. Every key starts with `apso:<namespace>:`, so services that
  * share a Redis never read each other's entries, and one service's keys can be inspected or flushed
- * as a group. The part in braces is a Redis Cluster hash tag: a version and the entries it guards
- * share a slot, so both are read with one MGET.
+ * as a group. The part in braces is a Redis Cluster hash tag: all of a resource's keys share a slot,
+ * so an entry and the versions it must match are read with one MGET.
  */
 export class CacheKeys {
   /** `apso:<namespace>:`; the namespace is validated by the config to exclude braces and colons. */
@@ -19,14 +19,22 @@ export class CacheKeys {
     this.prefix = `${KEY_ROOT}:${namespace}:`;
   }
 
-  /** A single row as GET /<resource>/:id returns it, with the row's version it was read under. */
+  /** A single row as GET /<resource>/:id returns it, with the versions it was read under. */
   item(resource: Named, id: string | number): string {
-    return `${this.prefix}{${resource.name}:${canonicalId(id)}}:item`;
+    return `${this.prefix}{${resource.name}}:item:${canonicalId(id)}`;
   }
 
   /** The row's current version; every write of the row replaces it. */
   itemVersion(resource: Named, id: string | number): string {
-    return `${this.prefix}{${resource.name}:${canonicalId(id)}}:version`;
+    return `${this.prefix}{${resource.name}}:version:${canonicalId(id)}`;
+  }
+
+  /**
+   * The version of all the resource's rows together, which item entries must match as well as their
+   * own: a delete elsewhere that cascades into this resource replaces it (ResourceDefinition.deleteAlsoChanges).
+   */
+  rowsVersion(resource: Named): string {
+    return `${this.prefix}{${resource.name}}:rows-version`;
   }
 
   /** One page of a list for one normalized query string, with the list version it was read under. */

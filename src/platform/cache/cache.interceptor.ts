@@ -9,7 +9,7 @@ import { CacheCircuit } from './cache-circuit';
 import { CacheKeys, normalizeQuery } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
 import { CacheUnavailableError } from './circuit-breaker';
-import { CachedEntry, EntityCache } from './entity-cache';
+import { CachedEntry, EntityCache, VersionKey } from './entity-cache';
 
 interface HttpRequest {
   readonly method: string;
@@ -18,13 +18,14 @@ interface HttpRequest {
 }
 
 interface EntryKeys {
-  readonly version: string;
+  /** The versions the entry must have been read under, all still current, for a hit. */
+  readonly versions: readonly VersionKey[];
   readonly entry: string;
 }
 
 /**
- * Nest's CacheInterceptor with versioned entries: one MGET reads an entry and the version it must
- * match (the row's for GET /:id, the resource's for lists), so a hit costs one Redis round trip and
+ * Nest's CacheInterceptor with versioned entries: one MGET reads an entry and the versions it must
+ * match (EntityCache.itemVersions or listVersions), so a hit costs one Redis round trip and
  * an entry read before a write is never served after it. Counts hits and misses. Every Redis call
  * goes through the CacheCircuit: with Redis down, slow or hung, requests are served from the database.
  */
@@ -50,14 +51,14 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     if (!read || !keys) return next.handle();
     const { ttlMs } = read;
     const labels = { resource: read.resource.name };
-    let current: string | undefined;
+    let current: (string | undefined)[];
     try {
-      let entry: CachedEntry | undefined;
-      [current, entry] = (await this.circuit.call(() => this.cacheManager.mget([keys.version, keys.entry]))) as [
-        string | undefined,
-        CachedEntry | undefined,
-      ];
-      if (current !== undefined && entry?.version === current) {
+      const values = (await this.circuit.call(() =>
+        this.cacheManager.mget([...keys.versions.map((version) => version.key), keys.entry]),
+      )) as unknown[];
+      const entry = values.pop() as CachedEntry | undefined;
+      current = values as (string | undefined)[];
+      if (entry !== undefined && !current.includes(undefined) && entry.version === current.join(' ')) {
         this.hits.inc(labels);
         this.setHeadersWhenHttp(context, entry.body);
         return of(entry.body);
@@ -79,25 +80,27 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     const search = queryStart === -1 ? '' : request.url.slice(queryStart + 1);
     if (read.kind === 'list') {
       return {
-        version: this.keys.listVersion(read.resource),
+        versions: this.entityCache.listVersions(read.resource),
         entry: this.keys.list(read.resource, normalizeQuery(search)),
       };
     }
     const id = request.params?.id;
     // A query string on an item GET is unexpected; don't let it share or poison the item's entry.
     if (id === undefined || search !== '') return undefined;
-    return { version: this.keys.itemVersion(read.resource, id), entry: this.keys.item(read.resource, id) };
+    return { versions: this.entityCache.itemVersions(read.resource, id), entry: this.keys.item(read.resource, id) };
   }
 
   /**
-   * Stores an answer under the version read before the database was: if a write moved it since,
-   * the entry never counts. With no version then, one is claimed now (see EntityCache.claimVersion).
+   * Stores an answer under the versions read before the database was: if a write moved one since,
+   * the entry never counts. A version absent then is claimed now (see EntityCache.claimVersion).
    */
-  private async store(keys: EntryKeys, versionBefore: string | undefined, body: unknown, ttlMs: number) {
+  private async store(keys: EntryKeys, versionsBefore: (string | undefined)[], body: unknown, ttlMs: number) {
     try {
-      const version = versionBefore ?? (await this.entityCache.claimVersion(keys.version, ttlMs));
-      if (version === undefined) return;
-      const entry: CachedEntry = { version, body };
+      const versions = await Promise.all(
+        keys.versions.map((version, index) => versionsBefore[index] ?? this.entityCache.claimVersion(version)),
+      );
+      if (versions.includes(undefined)) return;
+      const entry: CachedEntry = { version: versions.join(' '), body };
       await this.circuit.call(() => this.cacheManager.set(keys.entry, entry, ttlMs));
     } catch (error) {
       if (error instanceof CacheUnavailableError) return;

@@ -7,23 +7,30 @@ import { CacheKeys } from './cache-keys';
 import { CacheUnavailableError } from './circuit-breaker';
 import { setIfAbsent } from './redis-store';
 
-/** What a cached read stores: the answer and the version current when it was read from the database. */
+/** What a cached read stores: the answer and the versions current when it was read from the database. */
 export interface CachedEntry {
   readonly version: string;
   readonly body: unknown;
 }
 
+/** A version key and how long it lives; a resource's own versions (list, rows) never expire. */
+export interface VersionKey {
+  readonly key: string;
+  readonly ttlMs?: number;
+}
+
 /**
- * A version outlives every entry cached under it by this much: an entry is written at most one
- * request after its version was read, and a version that vanished first would be replaced anyway.
+ * A row's version outlives every entry cached under it by this much: an entry is written at most
+ * one request after its version was read, and a version that vanished first would be replaced anyway.
+ * A resource's list and rows versions are a few keys per resource, so they are kept without a TTL.
  */
 const VERSION_TTL_MARGIN_MS = 60_000;
 
 /**
- * Versions of a resource's cached reads. An entry counts only while its version is current, so a
- * write moves the version instead of deleting entries. That closes the race a delete leaves open: a
- * read that fetched the row before a write commits and caches it after the delete would otherwise
- * serve the old row until its TTL ran out, even to the client that wrote.
+ * Versions of a resource's cached reads. An entry counts only while the versions it was read under
+ * are all current, so a write moves versions instead of deleting entries. That closes the race a
+ * delete leaves open: a read that fetched the row before a write commits and caches it after the
+ * delete would otherwise serve the old row until its TTL ran out, even to the client that wrote.
  */
 @Injectable()
 export class EntityCache {
@@ -35,45 +42,74 @@ export class EntityCache {
     private readonly circuit: CacheCircuit,
   ) {}
 
+  /** The versions a GET /:id entry must match: the row's own and that of all the resource's rows. */
+  itemVersions(resource: ResourceDefinition, id: string | number): VersionKey[] {
+    return [this.rowVersion(resource, id), { key: this.keys.rowsVersion(resource) }];
+  }
+
+  /** The version a list entry must match. */
+  listVersions(resource: ResourceDefinition): VersionKey[] {
+    return [{ key: this.keys.listVersion(resource) }];
+  }
+
   /**
-   * Called to store an answer that was read from the database while no version was stored (never
+   * Called to store an answer that was read from the database while a version was not stored (never
    * written, expired or evicted): sets a fresh token, never a constant (so an eviction cannot bring
    * back entries cached under an older version), only if the key is still absent. A version that
    * appeared meanwhile may come from a write after the read, so then nothing is stored (undefined);
    * the next miss caches under it. Claimed after the answer succeeded: failed reads leave no keys.
    */
-  async claimVersion(versionKey: string, entryTtlMs: number): Promise<string | undefined> {
-    const version = randomUUID();
+  async claimVersion(version: VersionKey): Promise<string | undefined> {
+    const token = randomUUID();
     // The cache manager's one store is the Redis store createRedisStore() built.
-    const claimed = await this.circuit.call(() =>
-      setIfAbsent(this.cache.stores[0], versionKey, version, entryTtlMs + VERSION_TTL_MARGIN_MS),
-    );
-    return claimed ? version : undefined;
+    const claimed = await this.circuit.call(() => setIfAbsent(this.cache.stores[0], version.key, token, version.ttlMs));
+    return claimed ? token : undefined;
   }
 
   /**
    * Called after a write commits: moves the row's version and the resource's list version, so every
    * entry read before the write stops counting. A unique token per write needs no atomic increment.
-   * Never fails the write, which is committed: when Redis cannot be reached (or the circuit skips
-   * it), entries read before the write may be served until their TTL runs out (docs/runtime.md).
    */
   async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
     if (!resource.cache) return;
-    const { itemTtlSeconds, listTtlSeconds } = resource.cache;
-    const moves: [string, number][] = [[this.keys.listVersion(resource), listTtlSeconds]];
-    if (id !== undefined) moves.push([this.keys.itemVersion(resource, id), itemTtlSeconds]);
+    const moves = this.listVersions(resource);
+    if (id !== undefined) moves.push(this.rowVersion(resource, id));
+    await this.move(moves);
+  }
+
+  /**
+   * Called after a row is deleted: besides its own entries, every cached answer of the resources the
+   * database changed through foreign keys (cascaded deletes, keys set to NULL) stops counting,
+   * whichever of their rows were touched. A soft delete changes no other row; its list is empty.
+   */
+  async invalidateDeleted(resource: ResourceDefinition, id: string | number): Promise<void> {
+    const own = resource.cache ? [...this.listVersions(resource), this.rowVersion(resource, id)] : [];
+    const changed = resource.deleteAlsoChanges.flatMap((name) => [
+      { key: this.keys.listVersion({ name }) },
+      { key: this.keys.rowsVersion({ name }) },
+    ]);
+    await this.move([...own, ...changed]);
+  }
+
+  private rowVersion(resource: ResourceDefinition, id: string | number): VersionKey {
+    const ttlMs = (resource.cache?.itemTtlSeconds ?? 0) * 1000 + VERSION_TTL_MARGIN_MS;
+    return { key: this.keys.itemVersion(resource, id), ttlMs };
+  }
+
+  /**
+   * Never fails the write, which is committed: when Redis cannot be reached (or the circuit skips
+   * it), entries read before the write may be served until their TTL runs out (docs/runtime.md).
+   */
+  private async move(versions: readonly VersionKey[]): Promise<void> {
+    if (versions.length === 0) return;
     try {
       await this.circuit.call(() =>
-        Promise.all(
-          moves.map(([key, ttlSeconds]) =>
-            this.cache.set(key, randomUUID(), ttlSeconds * 1000 + VERSION_TTL_MARGIN_MS),
-          ),
-        ),
+        Promise.all(versions.map((version) => this.cache.set(version.key, randomUUID(), version.ttlMs))),
       );
     } catch (error) {
       // Skipped or timed-out calls are reported by the circuit's state changes.
       if (!(error instanceof CacheUnavailableError))
-        this.logger.warn(`could not invalidate ${moves[0][0]}: ${String(error)}`);
+        this.logger.warn(`could not invalidate ${versions[0].key}: ${String(error)}`);
     }
   }
 }

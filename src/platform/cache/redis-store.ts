@@ -42,12 +42,15 @@ export async function createRedisStore(url: string): Promise<Keyv> {
 }
 
 /**
- * SET NX with a TTL, which cache-manager lacks, on the store's own Redis client and in Keyv's own
- * format, so the cache manager reads the value back like any other. False when the key exists.
+ * SET NX (with a TTL unless none is given), which cache-manager lacks, on the store's own Redis client
+ * and in Keyv's own format, so the cache manager reads the value back like any other. False when the
+ * key exists.
  */
-export async function setIfAbsent(store: Keyv, key: string, value: unknown, ttlMs: number): Promise<boolean> {
+export async function setIfAbsent(store: Keyv, key: string, value: unknown, ttlMs?: number): Promise<boolean> {
   const client = await (store.store as KeyvRedis<unknown>).getClient();
-  const serialized = await store.serialize!({ value, expires: Date.now() + ttlMs });
-  const reply = await client.set(key, serialized, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+  const expires = ttlMs === undefined ? undefined : Date.now() + ttlMs;
+  const serialized = await store.serialize!({ value, expires });
+  const expiration = ttlMs === undefined ? undefined : ({ type: 'PX', value: ttlMs } as const);
+  const reply = await client.set(key, serialized, { condition: 'NX', expiration });
   return reply === 'OK';
 }

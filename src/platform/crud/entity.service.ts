@@ -88,7 +88,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
         throw this.notFound(id);
       }
     });
-    await this.cache.invalidate(this.resource, id);
+    await this.cache.invalidateDeleted(this.resource, id);
   }
 
   /**

@@ -19,6 +19,12 @@ export interface ResourceDefinition {
   /** Properties that PUT sets to null when the body leaves them out. */
   readonly nullableFields: readonly string[];
   readonly relationIds: readonly RelationIds[];
+  /**
+   * Cached resources whose rows the database changes when a row of this one is deleted (foreign keys
+   * with ON DELETE CASCADE or SET NULL, transitively, and many-to-many join rows); their cached
+   * answers are invalidated as a whole, since which of their rows changed is not known.
+   */
+  readonly deleteAlsoChanges: readonly string[];
   /** Delete sets the @DeleteDateColumn instead of removing the row. */
   readonly softDelete: boolean;
   /** The entity has a @VersionColumn named `version`; writes may send it for optimistic locking. */

@@ -1,4 +1,5 @@
-import type { ColumnModel, EntityModel, OperationModel, OperationName } from '../../model/types';
+import { entitiesChangedByDelete } from '../../model/delete-effects';
+import type { ColumnModel, EntityModel, Model, OperationModel, OperationName } from '../../model/types';
 import { TYPE_MAP } from '../../type-map';
 import { apsoFile, type Artifact, text } from '../artifact';
 import { GENERATED_HEADER } from '../header';
@@ -13,7 +14,7 @@ export const CRUD_ARTIFACT: Artifact = {
     model.entities.flatMap((entity) => {
       const paths = entityPaths(entity);
       return [
-        apsoFile(paths.resource, text(renderResource(entity))),
+        apsoFile(paths.resource, text(renderResource(model, entity))),
         apsoFile(paths.dto, text(renderDto(entity))),
         apsoFile(paths.serviceBase, text(renderServiceBase(entity))),
         apsoFile(paths.controllerBase, text(renderControllerBase(entity))),
@@ -40,7 +41,7 @@ export function resourceConstant(entity: EntityModel): string {
 }
 
 /** The per-entity facts the runtime reads: whitelists for sorting, PUT semantics, cache policy. */
-export function renderResource(entity: EntityModel): string {
+export function renderResource(model: Model, entity: EntityModel): string {
   const file = entityPaths(entity).resource;
   const imports = new ImportSet([resourceConstant(entity)]);
   const definition = imports.type(platformImport(file, 'crud/resource'), 'ResourceDefinition');
@@ -55,6 +56,7 @@ export function renderResource(entity: EntityModel): string {
     sortable: `[${sortableProperties(entity).map(str).join(', ')}]`,
     nullableFields: `[${nullable.map(str).join(', ')}]`,
     relationIds: `[${relationIds.join(', ')}]`,
+    deleteAlsoChanges: `[${cachedResourcesChangedByDelete(model, entity).map(str).join(', ')}]`,
     softDelete: String(entity.softDelete),
     versioned: String(entity.versioned),
     cache: entity.cache
@@ -62,6 +64,13 @@ export function renderResource(entity: EntityModel): string {
       : 'null',
   });
   return imports.file(GENERATED_HEADER, `export const ${resourceConstant(entity)}: ${definition} = ${body};`);
+}
+
+/** Only cached resources have answers to invalidate. */
+function cachedResourcesChangedByDelete(model: Model, entity: EntityModel): string[] {
+  return entitiesChangedByDelete(model, entity)
+    .filter((changed) => changed.cache)
+    .map((changed) => changed.names.route);
 }
 
 export function dtoNames(entity: EntityModel) {

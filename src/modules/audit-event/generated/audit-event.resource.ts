@@ -7,6 +7,7 @@ export const AUDIT_EVENT_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'sequence', 'action', 'occurredOn', 'organizationId', 'actorId', 'createdAt', 'updatedAt'],
   nullableFields: ['payload', 'actorId'],
   relationIds: [],
+  deleteAlsoChanges: [],
   softDelete: false,
   versioned: false,
   cache: null,

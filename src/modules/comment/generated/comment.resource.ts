@@ -7,6 +7,7 @@ export const COMMENT_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'edited', 'taskId', 'authorId', 'createdAt', 'updatedAt'],
   nullableFields: [],
   relationIds: [],
+  deleteAlsoChanges: [],
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },

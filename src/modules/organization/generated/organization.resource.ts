@@ -7,6 +7,7 @@ export const ORGANIZATION_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'name', 'slug', 'plan', 'seats', 'supportOpensAt', 'createdAt', 'updatedAt'],
   nullableFields: ['supportOpensAt'],
   relationIds: [],
+  deleteAlsoChanges: ['comments', 'profiles', 'projects', 'tags', 'tasks', 'users'],
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 300, listTtlSeconds: 30 },

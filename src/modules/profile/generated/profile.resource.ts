@@ -7,6 +7,7 @@ export const PROFILE_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'avatarUrl', 'timezone', 'userId', 'createdAt', 'updatedAt'],
   nullableFields: ['bio', 'avatarUrl'],
   relationIds: [],
+  deleteAlsoChanges: [],
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },

@@ -7,6 +7,7 @@ export const PROJECT_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'name', 'status', 'budget', 'startsOn', 'ownerId', 'organizationId', 'createdAt', 'updatedAt'],
   nullableFields: ['description', 'budget', 'startsOn', 'ownerId'],
   relationIds: [{ idsProperty: 'tagIds', relation: 'tags' }],
+  deleteAlsoChanges: ['comments', 'tasks'],
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },

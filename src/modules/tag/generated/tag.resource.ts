@@ -7,6 +7,7 @@ export const TAG_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'label', 'color', 'organizationId'],
   nullableFields: [],
   relationIds: [],
+  deleteAlsoChanges: ['projects'],
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },

@@ -20,6 +20,7 @@ export const TASK_RESOURCE: ResourceDefinition = {
   ],
   nullableFields: ['estimateHours', 'dueAt', 'externalRef', 'assigneeId', 'parentId'],
   relationIds: [],
+  deleteAlsoChanges: ['comments', 'tasks'],
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 30, listTtlSeconds: 5 },

@@ -7,6 +7,7 @@ export const USER_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'email', 'displayName', 'role', 'lastSeenAt', 'organizationId', 'createdAt', 'updatedAt'],
   nullableFields: ['lastSeenAt'],
   relationIds: [],
+  deleteAlsoChanges: [],
   softDelete: true,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
