@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       dbConnectTimeoutMs: 5_000,
       dbStatementTimeoutMs: 15_000,
       httpBodyLimitBytes: 1_048_576,
+      httpBodyMaxValues: 20_000,
       httpHeadersTimeoutMs: 10_000,
       httpRequestTimeoutMs: 30_000,
       httpConnectionTimeoutMs: 60_000,

@@ -25,6 +25,7 @@ export interface AppConfig {
   readonly dbConnectTimeoutMs: number;
   readonly dbStatementTimeoutMs: number;
   readonly httpBodyLimitBytes: number;
+  readonly httpBodyMaxValues: number;
   /** Time for a request's headers to arrive (Node's headersTimeout); then 408 and the connection is closed. */
   readonly httpHeadersTimeoutMs: number;
   /** Time for a whole request, headers and body, to arrive (requestTimeout); then 408 and close. */
@@ -88,6 +89,7 @@ const schema = z.object({
   DB_CONNECT_TIMEOUT_MS: integer(1, 600_000, 5_000),
   DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000, 15_000),
   HTTP_BODY_LIMIT_BYTES: integer(1, 1_073_741_824, 1_048_576),
+  HTTP_BODY_MAX_VALUES: integer(1, 10_000_000, 20_000),
   HTTP_HEADERS_TIMEOUT_MS: integer(1, 3_600_000, 10_000),
   HTTP_REQUEST_TIMEOUT_MS: integer(1, 3_600_000, 30_000),
   HTTP_CONNECTION_TIMEOUT_MS: integer(1, 3_600_000, 60_000),
@@ -143,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
+    httpBodyMaxValues: e.HTTP_BODY_MAX_VALUES,
     httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
     httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     httpConnectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,

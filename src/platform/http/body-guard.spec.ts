@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bodyProblem, MAX_BODY_DEPTH } from './body-guard';
+import { bodyProblem as problemWithin, MAX_BODY_DEPTH, MAX_OBJECT_PROPERTIES } from './body-guard';
+
+const bodyProblem = (body: unknown) => problemWithin(body, { maxValues: 1_000 });
 
 const nested = (depth: number): unknown => (depth === 0 ? 1 : { a: nested(depth - 1) });
 
 test('a body any column can store has no problem', () => {
   assert.equal(bodyProblem({ title: 'ok \ud83d\ude00', n: 1.5, tags: [1, 'a', null], deep: nested(10) }), undefined);
-  assert.equal(bodyProblem(undefined), undefined);
 });
 
 test('NUL, unpaired surrogates and non-finite numbers are named by their dotted path', () => {
@@ -25,5 +26,26 @@ test(`nesting deeper than ${MAX_BODY_DEPTH} levels names the top-level field`, (
   assert.deepEqual(bodyProblem({ payload: nested(2000) }), {
     field: 'payload',
     errors: [`payload is nested deeper than ${MAX_BODY_DEPTH} levels`],
+  });
+});
+
+test('a body must be an object', () => {
+  for (const body of [[{ a: 1 }], null, 'text', 42])
+    assert.deepEqual(bodyProblem(body), { field: 'body', errors: ['body must be a JSON object'] });
+});
+
+test('the values a body holds are bounded, and so are the properties of one object', () => {
+  const values = (count: number) => Array.from({ length: count }, (_, index) => index);
+  // The body itself and its array are two values of the thousand.
+  assert.equal(bodyProblem({ tagIds: values(998) }), undefined);
+  assert.deepEqual(bodyProblem({ tagIds: values(999) }), {
+    field: 'tagIds',
+    errors: ['tagIds makes the body hold more than 1000 values'],
+  });
+  const wide = (count: number) => Object.fromEntries(values(count).map((index) => [`k${index}`, true]));
+  assert.equal(problemWithin({ payload: wide(MAX_OBJECT_PROPERTIES) }, { maxValues: 10_000 }), undefined);
+  assert.deepEqual(problemWithin(wide(MAX_OBJECT_PROPERTIES + 1), { maxValues: 10_000 }), {
+    field: 'body',
+    errors: [`body has more than ${MAX_OBJECT_PROPERTIES} properties in one object`],
   });
 });

@@ -36,6 +36,6 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  guardRequestBodies(adapter);
+  guardRequestBodies(adapter, { maxValues: config.httpBodyMaxValues });
   return adapter;
 }
