@@ -4,7 +4,9 @@ import { Reflector } from '@nestjs/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { Observable, of, tap } from 'rxjs';
-import { CACHE_HITS, CACHE_MISSES, CacheLabel } from '../metrics/metric-names';
+import { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { CACHE_ENTRIES_TOO_LARGE, CACHE_HITS, CACHE_MISSES, CacheLabel } from '../metrics/metric-names';
 import { CacheCircuit } from './cache-circuit';
 import { CacheKeys, normalizeQuery } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
@@ -41,6 +43,8 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     private readonly circuit: CacheCircuit,
     @InjectMetric(CACHE_HITS.name) private readonly hits: Counter<CacheLabel>,
     @InjectMetric(CACHE_MISSES.name) private readonly misses: Counter<CacheLabel>,
+    @InjectMetric(CACHE_ENTRIES_TOO_LARGE.name) private readonly tooLarge: Counter<CacheLabel>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super(cacheManager, reflector);
   }
@@ -49,7 +53,6 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     const read = this.reflector.get<CachedReadMetadata | undefined>(CACHED_READ_METADATA, context.getHandler());
     const keys = read && this.keysFor(read, context.switchToHttp().getRequest<HttpRequest>());
     if (!read || !keys) return next.handle();
-    const { ttlMs } = read;
     const labels = { resource: read.resource.name };
     let current: (string | undefined)[];
     try {
@@ -70,7 +73,7 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     this.misses.inc(labels);
     this.setHeadersWhenHttp(context, undefined);
     // Only a successful answer gets here: a 404, a 400 from a pipe or any error skips tap's callback.
-    return next.handle().pipe(tap((body) => void this.store(keys, current, body, ttlMs)));
+    return next.handle().pipe(tap((body) => void this.store(read, keys, current, body)));
   }
 
   /** The keys of a cacheable request; undefined for one that must not be cached. */
@@ -93,15 +96,26 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
   /**
    * Stores an answer under the versions read before the database was: if a write moved one since,
    * the entry never counts. A version absent then is claimed now (see EntityCache.claimVersion).
+   * An answer larger than CACHE_MAX_ENTRY_BYTES is not stored: a page of large rows would otherwise
+   * take megabytes of Redis per distinct query.
    */
-  private async store(keys: EntryKeys, versionsBefore: (string | undefined)[], body: unknown, ttlMs: number) {
+  private async store(
+    read: CachedReadMetadata,
+    keys: EntryKeys,
+    versionsBefore: (string | undefined)[],
+    body: unknown,
+  ) {
+    if (Buffer.byteLength(JSON.stringify(body)) > this.config.cacheMaxEntryBytes) {
+      this.tooLarge.inc({ resource: read.resource.name });
+      return;
+    }
     try {
       const versions = await Promise.all(
         keys.versions.map((version, index) => versionsBefore[index] ?? this.entityCache.claimVersion(version)),
       );
       if (versions.includes(undefined)) return;
       const entry: CachedEntry = { version: versions.join(' '), body };
-      await this.circuit.call(() => this.cacheManager.set(keys.entry, entry, ttlMs));
+      await this.circuit.call(() => this.cacheManager.set(keys.entry, entry, read.ttlMs));
     } catch (error) {
       if (error instanceof CacheUnavailableError) return;
       this.logger.warn(`could not cache ${keys.entry}: ${error instanceof Error ? error.message : String(error)}`);

@@ -34,11 +34,29 @@ export async function createRedisStore(url: string): Promise<Keyv> {
     logger.warn(`Redis unavailable, serving without cache: ${error instanceof Error ? error.message : String(error)}`);
   });
   try {
-    await (store.store as KeyvRedis<unknown>).getClient();
+    const client = await (store.store as KeyvRedis<unknown>).getClient();
+    const warning = memoryPolicyWarning(await client.info('memory'));
+    if (warning) logger.warn(warning);
   } catch {
-    // Already reported through the error event above.
+    // Already reported through the error event above; a Redis that refuses INFO is not checked.
   }
   return store;
+}
+
+/**
+ * Every distinct list query is its own entry, so anonymous clients can make the cache as large as
+ * Redis lets it grow: Redis itself must bound it (maxmemory) and make room by evicting. Every entry
+ * has a TTL, so volatile-lru suffices, and it never evicts keys without one, such as a job queue's.
+ * Undefined when Redis is configured so; otherwise the warning to log.
+ */
+export function memoryPolicyWarning(infoMemory: string): string | undefined {
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(infoMemory)?.[1]?.trim();
+  const advice = 'set maxmemory and maxmemory-policy volatile-lru (docs/runtime.md, "Memory")';
+  if (field('maxmemory') === '0')
+    return `Redis has no maxmemory: distinct list queries can grow the cache until the host runs out of memory; ${advice}`;
+  if (field('maxmemory_policy') === 'noeviction')
+    return `Redis evicts nothing when full (maxmemory-policy noeviction): the cache then fails every store and switches itself off; ${advice}`;
+  return undefined;
 }
 
 /**

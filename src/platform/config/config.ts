@@ -17,6 +17,8 @@ export interface AppConfig {
   readonly cacheBreakerFailures: number;
   /** How long an open cache circuit skips Redis before one call probes it again. */
   readonly cacheBreakerCooldownMs: number;
+  /** Answers whose JSON is larger than this are served but not cached. */
+  readonly cacheMaxEntryBytes: number;
   readonly port: number;
   readonly host: string;
   readonly dbPoolMax: number;
@@ -81,6 +83,7 @@ const schema = z.object({
   CACHE_TIMEOUT_MS: integer(1, 10_000, 150),
   CACHE_BREAKER_FAILURES: integer(1, 1000, 5),
   CACHE_BREAKER_COOLDOWN_MS: integer(100, 600_000, 5_000),
+  CACHE_MAX_ENTRY_BYTES: integer(1, 67_108_864, 262_144),
   PORT: integer(0, 65535, 3000),
   HOST: z.string().min(1, { error: 'must not be empty' }).default('0.0.0.0'),
   DB_POOL_MAX: integer(1, 1000, 10),
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheTimeoutMs: e.CACHE_TIMEOUT_MS,
     cacheBreakerFailures: e.CACHE_BREAKER_FAILURES,
     cacheBreakerCooldownMs: e.CACHE_BREAKER_COOLDOWN_MS,
+    cacheMaxEntryBytes: e.CACHE_MAX_ENTRY_BYTES,
     port: e.PORT,
     host: e.HOST,
     dbPoolMax: e.DB_POOL_MAX,

@@ -35,6 +35,12 @@ export const CACHE_MISSES = {
   labelNames: ['resource'] as const,
 };
 
+export const CACHE_ENTRIES_TOO_LARGE = {
+  name: 'cache_entries_too_large_total',
+  help: 'Answers served but not cached because their JSON exceeded CACHE_MAX_ENTRY_BYTES, by resource',
+  labelNames: ['resource'] as const,
+};
+
 export const DEPENDENCY_UP = {
   name: 'dependency_up',
   help: 'Whether an optional dependency answered its last health check (1) or not (0): redis or replica',

@@ -14,16 +14,15 @@ export interface RedisServer {
 
 /**
  * A redis-server of the test's own, on a free port and without persistence, so a test can freeze
- * it without affecting anyone else sharing the machine's Redis.
+ * or configure it without affecting anyone else sharing the machine's Redis. `options` are more
+ * command-line settings, e.g. `['--maxmemory', '2mb']`.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: readonly string[] = []): Promise<RedisServer> {
   const port = await freePort();
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
-    {
-      stdio: 'ignore',
-    },
+    ['--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...options],
+    { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;

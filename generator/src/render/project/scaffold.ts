@@ -95,8 +95,14 @@ export DATABASE_URL=postgres://user@127.0.0.1:5432/app REDIS_URL=redis://127.0.0
 npm run migrate && npm start
 \`\`\`
 
-Optional: \`DATABASE_REPLICA_URL\` (defaults to \`DATABASE_URL\`), \`PORT\` (3000), \`DB_POOL_MAX\`,
-\`DB_REPLICA_POOL_MAX\`, \`DB_STATEMENT_TIMEOUT_MS\`, \`HTTP_BODY_LIMIT_BYTES\`, \`SHUTDOWN_DRAIN_MS\`, \`LOG_LEVEL\`.
+Optional: \`DATABASE_REPLICA_URL\` (defaults to \`DATABASE_URL\`), \`PORT\` (3000), \`HOST\`, \`LOG_LEVEL\`,
+\`DB_*\` pool sizes and timeouts, \`CACHE_*\` (namespace, timeout, circuit breaker, largest entry) and
+\`HTTP_*\` body limits and timeouts, \`SHUTDOWN_DRAIN_MS\`. \`src/platform/config/config.ts\` lists each with
+its default and range; the service refuses to start with a bad value and names it.
+
+Give the cache's Redis a memory bound and an eviction policy (\`maxmemory 256mb\`,
+\`maxmemory-policy volatile-lru\`): every distinct list query is an entry, so clients decide how many
+there are. The service logs a warning at start when Redis has neither.
 
 ## Routes
 
