@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       cacheTimeoutMs: 150,
       cacheBreakerFailures: 5,
       cacheBreakerCooldownMs: 5_000,
+      cacheMaxEntryBytes: 262_144,
       port: 3000,
       host: '0.0.0.0',
       dbPoolMax: 10,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
-import { TcpProxy } from './support/tcp-proxy';
 import { http, HttpResult } from '../support/http';
+import { PostgresServer, startPostgresServer } from '../support/postgres-server';
 import { eventually } from '../support/services';
 
 const REDIS_DATABASE = 15;
@@ -22,27 +22,22 @@ function assertUnavailable(response: HttpResult, what: string): void {
 }
 
 /**
- * The app's primary is reached through a proxy the test can stop, as PostgreSQL going down (or a
- * failover) looks to the app: open connections cut, new ones refused.
+ * The app's primary is a PostgreSQL server the test starts, stops (fast shutdown: open connections
+ * terminated, new ones refused, as in a crash or a failover) and starts again.
  */
 describe('the primary database down and back', () => {
   let fixture: FixtureApp;
-  let proxy: TcpProxy;
+  let postgres: PostgresServer;
   const call = (method: string, path: string, body?: unknown) => http(fixture.baseUrl, method, path, body);
 
   before(async () => {
-    fixture = await startFixtureApp(REDIS_DATABASE, async (database) => {
-      const url = new URL(database.url);
-      proxy = new TcpProxy(url.hostname, Number(url.port || '5432'));
-      await proxy.start();
-      url.port = String(proxy.port);
-      return { DATABASE_URL: url.toString(), DB_CONNECT_TIMEOUT_MS: '1000' };
-    });
+    postgres = await startPostgresServer();
+    fixture = await startFixtureApp(REDIS_DATABASE, { DATABASE_URL: postgres.url(), DB_CONNECT_TIMEOUT_MS: '1000' });
   });
 
   after(async () => {
     await fixture?.close();
-    await proxy?.stop();
+    postgres?.destroy();
   });
 
   test('writes answer 503 with Retry-After while it is down, and succeed once it is back', async () => {
@@ -50,12 +45,12 @@ describe('the primary database down and back', () => {
     assert.equal(created.status, 201, created.text);
     const id = created.body.id as string;
 
-    await proxy.stop();
+    postgres.stop();
     assertUnavailable(await call('POST', '/widgets', { name: 'during-outage' }), 'POST');
     assertUnavailable(await call('PATCH', `/widgets/${id}`, { note: 'during outage' }), 'PATCH');
     assertUnavailable(await call('DELETE', `/widgets/${id}`), 'DELETE');
 
-    await proxy.start();
+    postgres.start();
     const recovered = await eventually(
       async () => (await call('POST', '/widgets', { name: 'after-outage' })).status === 201,
       10_000,
