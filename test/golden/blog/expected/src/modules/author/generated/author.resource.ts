@@ -7,6 +7,7 @@ export const AUTHOR_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'email', 'name', 'createdAt', 'updatedAt'],
   nullableFields: [],
   relationIds: [],
+  deleteAlsoChanges: [],
   softDelete: true,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },

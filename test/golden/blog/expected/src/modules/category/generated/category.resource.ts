@@ -7,6 +7,7 @@ export const CATEGORY_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'slug', 'price', 'parentId'],
   nullableFields: ['price', 'parentId'],
   relationIds: [],
+  deleteAlsoChanges: ['posts'],
   softDelete: false,
   versioned: false,
   cache: null,

@@ -7,6 +7,7 @@ export const POST_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'title', 'state', 'publishedAt', 'wordCount', 'replyToId', 'authorId', 'createdAt', 'updatedAt'],
   nullableFields: ['publishedAt', 'metadata', 'replyToId'],
   relationIds: [{ idsProperty: 'categoryIds', relation: 'categories' }],
+  deleteAlsoChanges: ['posts'],
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 120, listTtlSeconds: 15 },

@@ -7,6 +7,7 @@ export const SETTINGS_RESOURCE: ResourceDefinition = {
   sortable: ['id', 'theme', 'authorId', 'createdAt', 'updatedAt'],
   nullableFields: [],
   relationIds: [],
+  deleteAlsoChanges: [],
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
