@@ -134,12 +134,20 @@ describe('entities', () => {
   });
 
   test('a field named version is renamed: apso keeps version for optimistic locking', () => {
-    const r = importApsorc(
-      file([{ name: 'version', type: 'integer' }], { entity: { indexes: [{ fields: ['version'], unique: true }] } }),
-    );
+    const versionFile = file([{ name: 'version', type: 'integer' }], {
+      entity: { indexes: [{ fields: ['version'], unique: true }] },
+    });
+    const r = importApsorc(versionFile, { propertyNames: 'camelCase' });
     clean(r);
     assert.deepEqual(field(r, 'Thing', 'versionValue'), { name: 'versionValue', type: 'integer', unique: true });
     one(r.warnings, '/entities/0/fields/0/name', /versionValue/);
+    const asWritten = importApsorc(versionFile);
+    clean(asWritten);
+    assert.deepEqual(field(asWritten, 'Thing', 'version_value'), {
+      name: 'version_value',
+      type: 'integer',
+      unique: true,
+    });
   });
 
   test('roadmap options are ignored with a warning; _removedEntities silently', () => {

@@ -1,7 +1,7 @@
 /** Entities: each .apsorc entity to an entity draft with its fields, timestamps, soft delete and key type. */
-import type { PrimaryKeyType } from '../../schema/document';
+import type { PrimaryKeyType, PropertyNames } from '../../schema/document';
 import { tableName } from '../../model/build';
-import { pascalCase } from '../../model/naming';
+import { camelCase, pascalCase, snakeCase } from '../../model/naming';
 import { type Diagnostics, describe, didYouMean, ptr, q } from './diagnostics';
 import type { EntityDraft } from './drafts';
 import { type FieldOutcome, type IdField, readField } from './fields';
@@ -34,12 +34,12 @@ export interface EntityIndex {
 }
 
 /** Reads every entity; two entities with one name, or one table, are errors. */
-export function readEntities(list: unknown[], d: Diagnostics): EntityIndex {
+export function readEntities(list: unknown[], propertyNames: PropertyNames, d: Diagnostics): EntityIndex {
   const entities: EntityDraft[] = [];
   const byRawName = new Map<string, EntityDraft>();
   const byName = new Map<string, EntityDraft>();
   list.forEach((e, i) => {
-    const entity = readEntity(e, i, d);
+    const entity = readEntity(e, i, propertyNames, d);
     if (!entity) return;
     const clash = byName.get(entity.name);
     if (clash) {
@@ -140,7 +140,7 @@ function warnIgnoredOptions(e: Rec, pointer: string, d: Diagnostics): void {
     d.warn(ptr(pointer, 'http'), `"http": false is not imported yet; the entity still gets its REST controller`);
 }
 
-function readEntity(e: unknown, index: number, d: Diagnostics): EntityDraft | undefined {
+function readEntity(e: unknown, index: number, propertyNames: PropertyNames, d: Diagnostics): EntityDraft | undefined {
   const pointer = ptr('', 'entities', index);
   if (!isRecord(e)) {
     d.error(pointer, `an entity must be an object with a "name" and "fields", not ${describe(e)}`);
@@ -155,6 +155,7 @@ function readEntity(e: unknown, index: number, d: Diagnostics): EntityDraft | un
     raw: e,
     rawName: named.rawName,
     name: named.name,
+    propertyNames,
     primaryKey: 'integer',
     timestamps: readTimestamps(e, pointer, d),
     softDelete: false,
@@ -192,19 +193,23 @@ function readFields(entity: EntityDraft, e: Rec, d: Diagnostics): IdField | unde
   let idField: IdField | undefined;
   rawFields.forEach((f, j) => {
     const at = ptr(entity.pointer, 'fields', j);
-    const outcome = readField(f, at, d);
+    const outcome = readField(f, at, entity.propertyNames, d);
     const rawFieldName = isRecord(f) && typeof f.name === 'string' ? f.name : '';
     if (outcome.kind === 'skip') return;
     const property = outcome.kind === 'field' ? outcome.draft.spec.name : outcome.kind === 'id' ? 'id' : outcome.column;
-    const first = seen.get(property);
+    // Names kept as written clash when they share a column (`first_name`, `firstName`), as camelCase ones do.
+    const key = camelCase(property);
+    const first = seen.get(key);
     if (first !== undefined) {
       d.error(
         ptr(at, 'name'),
-        `field ${q(rawFieldName)} has the same property name ${q(property)} as field ${q(first)}; rename one of them`,
+        entity.propertyNames === 'asWritten'
+          ? `field ${q(rawFieldName)} has the same column ${q(snakeCase(property))} as field ${q(first)}; rename one of them`
+          : `field ${q(rawFieldName)} has the same property name ${q(property)} as field ${q(first)}; rename one of them`,
       );
       return;
     }
-    seen.set(property, rawFieldName);
+    seen.set(key, rawFieldName);
     if (outcome.kind === 'id') {
       idField = outcome.id;
     } else if (outcome.kind === 'bookkeeping') {
@@ -213,6 +218,7 @@ function readFields(entity: EntityDraft, e: Rec, d: Diagnostics): IdField | unde
       entity.fields.push(outcome.draft);
       entity.fieldByName.set(outcome.draft.spec.name, outcome.draft);
       entity.fieldByName.set(rawFieldName, outcome.draft);
+      entity.fieldByName.set(camelCase(rawFieldName), outcome.draft);
     }
   });
   return idField;
