@@ -62,15 +62,20 @@ function sidesOf(entity: string, sides: readonly RelationSide[]): RelationSide[]
   return [...declared, ...derived];
 }
 
-function entityNames(name: string): EntityNames {
+function entityNames(name: string, path: string | undefined): EntityNames {
   return {
     className: name,
     camel: camelCase(name),
     kebab: kebabCase(name),
     camelPlural: camelCase(plural(name)),
-    route: kebabCase(plural(name)),
+    route: path ?? routeOf(name),
     constant: constantCase(name),
   };
+}
+
+/** `TaskComment` → `task-comments`: an entity's route unless its `path` says otherwise. */
+export function routeOf(name: string): string {
+  return kebabCase(plural(name));
 }
 
 export function tableName(spec: Pick<EntitySpec, 'name' | 'table'>): string {
@@ -97,7 +102,7 @@ function buildEntity(
     ...bookkeepingColumns(timestamps, softDelete, versioned, api.propertyNames),
   ];
   return {
-    names: entityNames(spec.name),
+    names: entityNames(spec.name, spec.path),
     table,
     description: spec.description,
     primaryKey,

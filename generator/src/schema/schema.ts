@@ -143,6 +143,12 @@ export const entitySchema = z
     name: pascalCaseName.describe('PascalCase singular class name, e.g. TaskComment.'),
     table: sqlIdentifier.optional().describe('Table name; defaults to the snake_case plural of the name.'),
     description: z.string().optional().describe('Doc comment on the entity.'),
+    path: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/)
+      .max(100)
+      .optional()
+      .describe('The route path; defaults to the kebab-case plural of the name (TaskComment → task-comments).'),
     primaryKey: z
       .enum(PRIMARY_KEY_TYPES)
       .default('uuid')

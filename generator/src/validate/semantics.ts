@@ -1,4 +1,4 @@
-import { isSqlDefault, tableName } from '../model/build';
+import { isSqlDefault, routeOf, tableName } from '../model/build';
 import { edgeCycles } from '../model/cycles';
 import { bookkeepingProperties, camelCase, closest, kebabCase, snakeCase } from '../model/naming';
 import {
@@ -86,6 +86,18 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
       }))
       .filter((item, index, all) => all.findIndex((other) => other.name === item.name) === index),
     (file) => `entity files "${file}" would be shared with another entity whose name differs only in case`,
+    report,
+  );
+  checkUnique(
+    document.entities
+      .map((entity, index) => ({
+        name: entity.name,
+        key: (entity.path ?? routeOf(entity.name)).toLowerCase(),
+        at: pointer('entities', index, entity.path ? 'path' : 'name'),
+      }))
+      .filter((item, index, all) => all.findIndex((other) => other.name === item.name) === index),
+    (path) =>
+      `the route /${path} is used by more than one entity (routes differ by more than case); set "path" to tell them apart`,
     report,
   );
   checkUnique(

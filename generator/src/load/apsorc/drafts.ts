@@ -37,6 +37,8 @@ export interface EntityDraft {
   /** Whether field properties keep their names as written (the APSO CLI's) or become camelCase. */
   propertyNames: PropertyNames;
   table?: string;
+  /** The APSO CLI's route, `pluralize(name as written)`, when it differs from apso's. */
+  path?: string;
   description?: string;
   primaryKey: PrimaryKeyType;
   timestamps: boolean;

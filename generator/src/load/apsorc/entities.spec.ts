@@ -99,22 +99,25 @@ describe('entities', () => {
   });
 
   test('bookkeeping fields are dropped: created_at/updated_at into timestamps, deleted_at into softDelete', () => {
-    const r = importApsorc({
-      entities: [
-        {
-          name: 'A',
-          created_at: true,
-          updated_at: true,
-          fields: [
-            { name: 'title', type: 'text' },
-            { name: 'created_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
-            { name: 'updated_at', type: 'timestamp' },
-          ],
-        },
-        { name: 'B', created_at: false, updated_at: false, fields: [{ name: 'created_at', type: 'timestamp' }] },
-        { name: 'C', fields: [{ name: 'deleted_at', type: 'timestamp', nullable: true }] },
-      ],
-    });
+    const r = importApsorc(
+      {
+        entities: [
+          {
+            name: 'A',
+            created_at: true,
+            updated_at: true,
+            fields: [
+              { name: 'title', type: 'text' },
+              { name: 'created_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
+              { name: 'updated_at', type: 'timestamp' },
+            ],
+          },
+          { name: 'B', created_at: false, updated_at: false, fields: [{ name: 'created_at', type: 'timestamp' }] },
+          { name: 'C', fields: [{ name: 'deleted_at', type: 'timestamp', nullable: true }] },
+        ],
+      },
+      { propertyNames: 'camelCase' },
+    );
     clean(r);
     assert.deepEqual(
       entity(r, 'A').fields?.map((f) => f.name),
@@ -186,5 +189,41 @@ describe('entities', () => {
     });
     clean(r);
     assert.deepEqual(r.warnings, []);
+  });
+});
+
+describe("an APSO CLI client's routes and timestamps", () => {
+  test("each entity keeps the APSO CLI's route, the plural of its name as written", () => {
+    const r = importApsorc({
+      version: 2,
+      entities: [{ name: 'Customer' }, { name: 'OrderItem' }, { name: 'order_line' }, { name: 'Person' }],
+    });
+    clean(r);
+    assert.deepEqual(
+      r.document.entities.map((e) => [e.name, e.path]),
+      [
+        ['Customer', 'Customers'],
+        ['OrderItem', 'OrderItems'],
+        ['OrderLine', 'order_lines'],
+        ['Person', 'People'],
+      ],
+    );
+  });
+
+  test('created_at and updated_at fields are the timestamps, named as the file names them', () => {
+    const r = importApsorc(
+      file([
+        { name: 'title', type: 'text' },
+        { name: 'created_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
+        { name: 'updated_at', type: 'timestamp' },
+      ]),
+    );
+    clean(r);
+    assert.equal(entity(r, 'Thing').timestamps, true);
+    assert.deepEqual(
+      entity(r, 'Thing').fields?.map((f) => f.name),
+      ['title'],
+    );
+    one(r.warnings, '/entities/0/fields/1', /apso's own timestamp column \(property "created_at"/);
   });
 });

@@ -1,6 +1,7 @@
 /** Entities: each .apsorc entity to an entity draft with its fields, timestamps, soft delete and key type. */
 import type { PrimaryKeyType, PropertyNames } from '../../schema/document';
-import { tableName } from '../../model/build';
+import pluralize from 'pluralize';
+import { routeOf, tableName } from '../../model/build';
 import { camelCase, pascalCase, snakeCase } from '../../model/naming';
 import { type Diagnostics, describe, didYouMean, ptr, q } from './diagnostics';
 import type { EntityDraft } from './drafts';
@@ -166,6 +167,7 @@ function readEntity(e: unknown, index: number, propertyNames: PropertyNames, d: 
   };
   if (has(e, 'table')) entity.table = sqlName(e.table, ptr(pointer, 'table'), 'table name', d);
   if (typeof e.description === 'string' && e.description.trim() !== '') entity.description = e.description;
+  entity.path = apsoCliPath(entity, d);
 
   const declaredKey = readPrimaryKeyType(e, pointer, d);
   const idField = readFields(entity, e, d);
@@ -181,6 +183,23 @@ function readEntity(e: unknown, index: number, propertyNames: PropertyNames, d: 
     entity.primaryKey = declaredKey;
   }
   return entity;
+}
+
+const PATH = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+/**
+ * The APSO CLI served an entity at the plural of its name as written (`Customers`, `OrderItems`,
+ * `order_items`), which its clients call; apso keeps that route rather than its own kebab-case one.
+ */
+function apsoCliPath(entity: EntityDraft, d: Diagnostics): string | undefined {
+  const path = pluralize(entity.rawName);
+  if (path === routeOf(entity.name)) return undefined;
+  if (PATH.test(path)) return path;
+  d.warn(
+    ptr(entity.pointer, 'name'),
+    `the APSO CLI's route /${path} cannot be an apso route; ${entity.name} is served at /${routeOf(entity.name)}`,
+  );
+  return undefined;
 }
 
 /** Reads the entity's fields into it; returns its id field, if it declares one. */
@@ -241,9 +260,12 @@ function addBookkeeping(
   } else {
     const was = entity.timestamps;
     entity.timestamps = true;
+    const turnedOn = was ? '' : ', so they are turned on';
     d.warn(
       at,
-      `field ${q(rawFieldName)} is dropped: apso's timestamps already provide created_at and updated_at${was ? '' : ', so they are turned on'}`,
+      entity.propertyNames === 'asWritten'
+        ? `field ${q(rawFieldName)} is apso's own timestamp column (property ${q(snakeCase(column))}, set by the database; a body that sends it is not refused, and the value is not written)${turnedOn}`
+        : `field ${q(rawFieldName)} is dropped: apso's timestamps already provide created_at and updated_at${turnedOn}`,
     );
   }
 }
