@@ -125,6 +125,17 @@ describe('an .apsorc backend answers what an APSO CLI client sends', () => {
       assert.equal(patch.body.price, '0.50');
     });
 
+    test('the OpenAPI document says a decimal input may be a string or a number, and answers strings', async () => {
+      const openApi = (await running.http('GET', '/docs')).body;
+      const schemas = openApi.components.schemas;
+      assert.deepEqual(schemas.CreateProductDto.properties.price.oneOf, [
+        { type: 'string', format: 'decimal' },
+        { type: 'number' },
+      ]);
+      assert.equal(schemas.Product.properties.price.type, 'string');
+      assert.ok(openApi.paths['/Products'], Object.keys(openApi.paths).join(', '));
+    });
+
     test('a decimal with more digits than the column holds is a 400 naming it, not rounded', async () => {
       const { http } = running;
       for (const price of [21.555, 12345.5, '21.555', 0.1 + 0.2, 12345678901234567]) {

@@ -187,7 +187,8 @@ function renderInputProperty(
   const optional = isOptionalOnCreate(column);
   const enumValues = column.type === 'enum' ? imports.value(entityImport, enumConstant(entity, column)) : undefined;
   const file = entityPaths(entity).dto;
-  const lines = [`  ${apiPropertyDecorator(column, imports, 'create', enumValues)}`];
+  const numberToo = column.type === 'decimal' && api.decimals === 'stringOrNumber';
+  const lines = [`  ${apiPropertyDecorator(column, imports, 'create', enumValues, numberToo)}`];
   if (column.nullable) {
     lines.push(`  @${imports.value('class-validator', 'IsOptional')}()`);
   } else if (optional) {
@@ -203,7 +204,6 @@ function renderInputProperty(
       : (validator.from ?? 'class-validator');
     lines.push(`  @${imports.value(from, validator.decorator)}(${validator.args ?? ''})`);
   }
-  const numberToo = column.type === 'decimal' && api.decimals === 'stringOrNumber';
   const type =
     column.type === 'enum'
       ? imports.type(entityImport, enumTypeName(entity, column))
