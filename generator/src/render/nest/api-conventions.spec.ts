@@ -80,6 +80,11 @@ describe('the api conventions of schema.apso.json', () => {
     assert.doesNotMatch(renderDto(product().entity, product().model.api), /IgnoredInput|createdAt/);
   });
 
+  test('with soft delete, the deleted_at a row is read with is ignored too', () => {
+    const model = buildModel({ api: APSO_CLI, entities: [{ name: 'Note', softDelete: true }] });
+    assert.match(renderDto(model.entities[0], model.api), /@IgnoredInput\(\)\n {2}deleted_at\?: unknown;/);
+  });
+
   test('path sets the route; without it the route is the kebab-case plural', () => {
     assert.match(renderUserController(product(APSO_CLI, 'Products').entity), /@Controller\('Products'\)/);
     assert.match(renderUserController(product().entity), /@Controller\('products'\)/);

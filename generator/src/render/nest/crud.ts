@@ -79,12 +79,13 @@ function pascalPlural(entity: EntityModel): string {
   return entity.names.camelPlural.charAt(0).toUpperCase() + entity.names.camelPlural.slice(1);
 }
 
+/** What a row read back carries that a client cannot set: the key, the timestamps, the soft-delete mark. */
+const READ_ONLY_ROLES = new Set(['primary', 'createdAt', 'updatedAt', 'deletedAt']);
+
 /** Read-only properties a body may echo back and that are left out of the write (`readOnlyInput: "ignore"`). */
 function ignoredInputProperties(entity: EntityModel, api: ApiModel): string[] {
   if (api.readOnlyInput !== 'ignore') return [];
-  return entity.columns
-    .filter((column) => column.role === 'primary' || column.role === 'createdAt' || column.role === 'updatedAt')
-    .map((column) => column.property);
+  return entity.columns.filter((column) => READ_ONLY_ROLES.has(column.role)).map((column) => column.property);
 }
 
 export function renderDto(entity: EntityModel, api: ApiModel): string {
