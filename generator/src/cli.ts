@@ -2,13 +2,16 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseStateError } from './database/upgrade';
 import { generate } from './pipeline';
+import { PROPERTY_NAMES, type PropertyNames } from './schema/document';
 import { UnsupportedChangeError } from './render/sql/migrations';
 import { formatDiagnostic, SchemaError } from './validate/diagnostic';
 import { ProjectFileError } from './write/changes';
 
-const USAGE = `Usage: apso generate [--schema FILE] [--out DIR] [--check] [--force] [--allow-drop]
+const USAGE = `Usage: apso generate [--schema FILE] [--out DIR] [--naming NAMES] [--check] [--force] [--allow-drop]
 
   --schema FILE  schema.apso.json (default) or an APSO CLI .apsorc file
+  --naming NAMES .apsorc only: asWritten (default) keeps field names as the file writes them, as the
+                 APSO CLI's backend did (first_name, created_at); camelCase renames them (firstName, createdAt)
   --out DIR      project folder to write (default: the current folder)
   --check        write nothing; exit 1 if anything would change
   --force        overwrite generated files that were edited by hand
@@ -29,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
         check: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
         'allow-drop': { type: 'boolean', default: false },
+        naming: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -45,6 +49,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`apso: expected the command "generate"\n\n${USAGE}\n`);
     return 2;
   }
+  const naming = values.naming;
+  if (naming !== undefined && !isPropertyNames(naming)) {
+    process.stderr.write(
+      `apso: --naming must be ${PROPERTY_NAMES.map((name) => `"${name}"`).join(' or ')}, not "${naming}"\n\n${USAGE}\n`,
+    );
+    return 2;
+  }
   try {
     const result = await generate({
       schemaPath: resolve(values.schema),
@@ -52,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       check: values.check,
       force: values.force,
       allowDrop: values['allow-drop'],
+      naming,
     });
     for (const warning of result.warnings)
       process.stderr.write(`warning: ${formatDiagnostic(values.schema, warning)}\n`);
@@ -101,4 +113,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+function isPropertyNames(value: string): value is PropertyNames {
+  return (PROPERTY_NAMES as readonly string[]).includes(value);
 }

@@ -6,6 +6,7 @@ import { loadSchema } from './load/load';
 import { buildModel } from './model/build';
 import { kebabCase } from './model/naming';
 import type { Model } from './model/types';
+import type { PropertyNames } from './schema/document';
 import { planFiles } from './plan/plan';
 import type { PreviousState } from './render/artifact';
 import { PLATFORM_HEADER } from './render/header';
@@ -29,6 +30,8 @@ export interface GenerateOptions {
   readonly force?: boolean;
   /** Let the new migration drop what the schema no longer has. */
   readonly allowDrop?: boolean;
+  /** For an `.apsorc` input: how its field names become properties (default: as written, as the APSO CLI did). */
+  readonly naming?: PropertyNames;
 }
 
 export interface GenerateResult {
@@ -42,7 +45,7 @@ export interface GenerateResult {
 /** load → validate → model → plan → render → format → write. Throws SchemaError for a bad schema. */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const outDir = resolve(options.outDir);
-  const loaded = loadSchema(options.schemaPath);
+  const loaded = loadSchema(options.schemaPath, { naming: options.naming });
   const { document, diagnostics } = validateDocument(loaded.document);
   if (!document) throw new SchemaError(options.schemaPath, diagnostics);
   const model = buildModel(document, document.name ?? serviceNameFrom(options.schemaPath));

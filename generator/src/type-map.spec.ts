@@ -37,3 +37,24 @@ test('intervals that could overflow or that PostgreSQL would refuse are not', ()
     assert.equal(intervalPattern().test(value), false, JSON.stringify(value));
   }
 });
+
+/** The regular expression of a decimal column's Matches validator, as the DTO will hold it. */
+function decimalPattern(precision: number, scale: number): RegExp {
+  const column = { type: 'decimal', precision, scale } as ColumnModel;
+  const matches = TYPE_MAP.decimal.validators(column).find((v) => v.decorator === 'Matches')!;
+  return new RegExp(/^\/(.*)\/, \{/.exec(matches.args!)![1]);
+}
+
+test('a decimal string may have at most precision - scale digits before the point and scale after it', () => {
+  assert.ok(decimalPattern(6, 2).test('1234.56'));
+  assert.equal(decimalPattern(6, 2).test('12345.6'), false);
+  assert.equal(decimalPattern(6, 2).test('1.234'), false);
+  assert.ok(decimalPattern(3, 0).test('-123'));
+});
+
+test('a decimal with no digit before the point (numeric(2,2)) has a pattern that compiles and takes 0.xx only', () => {
+  assert.ok(decimalPattern(2, 2).test('0.25'));
+  assert.ok(decimalPattern(2, 2).test('-0.5'));
+  assert.equal(decimalPattern(2, 2).test('1.25'), false);
+  assert.equal(decimalPattern(2, 2).test('0.255'), false);
+});

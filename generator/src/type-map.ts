@@ -101,8 +101,9 @@ export const TYPE_MAP: Record<FieldType, TypeInfo> = {
     validators: (column) => {
       const whole = (column.precision ?? 10) - (column.scale ?? 2);
       const fraction = column.scale ?? 2;
-      const pattern =
-        fraction > 0 ? String.raw`^-?\d{1,${whole}}(\.\d{1,${fraction}})?$` : String.raw`^-?\d{1,${whole}}$`;
+      // numeric(2,2) holds no digit before the point: `\d{1,0}` would not even compile, so only a 0 is allowed there.
+      const wholePart = whole > 0 ? String.raw`\d{1,${whole}}` : '0';
+      const pattern = fraction > 0 ? String.raw`^-?${wholePart}(\.\d{1,${fraction}})?$` : String.raw`^-?${wholePart}$`;
       return [
         validator(
           'Matches',

@@ -33,6 +33,33 @@ describe('apso generate', () => {
     assert.equal(existsSync(join(TMP, 'src')), false);
   });
 
+  test('--naming: only asWritten or camelCase, only for an .apsorc; each mistake is exit 2 naming the flag', () => {
+    freshProject([NOTE]);
+    const wrongValue = apso('generate', '--naming', 'snake');
+    assert.equal(wrongValue.status, 2);
+    assert.match(wrongValue.stderr, /--naming must be "camelCase" or "asWritten", not "snake"/);
+    const notApsorc = apso('generate', '--naming', 'camelCase');
+    assert.equal(notApsorc.status, 2);
+    assert.match(notApsorc.stderr, /--naming applies to an \.apsorc file; in schema\.apso\.json set "api"/);
+    assert.equal(existsSync(join(TMP, 'src')), false);
+  });
+
+  test('an .apsorc with --naming camelCase: the converted schema keeps the choice for the next `apso generate`', () => {
+    freshProject([NOTE]);
+    rmSync(join(TMP, 'schema.apso.json'));
+    writeFileSync(
+      join(TMP, 'shop.apsorc'),
+      JSON.stringify({ version: 2, entities: [{ name: 'Product', fields: [{ name: 'first_name', type: 'text' }] }] }),
+    );
+    const run = apso('generate', '--schema', 'shop.apsorc', '--naming', 'camelCase');
+    assert.equal(run.status, 0, run.stderr);
+    const converted = JSON.parse(readFileSync(join(TMP, 'schema.apso.json'), 'utf8'));
+    assert.equal(converted.api.propertyNames, 'camelCase');
+    assert.equal(converted.entities[0].fields[0].name, 'firstName');
+    const again = apso('generate', '--check');
+    assert.equal(again.status, 0, again.stderr);
+  });
+
   test('generate, then --check is clean; a schema change makes --check fail until regenerated', () => {
     freshProject([NOTE]);
     assert.equal(apso('generate').status, 0);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Model } from '../../generator/src/model/types';
@@ -10,6 +10,7 @@ import { REPO_ROOT } from '../support/repository';
 import { TSCONFIG } from '../../generator/src/render/project/scaffold';
 import { formatDiagnostic, SchemaError } from '../../generator/src/validate/diagnostic';
 import { CORPUS } from '../support/corpus';
+import { apsoCliClient } from '../support/apso-cli-client';
 import { crudSmoke, httpClient } from '../support/crud-smoke';
 import { createDatabase, emptyRedis, runScript, startApp } from '../support/services';
 
@@ -17,6 +18,7 @@ import { createDatabase, emptyRedis, runScript, startApp } from '../support/serv
  * Every real `.apsorc` file of the corpus (see test/support/corpus.ts) must generate a standalone
  * project that compiles, migrates a fresh database, boots and passes a CRUD smoke on each entity,
  * unless the file itself is wrong, in which case it must be refused with a clear schema error listed here.
+ * The smoke is the client an APSO CLI backend had: routes, names and values as the file implies them.
  */
 const WORK = join(REPO_ROOT, 'test', '.tmp', 'corpus');
 const DIST = join(REPO_ROOT, 'test', '.tmp', 'corpus-dist');
@@ -119,7 +121,8 @@ describe('the .apsorc corpus', { concurrency: 2, ...CORPUS.options }, () => {
         const app = await startApp(join(out, 'main.js'), env);
         tally.booted++;
         try {
-          await crudSmoke(model, httpClient(app.baseUrl));
+          const client = apsoCliClient(readFileSync(join(CORPUS.dir, file), 'utf8'));
+          await crudSmoke(model, httpClient(app.baseUrl), client);
           tally.passed++;
         } catch (error) {
           throw new Error(`${(error as Error).message}\n--- app output ---\n${app.output()}`);

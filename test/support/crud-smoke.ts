@@ -7,6 +7,29 @@ import { createDatabase, emptyRedis, runScript, startApp } from './services';
 
 export type Http = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
+/**
+ * How a client names and shapes what it sends: apso's own client reads everything from the model; a
+ * client of an APSO CLI backend (see test/corpus) uses the names its .apsorc file writes.
+ */
+export interface WireClient {
+  /** The route of an entity, without the leading slash. */
+  route(entity: EntityModel): string;
+  /** The property a client sends and reads for a field or foreign-key column. */
+  property(entity: EntityModel, column: ColumnModel): string;
+  /** Decimals sent as JSON numbers rather than strings. */
+  readonly decimalsAsNumbers: boolean;
+  /** Read-only properties the client sends along in every body (timestamps it read back). */
+  echoed(entity: EntityModel): Record<string, unknown>;
+}
+
+/** apso's own conventions, straight from the model. */
+export const MODEL_CLIENT: WireClient = {
+  route: (entity) => entity.names.route,
+  property: (_entity, column) => column.property,
+  decimalsAsNumbers: false,
+  echoed: () => ({}),
+};
+
 export function httpClient(baseUrl: string): Http {
   return (method: string, path: string, body?: unknown) => http(baseUrl, method, path, body);
 }
@@ -40,13 +63,13 @@ export async function smokeBuiltProject(
  * model, building valid bodies from the model itself. Parents are created before children;
  * deletes run children first.
  */
-export async function crudSmoke(model: Model, http: Http): Promise<void> {
+export async function crudSmoke(model: Model, http: Http, client: WireClient = MODEL_CLIENT): Promise<void> {
   const order = creationOrder(model);
   const created = new Map<string, Record<string, unknown>>();
   let serial = 1;
   for (const entity of order) {
-    const body = sampleBody(entity, created, serial++);
-    const path = `/${entity.names.route}`;
+    const body = sampleBody(entity, created, serial++, client);
+    const path = `/${client.route(entity)}`;
     const post = await http('POST', path, body);
     assert.equal(
       post.status,
@@ -68,7 +91,7 @@ export async function crudSmoke(model: Model, http: Http): Promise<void> {
       `GET ${path} lists the new row`,
     );
 
-    const patch = patchFor(entity, serial++);
+    const patch = patchFor(entity, serial++, client);
     if (patch) {
       const patched = await http('PATCH', `${path}/${id}`, patch.body);
       assert.equal(
@@ -89,14 +112,14 @@ export async function crudSmoke(model: Model, http: Http): Promise<void> {
       );
     }
 
-    const replacement = sampleBody(entity, created, serial++);
+    const replacement = sampleBody(entity, created, serial++, client);
     const put = await http('PUT', `${path}/${id}`, replacement);
     assert.equal(put.status, 200, `PUT ${path}/${id} → ${JSON.stringify(put.body)}`);
     created.set(entity.names.className, put.body);
   }
 
   for (const entity of [...order].reverse()) {
-    const path = `/${entity.names.route}`;
+    const path = `/${client.route(entity)}`;
     const id = created.get(entity.names.className)!.id as string | number;
     const removed = await http('DELETE', `${path}/${id}`);
     assert.equal(removed.status, 204, `DELETE ${path}/${id} → ${JSON.stringify(removed.body)}`);
@@ -127,15 +150,17 @@ function sampleBody(
   entity: EntityModel,
   created: Map<string, Record<string, unknown>>,
   serial: number,
+  client: WireClient,
 ): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+  const body: Record<string, unknown> = { ...client.echoed(entity) };
   for (const column of entity.columns) {
-    if (column.role === 'field') body[column.property] = sampleValue(column, serial);
+    const property = client.property(entity, column);
+    if (column.role === 'field') body[property] = sampleValue(column, serial, client);
     if (column.role === 'foreignKey') {
       const relation = entity.relations.find((candidate) => candidate.property === column.relation)!;
       const parent = created.get(relation.target);
       const isSelf = relation.target === entity.names.className;
-      if (parent && !isSelf) body[column.property] = parent.id;
+      if (parent && !isSelf) body[property] = parent.id;
       else if (!column.nullable)
         throw new Error(
           `${entity.names.className}.${column.property}: required parent ${relation.target} was not created first`,
@@ -152,6 +177,7 @@ function sampleBody(
 function patchFor(
   entity: EntityModel,
   serial: number,
+  client: WireClient,
 ): { property: string; body: Record<string, unknown> } | undefined {
   const column = entity.columns.find(
     (candidate) =>
@@ -159,10 +185,11 @@ function patchFor(
       ['string', 'text', 'integer', 'smallint', 'bigint', 'float', 'email', 'date', 'uuid'].includes(candidate.type),
   );
   if (!column) return undefined;
-  return { property: column.property, body: { [column.property]: sampleValue(column, serial + 1000) } };
+  const property = client.property(entity, column);
+  return { property, body: { [property]: sampleValue(column, serial + 1000, client) } };
 }
 
-function sampleValue(column: ColumnModel, serial: number): unknown {
+function sampleValue(column: ColumnModel, serial: number, client: WireClient): unknown {
   switch (column.type) {
     case 'string':
       return `v${serial}-${randomUUID().slice(0, 8)}`.slice(0, column.length ?? 255);
@@ -178,6 +205,7 @@ function sampleValue(column: ColumnModel, serial: number): unknown {
     case 'decimal': {
       const whole = Math.min((column.precision ?? 10) - (column.scale ?? 2), 6);
       const integer = serial % 10 ** whole;
+      if (client.decimalsAsNumbers) return (column.scale ?? 2) > 0 ? integer + 0.5 : integer;
       return (column.scale ?? 2) > 0 ? `${integer}.5` : String(integer);
     }
     case 'float':

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Diagnostic, SchemaError } from '../validate/diagnostic';
+import type { PropertyNames } from '../schema/document';
 import { importApsorc, looksLikeApsorc } from './apsorc';
 
 export interface LoadedSchema {
@@ -11,8 +12,13 @@ export interface LoadedSchema {
   readonly warnings: readonly Diagnostic[];
 }
 
+export interface LoadOptions {
+  /** For an `.apsorc` only: how field names become properties (the importer's default is `asWritten`). */
+  readonly naming?: PropertyNames;
+}
+
 /** Reads a schema file; `.apsorc` files (the APSO CLI's format) are converted to apso's format here. */
-export function loadSchema(file: string): LoadedSchema {
+export function loadSchema(file: string, options: LoadOptions = {}): LoadedSchema {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -24,8 +30,18 @@ export function loadSchema(file: string): LoadedSchema {
   // The APSO CLI accepts comments in .apsorc files, so those go to the importer as text.
   const byName = looksLikeApsorc(undefined, basename(file));
   const raw = byName ? text : parseJson(file, text);
-  if (!byName && !looksLikeApsorc(raw, basename(file))) return { file, format: 'apso', document: raw, warnings: [] };
-  const imported = importApsorc(raw);
+  if (!byName && !looksLikeApsorc(raw, basename(file))) {
+    if (options.naming !== undefined) {
+      throw new SchemaError(file, [
+        {
+          pointer: '',
+          message: `--naming applies to an .apsorc file; in schema.apso.json set "api": { "propertyNames": "${options.naming}" } instead`,
+        },
+      ]);
+    }
+    return { file, format: 'apso', document: raw, warnings: [] };
+  }
+  const imported = importApsorc(raw, { propertyNames: options.naming });
   if (imported.errors.length > 0) throw new SchemaError(file, imported.errors);
   return { file, format: 'apsorc', document: imported.document, warnings: imported.warnings };
 }

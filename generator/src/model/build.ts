@@ -1,6 +1,14 @@
-import type { EntitySpec, FieldSpec, SchemaDocument } from '../schema/document';
+import type { EntitySpec, FieldSpec, PropertyNames, SchemaDocument } from '../schema/document';
 import { inferIndexes } from './indexes';
-import { camelCase, constantCase, kebabCase, limitIdentifier, plural, snakeCase } from './naming';
+import {
+  bookkeepingProperties,
+  camelCase,
+  constantCase,
+  kebabCase,
+  limitIdentifier,
+  plural,
+  snakeCase,
+} from './naming';
 import {
   foreignKeyColumn,
   foreignKeyProperty,
@@ -10,6 +18,7 @@ import {
   type RelationSide,
 } from './relations';
 import type {
+  ApiModel,
   CacheModel,
   ColumnModel,
   DefaultModel,
@@ -30,10 +39,19 @@ const DEFAULT_DECIMAL = { precision: 10, scale: 2 } as const;
 export function buildModel(document: SchemaDocument, serviceName = document.name ?? 'apso-service'): Model {
   const specs = new Map(document.entities.map((entity) => [entity.name, entity]));
   const sides = relationSides(document.entities);
+  const api = apiOf(document);
   const entities = document.entities
-    .map((spec) => buildEntity(spec, sidesOf(spec.name, sides), specs))
+    .map((spec) => buildEntity(spec, sidesOf(spec.name, sides), specs, api))
     .sort((a, b) => a.names.className.localeCompare(b.names.className));
-  return deepFreeze({ name: serviceName, entities });
+  return deepFreeze({ name: serviceName, entities, api });
+}
+
+export function apiOf(document: Pick<SchemaDocument, 'api'>): ApiModel {
+  return {
+    propertyNames: document.api?.propertyNames ?? 'camelCase',
+    decimals: document.api?.decimals ?? 'string',
+    readOnlyInput: document.api?.readOnlyInput ?? 'reject',
+  };
 }
 
 /** Declared sides keep their schema order; sides created by other entities follow, sorted, so entity order never matters. */
@@ -44,22 +62,32 @@ function sidesOf(entity: string, sides: readonly RelationSide[]): RelationSide[]
   return [...declared, ...derived];
 }
 
-function entityNames(name: string): EntityNames {
+function entityNames(name: string, path: string | undefined): EntityNames {
   return {
     className: name,
     camel: camelCase(name),
     kebab: kebabCase(name),
     camelPlural: camelCase(plural(name)),
-    route: kebabCase(plural(name)),
+    route: path ?? routeOf(name),
     constant: constantCase(name),
   };
+}
+
+/** `TaskComment` → `task-comments`: an entity's route unless its `path` says otherwise. */
+export function routeOf(name: string): string {
+  return kebabCase(plural(name));
 }
 
 export function tableName(spec: Pick<EntitySpec, 'name' | 'table'>): string {
   return spec.table ?? snakeCase(plural(spec.name));
 }
 
-function buildEntity(spec: EntitySpec, sides: RelationSide[], specs: Map<string, EntitySpec>): EntityModel {
+function buildEntity(
+  spec: EntitySpec,
+  sides: RelationSide[],
+  specs: Map<string, EntitySpec>,
+  api: ApiModel,
+): EntityModel {
   const table = tableName(spec);
   const primaryKey = { type: spec.primaryKey ?? 'uuid', property: 'id', column: 'id' } as const;
   const timestamps = spec.timestamps ?? true;
@@ -71,10 +99,10 @@ function buildEntity(spec: EntitySpec, sides: RelationSide[], specs: Map<string,
     { property: 'id', column: 'id', role: 'primary', type: primaryKey.type, nullable: false, unique: true },
     ...(spec.fields ?? []).map((field) => buildFieldColumn(field, table)),
     ...sides.filter(holdsForeignKey).map((side) => buildForeignKeyColumn(side, specs)),
-    ...bookkeepingColumns(timestamps, softDelete, versioned),
+    ...bookkeepingColumns(timestamps, softDelete, versioned, api.propertyNames),
   ];
   return {
-    names: entityNames(spec.name),
+    names: entityNames(spec.name, spec.path),
     table,
     description: spec.description,
     primaryKey,
@@ -181,16 +209,22 @@ function buildForeignKeyColumn(side: RelationSide, specs: Map<string, EntitySpec
   };
 }
 
-function bookkeepingColumns(timestamps: boolean, softDelete: boolean, versioned: boolean): ColumnModel[] {
+function bookkeepingColumns(
+  timestamps: boolean,
+  softDelete: boolean,
+  versioned: boolean,
+  propertyNames: PropertyNames,
+): ColumnModel[] {
+  const property = bookkeepingProperties(propertyNames);
   const columns: ColumnModel[] = [];
   if (timestamps) {
     columns.push(
-      bookkeeping('createdAt', 'created_at', 'createdAt'),
-      bookkeeping('updatedAt', 'updated_at', 'updatedAt'),
+      bookkeeping(property.createdAt, 'created_at', 'createdAt'),
+      bookkeeping(property.updatedAt, 'updated_at', 'updatedAt'),
     );
   }
-  if (softDelete) columns.push({ ...bookkeeping('deletedAt', 'deleted_at', 'deletedAt'), nullable: true });
-  if (versioned) columns.push({ ...bookkeeping('version', 'version', 'version'), type: 'integer' });
+  if (softDelete) columns.push({ ...bookkeeping(property.deletedAt, 'deleted_at', 'deletedAt'), nullable: true });
+  if (versioned) columns.push({ ...bookkeeping(property.version, 'version', 'version'), type: 'integer' });
   return columns;
 }
 

@@ -2,11 +2,14 @@ import type { IndexSpec } from '../schema/document';
 import { limitIdentifier } from './naming';
 import type { ColumnModel, IndexModel, IndexOrigin, RelationModel } from './types';
 
-/** Enum fields with one of these names are what lists filter by next to a parent: `(organizationId, status)`. */
-const STATUS_LIKE = /^(status|state|stage|phase)$|(Status|State|Stage|Phase)$/;
+/**
+ * Enum fields with one of these names are what lists filter by next to a parent: `(organizationId, status)`.
+ * Read from the column, so that `orderStatus` and `order_status` are alike.
+ */
+const STATUS_LIKE = /(^|_)(status|state|stage|phase)$/;
 
 function isStatusLike(column: ColumnModel): boolean {
-  return column.role === 'field' && column.type === 'enum' && STATUS_LIKE.test(column.property);
+  return column.role === 'field' && column.type === 'enum' && STATUS_LIKE.test(column.column);
 }
 
 interface IndexInput {
@@ -56,8 +59,8 @@ export function inferIndexes(input: IndexInput): IndexModel[] {
   }
   const foreignKeys = input.columns.filter((column) => column.role === 'foreignKey');
   for (const column of foreignKeys) if (!column.unique) add('foreignKey', [column], false);
-  const createdAt = byProperty.get('createdAt');
-  if (createdAt?.role === 'createdAt') add('createdAt', [createdAt], false);
+  const createdAt = input.columns.find((column) => column.role === 'createdAt');
+  if (createdAt) add('createdAt', [createdAt], false);
   const statuses = input.columns.filter(isStatusLike);
   for (const foreignKey of foreignKeys) {
     for (const status of statuses) add('foreignKeyStatus', [foreignKey, status], false);

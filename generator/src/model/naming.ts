@@ -21,6 +21,16 @@ export const snakeCase = (name: string): string => words(name).join('_');
 export const kebabCase = (name: string): string => words(name).join('-');
 export const constantCase = (name: string): string => words(name).join('_').toUpperCase();
 
+/**
+ * The properties of the columns apso adds itself. With `asWritten` names they are spelled as their
+ * columns, which is what an APSO CLI backend answered (`created_at`, `updated_at`).
+ */
+export function bookkeepingProperties(propertyNames: 'camelCase' | 'asWritten') {
+  return propertyNames === 'asWritten'
+    ? ({ createdAt: 'created_at', updatedAt: 'updated_at', deletedAt: 'deleted_at', version: 'version' } as const)
+    : ({ createdAt: 'createdAt', updatedAt: 'updatedAt', deletedAt: 'deletedAt', version: 'version' } as const);
+}
+
 /** Pluralizes the last word only, so `TaskComment` becomes `TaskComments`. */
 export function plural(name: string): string {
   const parts = words(name);

@@ -1,4 +1,13 @@
-import type { FieldType, JsonValue, OnDeleteAction, PrimaryKeyType, RelationType } from '../schema/document';
+import type {
+  DecimalInput,
+  FieldType,
+  JsonValue,
+  OnDeleteAction,
+  PrimaryKeyType,
+  PropertyNames,
+  ReadOnlyInput,
+  RelationType,
+} from '../schema/document';
 
 /**
  * The intermediate representation every emitter reads. Built once from a valid schema,
@@ -8,6 +17,14 @@ export interface Model {
   readonly name: string;
   /** Sorted by class name, so schema order never changes output. */
   readonly entities: readonly EntityModel[];
+  readonly api: ApiModel;
+}
+
+/** The request and response conventions (schema `api`), with their defaults applied. */
+export interface ApiModel {
+  readonly propertyNames: PropertyNames;
+  readonly decimals: DecimalInput;
+  readonly readOnlyInput: ReadOnlyInput;
 }
 
 export interface EntityNames {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  apiSchema,
   cacheSchema,
   entitySchema,
   fieldSchema,
@@ -8,22 +9,42 @@ import type {
   relationshipSchema,
   schemaDocumentSchema,
 } from './schema';
-import { FIELD_TYPES, ON_DELETE_ACTIONS, PRIMARY_KEY_TYPES, RELATION_TYPES } from './schema';
+import {
+  DECIMAL_INPUTS,
+  FIELD_TYPES,
+  ON_DELETE_ACTIONS,
+  PRIMARY_KEY_TYPES,
+  PROPERTY_NAMES,
+  READ_ONLY_INPUTS,
+  RELATION_TYPES,
+} from './schema';
 
 /**
  * The shape of `schema.apso.json` as a user writes it, before validation (so options with a
  * default are optional), inferred from the one definition in schema.ts.
  */
 
-export { FIELD_TYPES, ON_DELETE_ACTIONS, PRIMARY_KEY_TYPES, RELATION_TYPES };
+export {
+  DECIMAL_INPUTS,
+  FIELD_TYPES,
+  ON_DELETE_ACTIONS,
+  PRIMARY_KEY_TYPES,
+  PROPERTY_NAMES,
+  READ_ONLY_INPUTS,
+  RELATION_TYPES,
+};
 export type FieldType = (typeof FIELD_TYPES)[number];
 export type RelationType = (typeof RELATION_TYPES)[number];
 export type OnDeleteAction = (typeof ON_DELETE_ACTIONS)[number];
 export type PrimaryKeyType = (typeof PRIMARY_KEY_TYPES)[number];
+export type PropertyNames = (typeof PROPERTY_NAMES)[number];
+export type DecimalInput = (typeof DECIMAL_INPUTS)[number];
+export type ReadOnlyInput = (typeof READ_ONLY_INPUTS)[number];
 
 export type JsonValue = z.input<typeof jsonValueSchema>;
 export type SchemaDocument = z.input<typeof schemaDocumentSchema>;
 export type EntitySpec = z.input<typeof entitySchema>;
+export type ApiSpec = z.input<typeof apiSchema>;
 export type CacheSpec = z.input<typeof cacheSchema>;
 export type FieldSpec = z.input<typeof fieldSchema>;
 export type RelationSpec = z.input<typeof relationshipSchema>;

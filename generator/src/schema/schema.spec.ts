@@ -16,6 +16,7 @@ const SECTIONS: Record<string, string> = {
   [DOCUMENT]: 'Top level',
   entity: 'Entities',
   cache: 'Cache',
+  api: 'API conventions',
   field: 'Fields',
   relationship: 'Relationships',
   index: 'Indexes',

@@ -46,6 +46,11 @@ const camelCaseName = z
   .string()
   .regex(/^[a-z][A-Za-z0-9]*$/)
   .max(60);
+/** A field's property: camelCase, or (with `api.propertyNames: "asWritten"`) snake_case or any spelling of letters, digits and underscores. */
+const fieldName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/)
+  .max(60);
 const sqlIdentifier = z
   .string()
   .regex(/^[a-z_][a-z0-9_]*$/)
@@ -76,7 +81,9 @@ export const cacheSchema = z
 
 export const fieldSchema = z
   .strictObject({
-    name: camelCaseName.describe('camelCase property; the column is its snake_case form.'),
+    name: fieldName.describe(
+      'The property: camelCase, unless api.propertyNames is asWritten; the column is its snake_case form.',
+    ),
     type: z.enum(FIELD_TYPES).describe("Decides the column type and the field's JSON in requests and responses."),
     description: z.string().optional().describe('Doc comment on the property.'),
     nullable: z.boolean().default(false).describe('Whether the column accepts NULL.'),
@@ -136,6 +143,12 @@ export const entitySchema = z
     name: pascalCaseName.describe('PascalCase singular class name, e.g. TaskComment.'),
     table: sqlIdentifier.optional().describe('Table name; defaults to the snake_case plural of the name.'),
     description: z.string().optional().describe('Doc comment on the entity.'),
+    path: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/)
+      .max(100)
+      .optional()
+      .describe('The route path; defaults to the kebab-case plural of the name (TaskComment → task-comments).'),
     primaryKey: z
       .enum(PRIMARY_KEY_TYPES)
       .default('uuid')
@@ -153,6 +166,34 @@ export const entitySchema = z
   })
   .meta({ id: 'entity', description: 'A table, its TypeORM entity and its REST resource.' });
 
+export const PROPERTY_NAMES = ['camelCase', 'asWritten'] as const;
+export const DECIMAL_INPUTS = ['string', 'stringOrNumber'] as const;
+export const READ_ONLY_INPUTS = ['reject', 'ignore'] as const;
+
+export const apiSchema = z
+  .strictObject({
+    propertyNames: z
+      .enum(PROPERTY_NAMES)
+      .default('camelCase')
+      .describe(
+        "camelCase: field names must be camelCase and apso's own properties are createdAt, updatedAt, deletedAt. asWritten: field names are used as written (first_name) and apso's own properties are created_at, updated_at, deleted_at.",
+      ),
+    decimals: z
+      .enum(DECIMAL_INPUTS)
+      .default('string')
+      .describe(
+        'What a request body may send for a decimal: a string ("21.50"), or also a JSON number (21.5). Responses always carry strings.',
+      ),
+    readOnlyInput: z
+      .enum(READ_ONLY_INPUTS)
+      .default('reject')
+      .describe('id and the timestamps in a request body: a 400 (reject), or left out of the write (ignore).'),
+  })
+  .meta({
+    id: 'api',
+    description: "The request and response conventions; an imported .apsorc gets the APSO CLI's (see docs/apsorc.md).",
+  });
+
 export const schemaDocumentSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path to apso.schema.json, for editors.'),
@@ -162,6 +203,7 @@ export const schemaDocumentSchema = z
       .regex(/^[a-z][a-z0-9-]*$/)
       .optional()
       .describe('The service name, used for the package name and the OpenAPI title.'),
+    api: apiSchema.optional().describe("Request and response conventions; apso's own when absent."),
     entities: z.array(entitySchema).min(1).describe('At least one entity.'),
   })
   .meta({

@@ -1,6 +1,6 @@
-import { isSqlDefault, tableName } from '../model/build';
+import { isSqlDefault, routeOf, tableName } from '../model/build';
 import { edgeCycles } from '../model/cycles';
-import { closest, kebabCase, snakeCase } from '../model/naming';
+import { bookkeepingProperties, camelCase, closest, kebabCase, snakeCase } from '../model/naming';
 import {
   foreignKeyColumn,
   foreignKeyProperty,
@@ -9,7 +9,7 @@ import {
   relationSides,
   type RelationSide,
 } from '../model/relations';
-import type { EntitySpec, FieldSpec, SchemaDocument } from '../schema/document';
+import type { EntitySpec, FieldSpec, PropertyNames, SchemaDocument } from '../schema/document';
 import { DEFAULT_LITERALS } from '../type-map';
 import { type Diagnostic, pointer } from './diagnostic';
 
@@ -44,8 +44,14 @@ const RESERVED_PROPERTY_NAMES = new Set([
   'hasOwnProperty',
 ]);
 
-/** Properties apso adds itself; a field or relation may not take these names. */
-const BOOKKEEPING = ['id', 'createdAt', 'updatedAt', 'deletedAt', 'version'];
+/** Properties apso adds itself, in either naming; a field or relation may not take these names. */
+const BOOKKEEPING = [
+  'id',
+  ...Object.values(bookkeepingProperties('camelCase')),
+  ...Object.values(bookkeepingProperties('asWritten')),
+];
+
+const CAMEL_CASE = /^[a-z][A-Za-z0-9]*$/;
 
 /**
  * Checks what JSON Schema cannot: references between entities, names that would collide
@@ -83,6 +89,18 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
     report,
   );
   checkUnique(
+    document.entities
+      .map((entity, index) => ({
+        name: entity.name,
+        key: (entity.path ?? routeOf(entity.name)).toLowerCase(),
+        at: pointer('entities', index, entity.path ? 'path' : 'name'),
+      }))
+      .filter((item, index, all) => all.findIndex((other) => other.name === item.name) === index),
+    (path) =>
+      `the route /${path} is used by more than one entity (routes differ by more than case); set "path" to tell them apart`,
+    report,
+  );
+  checkUnique(
     document.entities.map((entity, index) => ({
       key: tableName(entity),
       at: pointer('entities', index, entity.table ? 'table' : 'name'),
@@ -100,10 +118,18 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
     }
   });
 
+  const propertyNames = document.api?.propertyNames ?? 'camelCase';
   document.entities.forEach((entity, index) => {
-    (entity.fields ?? []).forEach((field, fieldIndex) =>
-      checkField(field, pointer('entities', index, 'fields', fieldIndex), report),
-    );
+    (entity.fields ?? []).forEach((field, fieldIndex) => {
+      const at = pointer('entities', index, 'fields', fieldIndex);
+      checkField(field, at, report);
+      if (propertyNames === 'camelCase' && !CAMEL_CASE.test(field.name)) {
+        report(
+          `${at}/name`,
+          `"${field.name}" must be camelCase (letters and digits, starting lower-case), e.g. "${camelCase(field.name)}"`,
+        );
+      }
+    });
     (entity.relationships ?? []).forEach((relation, relationIndex) => {
       const at = pointer('entities', index, 'relationships', relationIndex);
       if (!known.has(relation.target)) {
@@ -129,6 +155,7 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
       entity,
       index,
       sides.filter((side) => side.entity === entity.name),
+      propertyNames,
       report,
     ),
   );
@@ -208,7 +235,14 @@ function defaultProblem(field: FieldSpec): string | undefined {
   }
 }
 
-function checkEntityNames(entity: EntitySpec, index: number, sides: RelationSide[], report: Report): void {
+function checkEntityNames(
+  entity: EntitySpec,
+  index: number,
+  sides: RelationSide[],
+  propertyNames: PropertyNames,
+  report: Report,
+): void {
+  const own = bookkeepingProperties(propertyNames);
   const at = (...rest: (string | number)[]) => pointer('entities', index, ...rest);
   const properties = new Map<string, string>();
   const columns = new Map<string, string>();
@@ -251,8 +285,8 @@ function checkEntityNames(entity: EntitySpec, index: number, sides: RelationSide
     ...sides.filter(holdsForeignKey).map((side) => side.property),
     ...sides.filter(holdsForeignKey).map((side) => foreignKeyProperty(side.property)),
     'id',
-    ...(entity.timestamps === false ? [] : ['createdAt', 'updatedAt']),
-    ...(entity.softDelete ? ['deletedAt'] : []),
+    ...(entity.timestamps === false ? [] : [own.createdAt, own.updatedAt]),
+    ...(entity.softDelete ? [own.deletedAt] : []),
   ]);
   (entity.indexes ?? []).forEach((spec, indexIndex) => {
     spec.fields.forEach((name, fieldIndex) => {

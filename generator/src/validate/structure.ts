@@ -85,6 +85,8 @@ function sentenceFor(error: ErrorObject, document: unknown): string {
 }
 
 function patternSentence(value: string, pattern: string): string {
+  if (pattern.startsWith('^[A-Za-z]'))
+    return `"${value}" must be letters, digits and underscores, starting with a letter`;
   if (pattern.startsWith('^[A-Z]'))
     return `"${value}" must be PascalCase (letters and digits, starting with a capital), e.g. "${pascalHint(value)}"`;
   if (pattern.startsWith('^[a-z][A-Za-z0-9]'))

@@ -30,6 +30,7 @@ export function entitySpec(entity: EntityDraft, relationships: RelationSpec[]): 
   return {
     name: entity.name,
     ...(entity.table !== undefined ? { table: entity.table } : {}),
+    ...(entity.path !== undefined ? { path: entity.path } : {}),
     ...(entity.description !== undefined ? { description: entity.description } : {}),
     primaryKey: entity.primaryKey,
     timestamps: entity.timestamps,

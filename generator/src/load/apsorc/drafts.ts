@@ -2,7 +2,7 @@
  * The importer's working model between the .apsorc and the SchemaDocument: entities and fields as
  * read, relationship declarations, and the relations (edges) and relation properties (slots) they become.
  */
-import type { FieldSpec, PrimaryKeyType, RelationType } from '../../schema/document';
+import type { FieldSpec, PrimaryKeyType, PropertyNames, RelationType } from '../../schema/document';
 import type { ResolvedType } from './types';
 import type { Rec } from './values';
 
@@ -34,13 +34,17 @@ export interface EntityDraft {
   raw: Rec;
   rawName: string;
   name: string;
+  /** Whether field properties keep their names as written (the APSO CLI's) or become camelCase. */
+  propertyNames: PropertyNames;
   table?: string;
+  /** The APSO CLI's route, `pluralize(name as written)`, when it differs from apso's. */
+  path?: string;
   description?: string;
   primaryKey: PrimaryKeyType;
   timestamps: boolean;
   softDelete: boolean;
   fields: FieldDraft[];
-  /** Raw field name and camelCase name -> field, for index look-ups and FK merges. */
+  /** Raw field name, property and camelCase name -> field, for index look-ups and FK merges. */
   fieldByName: Map<string, FieldDraft>;
   slots: Slot[];
   indexRequests: IndexRequest[];

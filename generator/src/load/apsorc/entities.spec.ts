@@ -99,22 +99,25 @@ describe('entities', () => {
   });
 
   test('bookkeeping fields are dropped: created_at/updated_at into timestamps, deleted_at into softDelete', () => {
-    const r = importApsorc({
-      entities: [
-        {
-          name: 'A',
-          created_at: true,
-          updated_at: true,
-          fields: [
-            { name: 'title', type: 'text' },
-            { name: 'created_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
-            { name: 'updated_at', type: 'timestamp' },
-          ],
-        },
-        { name: 'B', created_at: false, updated_at: false, fields: [{ name: 'created_at', type: 'timestamp' }] },
-        { name: 'C', fields: [{ name: 'deleted_at', type: 'timestamp', nullable: true }] },
-      ],
-    });
+    const r = importApsorc(
+      {
+        entities: [
+          {
+            name: 'A',
+            created_at: true,
+            updated_at: true,
+            fields: [
+              { name: 'title', type: 'text' },
+              { name: 'created_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
+              { name: 'updated_at', type: 'timestamp' },
+            ],
+          },
+          { name: 'B', created_at: false, updated_at: false, fields: [{ name: 'created_at', type: 'timestamp' }] },
+          { name: 'C', fields: [{ name: 'deleted_at', type: 'timestamp', nullable: true }] },
+        ],
+      },
+      { propertyNames: 'camelCase' },
+    );
     clean(r);
     assert.deepEqual(
       entity(r, 'A').fields?.map((f) => f.name),
@@ -134,12 +137,20 @@ describe('entities', () => {
   });
 
   test('a field named version is renamed: apso keeps version for optimistic locking', () => {
-    const r = importApsorc(
-      file([{ name: 'version', type: 'integer' }], { entity: { indexes: [{ fields: ['version'], unique: true }] } }),
-    );
+    const versionFile = file([{ name: 'version', type: 'integer' }], {
+      entity: { indexes: [{ fields: ['version'], unique: true }] },
+    });
+    const r = importApsorc(versionFile, { propertyNames: 'camelCase' });
     clean(r);
     assert.deepEqual(field(r, 'Thing', 'versionValue'), { name: 'versionValue', type: 'integer', unique: true });
     one(r.warnings, '/entities/0/fields/0/name', /versionValue/);
+    const asWritten = importApsorc(versionFile);
+    clean(asWritten);
+    assert.deepEqual(field(asWritten, 'Thing', 'version_value'), {
+      name: 'version_value',
+      type: 'integer',
+      unique: true,
+    });
   });
 
   test('roadmap options are ignored with a warning; _removedEntities silently', () => {
@@ -178,5 +189,41 @@ describe('entities', () => {
     });
     clean(r);
     assert.deepEqual(r.warnings, []);
+  });
+});
+
+describe("an APSO CLI client's routes and timestamps", () => {
+  test("each entity keeps the APSO CLI's route, the plural of its name as written", () => {
+    const r = importApsorc({
+      version: 2,
+      entities: [{ name: 'Customer' }, { name: 'OrderItem' }, { name: 'order_line' }, { name: 'Person' }],
+    });
+    clean(r);
+    assert.deepEqual(
+      r.document.entities.map((e) => [e.name, e.path]),
+      [
+        ['Customer', 'Customers'],
+        ['OrderItem', 'OrderItems'],
+        ['OrderLine', 'order_lines'],
+        ['Person', 'People'],
+      ],
+    );
+  });
+
+  test('created_at and updated_at fields are the timestamps, named as the file names them', () => {
+    const r = importApsorc(
+      file([
+        { name: 'title', type: 'text' },
+        { name: 'created_at', type: 'timestamp', default: 'CURRENT_TIMESTAMP' },
+        { name: 'updated_at', type: 'timestamp' },
+      ]),
+    );
+    clean(r);
+    assert.equal(entity(r, 'Thing').timestamps, true);
+    assert.deepEqual(
+      entity(r, 'Thing').fields?.map((f) => f.name),
+      ['title'],
+    );
+    one(r.warnings, '/entities/0/fields/1', /apso's own timestamp column \(property "created_at"/);
   });
 });

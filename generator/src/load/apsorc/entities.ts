@@ -1,7 +1,8 @@
 /** Entities: each .apsorc entity to an entity draft with its fields, timestamps, soft delete and key type. */
-import type { PrimaryKeyType } from '../../schema/document';
-import { tableName } from '../../model/build';
-import { pascalCase } from '../../model/naming';
+import type { PrimaryKeyType, PropertyNames } from '../../schema/document';
+import pluralize from 'pluralize';
+import { routeOf, tableName } from '../../model/build';
+import { camelCase, pascalCase, snakeCase } from '../../model/naming';
 import { type Diagnostics, describe, didYouMean, ptr, q } from './diagnostics';
 import type { EntityDraft } from './drafts';
 import { type FieldOutcome, type IdField, readField } from './fields';
@@ -34,12 +35,12 @@ export interface EntityIndex {
 }
 
 /** Reads every entity; two entities with one name, or one table, are errors. */
-export function readEntities(list: unknown[], d: Diagnostics): EntityIndex {
+export function readEntities(list: unknown[], propertyNames: PropertyNames, d: Diagnostics): EntityIndex {
   const entities: EntityDraft[] = [];
   const byRawName = new Map<string, EntityDraft>();
   const byName = new Map<string, EntityDraft>();
   list.forEach((e, i) => {
-    const entity = readEntity(e, i, d);
+    const entity = readEntity(e, i, propertyNames, d);
     if (!entity) return;
     const clash = byName.get(entity.name);
     if (clash) {
@@ -140,7 +141,7 @@ function warnIgnoredOptions(e: Rec, pointer: string, d: Diagnostics): void {
     d.warn(ptr(pointer, 'http'), `"http": false is not imported yet; the entity still gets its REST controller`);
 }
 
-function readEntity(e: unknown, index: number, d: Diagnostics): EntityDraft | undefined {
+function readEntity(e: unknown, index: number, propertyNames: PropertyNames, d: Diagnostics): EntityDraft | undefined {
   const pointer = ptr('', 'entities', index);
   if (!isRecord(e)) {
     d.error(pointer, `an entity must be an object with a "name" and "fields", not ${describe(e)}`);
@@ -155,6 +156,7 @@ function readEntity(e: unknown, index: number, d: Diagnostics): EntityDraft | un
     raw: e,
     rawName: named.rawName,
     name: named.name,
+    propertyNames,
     primaryKey: 'integer',
     timestamps: readTimestamps(e, pointer, d),
     softDelete: false,
@@ -165,6 +167,7 @@ function readEntity(e: unknown, index: number, d: Diagnostics): EntityDraft | un
   };
   if (has(e, 'table')) entity.table = sqlName(e.table, ptr(pointer, 'table'), 'table name', d);
   if (typeof e.description === 'string' && e.description.trim() !== '') entity.description = e.description;
+  entity.path = apsoCliPath(entity, d);
 
   const declaredKey = readPrimaryKeyType(e, pointer, d);
   const idField = readFields(entity, e, d);
@@ -182,6 +185,23 @@ function readEntity(e: unknown, index: number, d: Diagnostics): EntityDraft | un
   return entity;
 }
 
+const PATH = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+/**
+ * The APSO CLI served an entity at the plural of its name as written (`Customers`, `OrderItems`,
+ * `order_items`), which its clients call; apso keeps that route rather than its own kebab-case one.
+ */
+function apsoCliPath(entity: EntityDraft, d: Diagnostics): string | undefined {
+  const path = pluralize(entity.rawName);
+  if (path === routeOf(entity.name)) return undefined;
+  if (PATH.test(path)) return path;
+  d.warn(
+    ptr(entity.pointer, 'name'),
+    `the APSO CLI's route /${path} cannot be an apso route; ${entity.name} is served at /${routeOf(entity.name)}`,
+  );
+  return undefined;
+}
+
 /** Reads the entity's fields into it; returns its id field, if it declares one. */
 function readFields(entity: EntityDraft, e: Rec, d: Diagnostics): IdField | undefined {
   if (has(e, 'fields') && !Array.isArray(e.fields)) {
@@ -192,19 +212,23 @@ function readFields(entity: EntityDraft, e: Rec, d: Diagnostics): IdField | unde
   let idField: IdField | undefined;
   rawFields.forEach((f, j) => {
     const at = ptr(entity.pointer, 'fields', j);
-    const outcome = readField(f, at, d);
+    const outcome = readField(f, at, entity.propertyNames, d);
     const rawFieldName = isRecord(f) && typeof f.name === 'string' ? f.name : '';
     if (outcome.kind === 'skip') return;
     const property = outcome.kind === 'field' ? outcome.draft.spec.name : outcome.kind === 'id' ? 'id' : outcome.column;
-    const first = seen.get(property);
+    // Names kept as written clash when they share a column (`first_name`, `firstName`), as camelCase ones do.
+    const key = camelCase(property);
+    const first = seen.get(key);
     if (first !== undefined) {
       d.error(
         ptr(at, 'name'),
-        `field ${q(rawFieldName)} has the same property name ${q(property)} as field ${q(first)}; rename one of them`,
+        entity.propertyNames === 'asWritten'
+          ? `field ${q(rawFieldName)} has the same column ${q(snakeCase(property))} as field ${q(first)}; rename one of them`
+          : `field ${q(rawFieldName)} has the same property name ${q(property)} as field ${q(first)}; rename one of them`,
       );
       return;
     }
-    seen.set(property, rawFieldName);
+    seen.set(key, rawFieldName);
     if (outcome.kind === 'id') {
       idField = outcome.id;
     } else if (outcome.kind === 'bookkeeping') {
@@ -213,6 +237,7 @@ function readFields(entity: EntityDraft, e: Rec, d: Diagnostics): IdField | unde
       entity.fields.push(outcome.draft);
       entity.fieldByName.set(outcome.draft.spec.name, outcome.draft);
       entity.fieldByName.set(rawFieldName, outcome.draft);
+      entity.fieldByName.set(camelCase(rawFieldName), outcome.draft);
     }
   });
   return idField;
@@ -235,9 +260,12 @@ function addBookkeeping(
   } else {
     const was = entity.timestamps;
     entity.timestamps = true;
+    const turnedOn = was ? '' : ', so they are turned on';
     d.warn(
       at,
-      `field ${q(rawFieldName)} is dropped: apso's timestamps already provide created_at and updated_at${was ? '' : ', so they are turned on'}`,
+      entity.propertyNames === 'asWritten'
+        ? `field ${q(rawFieldName)} is apso's own timestamp column (property ${q(snakeCase(column))}, set by the database; a body that sends it is not refused, and the value is not written)${turnedOn}`
+        : `field ${q(rawFieldName)} is dropped: apso's timestamps already provide created_at and updated_at${turnedOn}`,
     );
   }
 }

@@ -4,8 +4,10 @@ import type { FieldSpec } from '../../schema/document';
 import { importApsorc } from './index';
 import { clean, entity, field, file, one } from './spec-support';
 
+const CAMEL_CASE = { propertyNames: 'camelCase' } as const;
+
 describe('fields', () => {
-  test('names become camelCase', () => {
+  test("by default names are kept as written: the APSO CLI's backend used them as properties", () => {
     const r = importApsorc(
       file([
         { name: 'invoice_number', type: 'text' },
@@ -17,22 +19,60 @@ describe('fields', () => {
     clean(r);
     assert.deepEqual(
       entity(r, 'Thing').fields?.map((f) => f.name),
+      ['invoice_number', 'documentID', 'CRUDInterface', 'FNAME'],
+    );
+    assert.deepEqual(r.warnings, []);
+    assert.deepEqual(r.document.api, {
+      propertyNames: 'asWritten',
+      decimals: 'stringOrNumber',
+      readOnlyInput: 'ignore',
+    });
+  });
+
+  test('a name that cannot be a property as written is an error that points at --naming camelCase', () => {
+    one(
+      importApsorc(file([{ name: 'first-name', type: 'text' }])).errors,
+      '/entities/0/fields/0/name',
+      /cannot be a property as written.*--naming camelCase/,
+    );
+    const camel = importApsorc(file([{ name: 'first-name', type: 'text' }]), CAMEL_CASE);
+    clean(camel);
+    assert.deepEqual(
+      entity(camel, 'Thing').fields?.map((f) => f.name),
+      ['firstName'],
+    );
+  });
+
+  test("with camelCase naming, names become camelCase; decimals and echoed read-only fields stay the APSO CLI's", () => {
+    const r = importApsorc(
+      file([
+        { name: 'invoice_number', type: 'text' },
+        { name: 'documentID', type: 'text' },
+        { name: 'CRUDInterface', type: 'text' },
+        { name: 'FNAME', type: 'text' },
+      ]),
+      CAMEL_CASE,
+    );
+    assert.deepEqual(r.document.api, {
+      propertyNames: 'camelCase',
+      decimals: 'stringOrNumber',
+      readOnlyInput: 'ignore',
+    });
+    clean(r);
+    assert.deepEqual(
+      entity(r, 'Thing').fields?.map((f) => f.name),
       ['invoiceNumber', 'documentId', 'crudInterface', 'fname'],
     );
     assert.equal(r.warnings.length, 3, 'snake_case names are converted silently, others with a note');
   });
 
-  test('two fields with the same property name are an error', () => {
-    one(
-      importApsorc(
-        file([
-          { name: 'first_name', type: 'text' },
-          { name: 'firstName', type: 'text' },
-        ]),
-      ).errors,
-      '/entities/0/fields/1/name',
-      /same property name "firstName"/,
-    );
+  test('two fields with the same property name, or kept as written the same column, are an error', () => {
+    const fields = [
+      { name: 'first_name', type: 'text' },
+      { name: 'firstName', type: 'text' },
+    ];
+    one(importApsorc(file(fields), CAMEL_CASE).errors, '/entities/0/fields/1/name', /same property name "firstName"/);
+    one(importApsorc(file(fields)).errors, '/entities/0/fields/1/name', /same column "first_name"/);
   });
 
   test('type mapping table', () => {

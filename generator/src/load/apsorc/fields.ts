@@ -1,5 +1,5 @@
 /** Fields: one .apsorc field to a field draft, the entity's id, one of apso's own columns, or nothing. */
-import type { FieldSpec, PrimaryKeyType } from '../../schema/document';
+import type { FieldSpec, PrimaryKeyType, PropertyNames } from '../../schema/document';
 import { camelCase, snakeCase } from '../../model/naming';
 import { type Diagnostics, describe, didYouMean, ptr, q } from './diagnostics';
 import { readFieldDefault } from './defaults';
@@ -9,6 +9,8 @@ import { resolveType } from './types';
 import { has, IDENTIFIER, isRecord, optionalBoolean, optionalInteger, type Rec } from './values';
 
 const CLEAN_SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+/** A property kept as written: what schema.apso.json accepts as a field name. */
+const AS_WRITTEN = /^[A-Za-z][A-Za-z0-9_]{0,59}$/;
 const KNOWN_FIELD = new Set([
   'name',
   'type',
@@ -60,8 +62,16 @@ function readIdField(f: Rec, pointer: string, d: Diagnostics): IdField | undefin
   return undefined;
 }
 
-/** The field's name as written and the property name it becomes; an error when it cannot become one. */
-function readName(f: Rec, pointer: string, d: Diagnostics): { rawName: string; name: string } | undefined {
+/**
+ * The field's name as written and its camelCase form, which tells apso's own columns (`created_at`,
+ * `createdAt`) and foreign keys apart whatever the spelling; an error when it cannot become a property.
+ */
+function readName(
+  f: Rec,
+  pointer: string,
+  propertyNames: PropertyNames,
+  d: Diagnostics,
+): { rawName: string; name: string } | undefined {
   if (typeof f.name !== 'string' || f.name.trim() === '') {
     d.error(ptr(pointer, 'name'), `the field has no "name"; give it a name such as "title"`);
     return undefined;
@@ -75,6 +85,13 @@ function readName(f: Rec, pointer: string, d: Diagnostics): { rawName: string; n
     return undefined;
   }
   const name = camelCase(rawName);
+  if (propertyNames === 'asWritten' && !AS_WRITTEN.test(rawName)) {
+    d.error(
+      ptr(pointer, 'name'),
+      `field name ${q(rawName)} cannot be a property as written; use at most 60 letters, digits and underscores, starting with a letter (or import with --naming camelCase)`,
+    );
+    return undefined;
+  }
   if (!IDENTIFIER.test(name)) {
     d.error(
       ptr(pointer, 'name'),
@@ -85,27 +102,38 @@ function readName(f: Rec, pointer: string, d: Diagnostics): { rawName: string; n
   return { rawName, name };
 }
 
-/** `version` is apso's own; other renames are pointed out unless the name was clean snake_case. */
-function renameProperty(rawName: string, name: string, pointer: string, d: Diagnostics): string {
+/**
+ * The property: the name as written, or its camelCase form. `version` is apso's own; camelCase
+ * renames are pointed out unless the name was clean snake_case.
+ */
+function propertyName(
+  rawName: string,
+  name: string,
+  propertyNames: PropertyNames,
+  pointer: string,
+  d: Diagnostics,
+): string {
   if (name === 'version') {
+    const renamed = propertyNames === 'asWritten' ? 'version_value' : 'versionValue';
     d.warn(
       ptr(pointer, 'name'),
-      `field ${q(rawName)} is named "versionValue" (column version_value): apso keeps "version" for its optimistic-locking column`,
+      `field ${q(rawName)} is named ${q(renamed)} (column version_value): apso keeps "version" for its optimistic-locking column`,
     );
-    return 'versionValue';
+    return renamed;
   }
+  if (propertyNames === 'asWritten') return rawName;
   if (name !== rawName && !CLEAN_SNAKE.test(rawName)) {
     d.warn(ptr(pointer, 'name'), `field ${q(rawName)} is named ${q(name)} (column ${snakeCase(name)})`);
   }
   return name;
 }
 
-export function readField(f: unknown, pointer: string, d: Diagnostics): FieldOutcome {
+export function readField(f: unknown, pointer: string, propertyNames: PropertyNames, d: Diagnostics): FieldOutcome {
   if (!isRecord(f)) {
     d.error(pointer, `a field must be an object with "name" and "type", not ${describe(f)}`);
     return { kind: 'skip' };
   }
-  const named = readName(f, pointer, d);
+  const named = readName(f, pointer, propertyNames, d);
   if (!named) return { kind: 'skip' };
   const { rawName } = named;
   if (named.name === 'id') return { kind: 'id', id: readIdField(f, pointer, d) };
@@ -116,7 +144,7 @@ export function readField(f: unknown, pointer: string, d: Diagnostics): FieldOut
     if (!KNOWN_FIELD.has(key))
       d.warn(ptr(pointer, key), `unknown field option ${q(key)} is ignored${didYouMean(key, KNOWN_FIELD)}`);
   }
-  const name = renameProperty(rawName, named.name, pointer, d);
+  const name = propertyName(rawName, named.name, propertyNames, pointer, d);
 
   const typeAt = ptr(pointer, 'type');
   const resolved = resolveType(f.type, rawName, typeAt, d);

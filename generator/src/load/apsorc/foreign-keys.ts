@@ -1,5 +1,6 @@
 /** Foreign keys: scalar key fields merged into their relation, whether each key may be null, and required cycles. */
 import { edgeCycles } from '../../model/cycles';
+import { camelCase } from '../../model/naming';
 import { foreignKeyColumn, foreignKeyProperty } from '../../model/relations';
 import { type Diagnostics, ptr, q } from './diagnostics';
 import type { Edge, EntityDraft } from './drafts';
@@ -13,11 +14,11 @@ import { INTEGER_TYPES } from './types';
 export function mergeForeignKeyFields(entities: EntityDraft[], d: Diagnostics): void {
   for (const entity of entities) {
     for (const slot of entity.slots.filter((s) => s.holdsFk)) {
+      // By the camelCase name, so that `customer_id` matches whether names are kept as written or not.
+      const named = (property: string) =>
+        entity.fields.find((f) => !f.mergedInto && camelCase(f.spec.name) === property);
       const field =
-        entity.fields.find((f) => !f.mergedInto && f.spec.name === foreignKeyProperty(slot.name)) ??
-        (slot.refRenamed
-          ? entity.fields.find((f) => !f.mergedInto && f.spec.name === foreignKeyProperty(slot.base))
-          : undefined);
+        named(foreignKeyProperty(slot.name)) ?? (slot.refRenamed ? named(foreignKeyProperty(slot.base)) : undefined);
       if (!field) continue;
       field.mergedInto = slot;
       const target = otherEnd(slot);

@@ -11,7 +11,7 @@
  * edges.ts, slot-names.ts, foreign-keys.ts, indexes.ts, and document.ts for the output;
  * drafts.ts holds the working model they share. detect.ts tells an .apsorc from apso's own format.
  */
-import type { SchemaDocument } from '../../schema/document';
+import type { ApiSpec, PropertyNames, SchemaDocument } from '../../schema/document';
 import { Diagnostics, describe, type ImportDiagnostic } from './diagnostics';
 import { entitySpec, relationSpecs } from './document';
 import type { RelDecl } from './drafts';
@@ -34,7 +34,24 @@ export interface ApsorcImport {
   warnings: ImportDiagnostic[];
 }
 
-export function importApsorc(raw: unknown): ApsorcImport {
+export interface ApsorcImportOptions {
+  /**
+   * `asWritten` (the default) keeps each field's name as the .apsorc writes it, as the APSO CLI's
+   * backend did, so that its clients keep working; `camelCase` is apso's own convention.
+   */
+  propertyNames?: PropertyNames;
+}
+
+/**
+ * What an APSO CLI backend accepted and answered: names as chosen, decimals as JSON numbers or
+ * strings, and the id and timestamps a client echoes back ignored rather than refused.
+ */
+function apsoCliApi(propertyNames: PropertyNames): ApiSpec {
+  return { propertyNames, decimals: 'stringOrNumber', readOnlyInput: 'ignore' };
+}
+
+export function importApsorc(raw: unknown, options: ApsorcImportOptions = {}): ApsorcImport {
+  const propertyNames = options.propertyNames ?? 'asWritten';
   const d = new Diagnostics();
   const empty = (): ApsorcImport => ({
     document: { version: 1, entities: [] },
@@ -64,7 +81,7 @@ export function importApsorc(raw: unknown): ApsorcImport {
   }
   if (top.entities.length === 0) d.error('/entities', `"entities" is empty; declare at least one entity`);
 
-  const index = readEntities(top.entities, d);
+  const index = readEntities(top.entities, propertyNames, d);
   const { entities } = index;
   const decls = rawRelationships(top, top.entities, d)
     .map((r) => readRelationship(r, index, d))
@@ -84,7 +101,12 @@ export function importApsorc(raw: unknown): ApsorcImport {
 
   const name = documentName(top);
   return {
-    document: { version: 1, ...(name !== undefined ? { name } : {}), entities: specs },
+    document: {
+      version: 1,
+      ...(name !== undefined ? { name } : {}),
+      api: apsoCliApi(propertyNames),
+      entities: specs,
+    },
     errors: d.errors,
     warnings: d.warnings,
   };

@@ -23,6 +23,7 @@ describe('indexes', () => {
           },
         },
       ),
+      { propertyNames: 'camelCase' },
     );
     clean(r);
     assert.deepEqual(entity(r, 'Thing').indexes, [
@@ -39,14 +40,32 @@ describe('indexes', () => {
     one(r.errors, '/entities/0/indexes/0/fields/0', /unknown field "frist_name".*did you mean "first_name"/);
   });
 
-  test("an index over apso's own columns names them; without timestamps it is an error", () => {
+  test('kept as written, index fields name the properties as written', () => {
     const r = importApsorc(
-      file([{ name: 'a', type: 'text' }], {
-        entity: { indexes: [{ fields: ['a', 'created_at'] }, { fields: ['updated_at'] }] },
-      }),
+      file(
+        [
+          { name: 'first_name', type: 'text' },
+          { name: 'last_name', type: 'text' },
+        ],
+        { entity: { uniques: [{ name: 'uq_person', fields: ['first_name', 'lastName'] }] } },
+      ),
     );
     clean(r);
-    assert.deepEqual(entity(r, 'Thing').indexes, [{ fields: ['a', 'createdAt'] }, { fields: ['updatedAt'] }]);
+    assert.deepEqual(entity(r, 'Thing').indexes, [
+      { name: 'uq_person', fields: ['first_name', 'last_name'], unique: true },
+    ]);
+  });
+
+  test("an index over apso's own columns names them; without timestamps it is an error", () => {
+    const indexed = file([{ name: 'a', type: 'text' }], {
+      entity: { indexes: [{ fields: ['a', 'created_at'] }, { fields: ['updated_at'] }] },
+    });
+    const camel = importApsorc(indexed, { propertyNames: 'camelCase' });
+    clean(camel);
+    assert.deepEqual(entity(camel, 'Thing').indexes, [{ fields: ['a', 'createdAt'] }, { fields: ['updatedAt'] }]);
+    const r = importApsorc(indexed);
+    clean(r);
+    assert.deepEqual(entity(r, 'Thing').indexes, [{ fields: ['a', 'created_at'] }, { fields: ['updated_at'] }]);
     const off = importApsorc(
       file([], { entity: { created_at: false, updated_at: false, indexes: [{ fields: ['created_at'] }] } }),
     );

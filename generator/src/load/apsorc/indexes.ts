@@ -1,6 +1,6 @@
 /** Indexes: field and relation flags and the `indexes`/`uniques` lists, resolved to properties and folded. */
 import type { IndexSpec } from '../../schema/document';
-import { camelCase } from '../../model/naming';
+import { bookkeepingProperties, camelCase } from '../../model/naming';
 import { foreignKeyColumn, foreignKeyProperty } from '../../model/relations';
 import { type Diagnostics, describe, didYouMean, ptr, q } from './diagnostics';
 import type { Edge, EntityDraft, IndexRequest } from './drafts';
@@ -47,7 +47,8 @@ function resolveIndexField(entity: EntityDraft, value: unknown, pointer: string,
     deletedAt: entity.softDelete ? undefined : 'it has no deleted_at field',
   };
   if (name in own) {
-    if (own[name] === undefined) return name;
+    if (own[name] === undefined)
+      return name === 'id' ? name : bookkeepingProperties(entity.propertyNames)[name as 'createdAt'];
     d.error(pointer, `${entity.rawName} has no column ${q(value)}: ${own[name]}`);
     return undefined;
   }

@@ -1,4 +1,5 @@
 /** Relation property names: every slot gets a final name, unique on its entity. */
+import { camelCase } from '../../model/naming';
 import { foreignKeyColumn, foreignKeyProperty, idsProperty } from '../../model/relations';
 import { type Diagnostics, q } from './diagnostics';
 import type { EntityDraft, Slot } from './drafts';
@@ -35,7 +36,8 @@ export function nameSlots(entities: EntityDraft[], d: Diagnostics): void {
 
 function claimsOf(entity: EntityDraft): Claims {
   const taken = new Set<string>();
-  const fieldNames = new Set(entity.fields.map((f) => f.spec.name));
+  // camelCase, so that relations get the same names whether field names are kept as written or not.
+  const fieldNames = new Set(entity.fields.map((f) => camelCase(f.spec.name)));
   const derived = (slot: Slot, name: string): string[] => [
     ...(slot.holdsFk ? [foreignKeyProperty(name)] : []),
     ...(slot.edge.type === 'ManyToMany' && slot === slot.edge.declSlot ? [idsProperty(name)] : []),

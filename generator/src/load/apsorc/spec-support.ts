@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ApsorcImport, ImportDiagnostic } from './index';
 import type { EntitySpec, FieldSpec, RelationSpec, SchemaDocument } from '../../schema/document';
 import { validateDocument } from '../../validate/validate';
+import { bookkeepingProperties } from '../../model/naming';
 
 export function entity(result: ApsorcImport, name: string): EntitySpec {
   const found = result.document.entities.find((e) => e.name === name);
@@ -72,15 +73,16 @@ export function checkInvariants(doc: SchemaDocument, label: string): void {
   for (const [name, list] of properties) {
     const duplicates = list.filter((p, i) => list.indexOf(p) !== i);
     assert.deepEqual(duplicates, [], `${label}: property names of ${name} are unique (${list.join(', ')})`);
-    for (const reserved of ['id', 'createdAt', 'updatedAt', 'deletedAt']) {
+    for (const reserved of ['id', 'createdAt', 'updatedAt', 'deletedAt', 'created_at', 'updated_at', 'deleted_at']) {
       assert.ok(!list.includes(reserved), `${label}: ${name} has no property ${reserved}`);
     }
   }
+  const ownNames = bookkeepingProperties(doc.api?.propertyNames ?? 'camelCase');
   for (const e of doc.entities) {
     const own = [
       'id',
-      ...(e.timestamps === false ? [] : ['createdAt', 'updatedAt']),
-      ...(e.softDelete ? ['deletedAt'] : []),
+      ...(e.timestamps === false ? [] : [ownNames.createdAt, ownNames.updatedAt]),
+      ...(e.softDelete ? [ownNames.deletedAt] : []),
     ];
     for (const index of e.indexes ?? []) {
       for (const f of index.fields) {

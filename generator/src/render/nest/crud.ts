@@ -1,6 +1,6 @@
 import { entitiesChangedByDelete } from '../../model/delete-effects';
-import type { ColumnModel, EntityModel, Model, OperationModel, OperationName } from '../../model/types';
-import { TYPE_MAP } from '../../type-map';
+import type { ApiModel, ColumnModel, EntityModel, Model, OperationModel, OperationName } from '../../model/types';
+import { TYPE_MAP, type Validator } from '../../type-map';
 import { apsoFile, type Artifact, text } from '../artifact';
 import { GENERATED_HEADER } from '../header';
 import { ImportSet, objectLiteral, str } from '../imports';
@@ -15,7 +15,7 @@ export const CRUD_ARTIFACT: Artifact = {
       const paths = entityPaths(entity);
       return [
         apsoFile(paths.resource, text(renderResource(model, entity))),
-        apsoFile(paths.dto, text(renderDto(entity))),
+        apsoFile(paths.dto, text(renderDto(entity, model.api))),
         apsoFile(paths.serviceBase, text(renderServiceBase(entity))),
         apsoFile(paths.controllerBase, text(renderControllerBase(entity))),
       ];
@@ -88,7 +88,16 @@ function pascalPlural(entity: EntityModel): string {
   return entity.names.camelPlural.charAt(0).toUpperCase() + entity.names.camelPlural.slice(1);
 }
 
-export function renderDto(entity: EntityModel): string {
+/** What a row read back carries that a client cannot set: the key, the timestamps, the soft-delete mark. */
+const READ_ONLY_ROLES = new Set(['primary', 'createdAt', 'updatedAt', 'deletedAt']);
+
+/** Read-only properties a body may echo back and that are left out of the write (`readOnlyInput: "ignore"`). */
+function ignoredInputProperties(entity: EntityModel, api: ApiModel): string[] {
+  if (api.readOnlyInput !== 'ignore') return [];
+  return entity.columns.filter((column) => READ_ONLY_ROLES.has(column.role)).map((column) => column.property);
+}
+
+export function renderDto(entity: EntityModel, api: ApiModel): string {
   const paths = entityPaths(entity);
   const file = paths.dto;
   const names = dtoNames(entity);
@@ -98,9 +107,15 @@ export function renderDto(entity: EntityModel): string {
   const entityImport = importPath(file, paths.entity);
   const entityClass = imports.value(entityImport, entity.names.className);
 
-  const members = inputColumns(entity).map((column) => renderInputProperty(column, entity, imports, entityImport));
+  const members = inputColumns(entity).map((column) => renderInputProperty(column, entity, imports, entityImport, api));
   for (const relation of entity.relations.filter((candidate) => candidate.idsProperty)) {
     members.push(renderIdsProperty(relation.idsProperty!, relation.property, entity, imports));
+  }
+  for (const property of ignoredInputProperties(entity, api)) {
+    const ignored = imports.value(platformImport(file, 'validation/ignored-input'), 'IgnoredInput');
+    members.push(
+      `  /** Read-only: a body may carry it, and it is not written. */\n  @${ignored}()\n  ${property}?: unknown;`,
+    );
   }
   const versionProperty = () => {
     const validator = imports.values('class-validator', 'IsInt', 'IsOptional', 'Min');
@@ -157,16 +172,33 @@ function renderListQuery(entity: EntityModel, imports: ImportSet, file: string, 
   ].join('\n');
 }
 
+/** The validators of an input property; a decimal that may also arrive as a JSON number has its own. */
+function inputValidators(column: ColumnModel, api: ApiModel): Validator[] {
+  if (column.type === 'enum') return [];
+  if (column.type === 'decimal' && api.decimals === 'stringOrNumber') {
+    return [
+      {
+        decorator: 'IsDecimalInput',
+        args: `${column.precision}, ${column.scale}`,
+        platformModule: 'validation/decimal-input',
+      },
+    ];
+  }
+  return TYPE_MAP[column.type].validators(column);
+}
+
 function renderInputProperty(
   column: ColumnModel,
   entity: EntityModel,
   imports: ImportSet,
   entityImport: string,
+  api: ApiModel,
 ): string {
   const optional = isOptionalOnCreate(column);
   const enumValues = column.type === 'enum' ? imports.value(entityImport, enumConstant(entity, column)) : undefined;
   const file = entityPaths(entity).dto;
-  const lines = [`  ${apiPropertyDecorator(column, imports, 'create', enumValues)}`];
+  const numberToo = column.type === 'decimal' && api.decimals === 'stringOrNumber';
+  const lines = [`  ${apiPropertyDecorator(column, imports, 'create', enumValues, numberToo)}`];
   if (column.nullable) {
     lines.push(`  @${imports.value('class-validator', 'IsOptional')}()`);
   } else if (optional) {
@@ -176,14 +208,18 @@ function renderInputProperty(
     lines.push(`  @${imports.value('class-validator', 'IsDefined')}({ message: '$property is required' })`);
   }
   if (enumValues) lines.push(`  @${imports.value('class-validator', 'IsIn')}(${enumValues})`);
-  for (const validator of column.type === 'enum' ? [] : TYPE_MAP[column.type].validators(column)) {
+  for (const validator of inputValidators(column, api)) {
     const from = validator.platformModule
       ? platformImport(file, validator.platformModule)
       : (validator.from ?? 'class-validator');
     lines.push(`  @${imports.value(from, validator.decorator)}(${validator.args ?? ''})`);
   }
   const type =
-    column.type === 'enum' ? imports.type(entityImport, enumTypeName(entity, column)) : TYPE_MAP[column.type].ts;
+    column.type === 'enum'
+      ? imports.type(entityImport, enumTypeName(entity, column))
+      : numberToo
+        ? 'string | number'
+        : TYPE_MAP[column.type].ts;
   const tsType = column.nullable && type !== 'unknown' ? `${type} | null` : type;
   lines.push(`  ${column.property}${optional ? '?' : '!'}: ${tsType};`);
   return lines.join('\n');

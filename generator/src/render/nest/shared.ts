@@ -18,16 +18,21 @@ export function literalSource(value: JsonValue): string {
   return typeof value === 'string' ? str(value) : JSON.stringify(value);
 }
 
+/** A decimal a request body may send as a numeric string or a JSON number (`api.decimals: "stringOrNumber"`). */
+const DECIMAL_STRING_OR_NUMBER = `[{ type: 'string', format: 'decimal' }, { type: 'number' }]`;
+
 /**
  * The OpenAPI decorator of a column: every column is present in a response; in a create body,
  * nullable columns and columns with a default may be left out. `enumValues` is how the file refers
- * to the enum's list of values (declared in the entity file, imported elsewhere).
+ * to the enum's list of values (declared in the entity file, imported elsewhere); `acceptsNumber`
+ * says a decimal input may also be a JSON number.
  */
 export function apiPropertyDecorator(
   column: ColumnModel,
   imports: ImportSet,
   mode: 'response' | 'create',
   enumValues: string | undefined,
+  acceptsNumber = false,
 ): string {
   const info = TYPE_MAP[column.type];
   const optional = mode === 'create' && isOptionalOnCreate(column);
@@ -38,8 +43,9 @@ export function apiPropertyDecorator(
     column.default?.kind === 'literal' && typeof column.default.value !== 'object' ? column.default.value : undefined;
   const options = objectLiteral({
     description: column.description ? str(column.description) : undefined,
-    type: column.type === 'enum' ? undefined : str(isVersion ? 'integer' : info.openApi.type),
-    format: isVersion ? undefined : info.openApi.format ? str(info.openApi.format) : undefined,
+    type: column.type === 'enum' || acceptsNumber ? undefined : str(isVersion ? 'integer' : info.openApi.type),
+    format: isVersion || acceptsNumber ? undefined : info.openApi.format ? str(info.openApi.format) : undefined,
+    oneOf: acceptsNumber ? DECIMAL_STRING_OR_NUMBER : undefined,
     enum: column.type === 'enum' ? enumValues : undefined,
     additionalProperties: isJson ? 'true' : undefined,
     maxLength: column.length !== undefined ? String(column.length) : undefined,
