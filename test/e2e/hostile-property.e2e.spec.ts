@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { bootExampleBackend, type ExampleBackend, tableNames } from '../support/example-backend';
-import { type HttpResult } from '../support/http';
+import { type HttpResult, httpOnce } from '../support/http';
 
 /**
  * Issue 12's hostile-input property: thousands of generated requests over every route the app's own
@@ -15,7 +15,7 @@ import { type HttpResult } from '../support/http';
  * The seed is fixed so a failure reproduces; HOSTILE_SEED and HOSTILE_RUNS override it and the count.
  */
 const SEED = Number(process.env.HOSTILE_SEED ?? 12_2026);
-const RUNS = Number(process.env.HOSTILE_RUNS ?? 3000);
+const RUNS = Number(process.env.HOSTILE_RUNS ?? 4000);
 
 interface SchemaObject {
   readonly type?: string;
@@ -113,9 +113,7 @@ async function checkAnswer(request: HostileRequest): Promise<void> {
   const started = Date.now();
   const headers: Record<string, string> =
     request.contentType === undefined ? {} : { 'content-type': request.contentType };
-  // fetch refuses a body on GET; the server would ignore one anyway.
-  const body = request.method === 'GET' ? undefined : request.body;
-  const response = await backend.send(request.method, request.path, body, headers);
+  const response = await httpOnce(backend.app.baseUrl, request.method, request.path, request.body, headers);
   record(request, response, Date.now() - started);
   const shown = `${request.method} ${request.path.slice(0, 200)} -> ${response.status} ${response.text.slice(0, 500)}`;
   assert.ok(response.status < 500, `no 5xx: ${shown}`);
@@ -321,10 +319,14 @@ function serialize(value: unknown): string {
   return JSON.stringify(value).replace(/"\\u0001raw:(.*?)\\u0001"/g, '$1');
 }
 
+/** encodeURIComponent throws on a lone surrogate; %ED%A0%80 in the id list sends one on purpose. */
+const urlEncode = (text: string) => encodeURIComponent(text.replace(/\p{Surrogate}/gu, '\ufffd'));
+
 const nested = (depth: number, leaf: unknown): unknown =>
   Array.from({ length: depth }).reduce<unknown>((inner) => ({ a: inner }), leaf);
 
-const hostileString = fc.oneof(
+/** Strings that break parsers, casts and encodings; short enough for a query string. */
+const shortHostileString = fc.oneof(
   fc.constantFrom(
     'a\u0000b',
     '\u0000',
@@ -367,7 +369,11 @@ const hostileString = fc.oneof(
   ),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.integer({ min: 1_000, max: 200_000 }).map((length) => 'x'.repeat(length)),
+);
+
+const hostileString = fc.oneof(
+  { arbitrary: shortHostileString, weight: 9 },
+  { arbitrary: fc.integer({ min: 1_000, max: 200_000 }).map((length) => 'x'.repeat(length)), weight: 1 },
 );
 
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -468,7 +474,7 @@ function idArbitrary(route: Route): fc.Arbitrary<string> {
   const existing = route.method === 'DELETE' || valid === undefined ? [] : [String(valid)];
   return fc.oneof(
     ...existing.map((id) => ({ arbitrary: fc.constantFrom(id, encodeURIComponent(id.toUpperCase())), weight: 6 })),
-    { arbitrary: fc.uuid().map(encodeURIComponent), weight: 2 },
+    { arbitrary: fc.uuid(), weight: 2 },
     {
       arbitrary: fc.constantFrom(
         '01',
@@ -499,7 +505,7 @@ function idArbitrary(route: Route): fc.Arbitrary<string> {
       weight: 4,
     },
     { arbitrary: fc.integer({ min: 37, max: 5000 }).map((length) => 'a'.repeat(length)), weight: 1 },
-    { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map(encodeURIComponent), weight: 2 },
+    { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map(urlEncode), weight: 2 },
   );
 }
 
@@ -509,8 +515,8 @@ function queryArbitrary(route: Route): fc.Arbitrary<string> {
   const valid = route.query.flatMap((q) => [...((q.schema.enum as string[] | undefined) ?? []), '1', '10']);
   const value = fc.oneof(
     fc.constantFrom(...valid, ''),
-    hostileString.map(encodeURIComponent),
-    fc.constantFrom('1e309', '-1', '99999999999999999999', '1.5', 'NaN', '%00', '%FF', '0x10', '+5', ' 1', '1,2'),
+    shortHostileString.map(urlEncode),
+    fc.constantFrom('1e309', '-1', '99999999999999999999', '1.5', 'NaN', '%00', '%FF', '0x10', '+5', '%201', '1,2'),
   );
   const pair = fc.tuple(fc.constantFrom(...names), value).map(([name, v]) => `${encodeURIComponent(name)}=${v}`);
   return fc.array(pair, { maxLength: 6 }).map((pairs) => (pairs.length === 0 ? '' : `?${pairs.join('&')}`));
