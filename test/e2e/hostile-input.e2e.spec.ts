@@ -231,3 +231,43 @@ describe('hostile URLs', () => {
     });
   }
 });
+
+describe('one vocabulary for errors: entity and property names, never tables (issue 12 §5)', () => {
+  const missingId = '00000000-0000-4000-8000-000000000000';
+
+  test('404s name the entity, as 409s do', async () => {
+    for (const [path, entity] of [
+      [`/projects/${missingId}`, 'Project'],
+      [`/audit-events/${missingId}`, 'AuditEvent'],
+      ['/tags/2147483647', 'Tag'],
+    ]) {
+      const response = await send('GET', path);
+      assert.equal(response.status, 404, response.text);
+      assert.equal(response.body.message, `${entity} ${path.split('/')[2]} not found`);
+    }
+    const write = await send('PATCH', `/tasks/${missingId}`, { title: 'x' });
+    assert.equal(write.body.message, `Task ${missingId} not found`);
+  });
+
+  test('an id in tagIds that is no tag: 409 naming tagIds, not tags or project_tags', async () => {
+    const before = await snapshot();
+    for (const [method, path, body] of [
+      ['PATCH', `/projects/${ids.project}`, { tagIds: [2147483647] }],
+      ['PUT', `/projects/${ids.project}`, { name: 'P', organizationId: ids.org, tagIds: [2147483647] }],
+      ['POST', '/projects', { name: 'tagged', organizationId: ids.org, tagIds: [2147483647] }],
+    ] as const) {
+      const response = await send(method, path, body);
+      assert.equal(response.status, 409, response.text);
+      assert.equal(response.body.message, 'tagIds refers to a missing Tag');
+      assert.deepEqual(response.body.fields, [{ field: 'tagIds', errors: ['refers to a missing Tag'] }]);
+      assert.doesNotMatch(response.text, /project_tags|tag_id/);
+    }
+    assert.equal(await snapshot(), before, 'no row changed');
+  });
+
+  test('a duplicate names the entity and the properties', async () => {
+    const response = await send('POST', '/projects', { name: 'P', organizationId: ids.org });
+    assert.equal(response.status, 409, response.text);
+    assert.equal(response.body.message, 'Project with this organizationId and name already exists');
+  });
+});

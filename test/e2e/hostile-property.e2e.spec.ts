@@ -113,7 +113,11 @@ async function checkAnswer(request: HostileRequest): Promise<void> {
   const started = Date.now();
   const headers: Record<string, string> =
     request.contentType === undefined ? {} : { 'content-type': request.contentType };
-  const response = await httpOnce(backend.app.baseUrl, request.method, request.path, request.body, headers);
+  const response = await httpOnce(backend.app.baseUrl, request.method, request.path, request.body, headers).catch(
+    (error: Error) => {
+      throw new Error(`no answer (${error.message}); the app's last output:\n${backend.app.output().slice(-4000)}`);
+    },
+  );
   record(request, response, Date.now() - started);
   const shown = `${request.method} ${request.path.slice(0, 200)} -> ${response.status} ${response.text.slice(0, 500)}`;
   assert.ok(response.status < 500, `no 5xx: ${shown}`);
