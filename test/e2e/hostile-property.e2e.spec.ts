@@ -67,6 +67,8 @@ const seeded = new Map<string, string | number>();
 /** Why the last attempt to seed a resource failed, for the assertion message. */
 const seedFailures = new Map<string, string>();
 let forbidden: { name: string; pattern: RegExp }[];
+/** Every body property and query parameter the API documents: what an error's `fields` may name. */
+let apiNames: Set<string>;
 const stats = { requests: 0, byStatus: new Map<number, number>(), slowest: [] as { ms: number; request: string }[] };
 
 before(async () => {
@@ -74,6 +76,9 @@ before(async () => {
   const document = (await backend.send('GET', '/docs')).body as OpenApiDocument;
   routes = routesOf(document);
   await seed();
+  apiNames = new Set(
+    routes.flatMap((route) => [...Object.keys(route.body?.properties ?? {}), ...route.query.map((q) => q.name)]),
+  );
   forbidden = await internalNames(new Set(routes.map((route) => route.resource).filter((r) => r !== undefined)));
 });
 
@@ -126,6 +131,7 @@ async function checkAnswer(request: HostileRequest): Promise<void> {
   }
   if (response.status < 400) return;
   assertErrorShape(response, shown);
+  assertFieldsAreTheClients(request, response, shown);
   if (writes) assert.equal(await backend.snapshot(), before, `a rejected request changed no row: ${shown}`);
 }
 
@@ -161,6 +167,42 @@ function assertErrorShape(response: HttpResult, shown: string): void {
       shown,
     );
   }
+}
+
+/**
+ * Each field an error names is one the client knows: a documented property or parameter, or one
+ * it sent itself (an unknown property is reported by the name it came with). Never a relation
+ * (`tags` for `tagIds`), a column or a made-up `value`.
+ */
+function assertFieldsAreTheClients(request: HostileRequest, response: HttpResult, shown: string): void {
+  const fields = (response.body as { fields?: { field: string }[] }).fields ?? [];
+  const sent = new Set([...sentBodyKeys(request.body), ...sentQueryKeys(request.path)]);
+  for (const { field } of fields) {
+    const property = field.split(/[.[]/)[0];
+    const known = sent.has(field) || apiNames.has(property) || sent.has(property);
+    assert.ok(known, `${field} is a name the client knows: ${shown}`);
+  }
+}
+
+function sentBodyKeys(body: string | undefined): string[] {
+  try {
+    const parsed: unknown = JSON.parse(body ?? '');
+    return typeof parsed === 'object' && parsed !== null ? Object.keys(parsed) : [];
+  } catch {
+    return [];
+  }
+}
+
+function sentQueryKeys(path: string): string[] {
+  const query = path.split('?')[1] ?? '';
+  return query.split('&').map((pair) => {
+    const key = pair.split('=')[0];
+    try {
+      return decodeURIComponent(key);
+    } catch {
+      return key;
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
