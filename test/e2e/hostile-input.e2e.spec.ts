@@ -265,6 +265,15 @@ describe('one vocabulary for errors: entity and property names, never tables (is
     assert.equal(await snapshot(), before, 'no row changed');
   });
 
+  test('an id in tagIds beyond the integer key range: 400 naming tagIds, not a value out of range', async () => {
+    const before = await snapshot();
+    for (const tagIds of [[2 ** 31], [-(2 ** 31) - 1], [1e15]]) {
+      const response = await send('PATCH', `/projects/${ids.project}`, { tagIds });
+      assertRejected(response, 400, 'tagIds');
+    }
+    assert.equal(await snapshot(), before, 'no row changed');
+  });
+
   test('a duplicate names the entity and the properties', async () => {
     const response = await send('POST', '/projects', { name: 'P', organizationId: ids.org });
     assert.equal(response.status, 409, response.text);
