@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bootExampleBackend, type ExampleBackend } from '../support/example-backend';
-import { type HttpResult } from '../support/http';
+import { type HttpResult, httpOnce } from '../support/http';
 
 /**
  * Hostile and malformed bodies sent to the repository's own generated backend (booted as a real
@@ -221,6 +221,15 @@ describe('hostile URLs', () => {
   test('a path parameter longer than the router allows: 414 in the platform error body', async () => {
     const path = `/tasks/${'a'.repeat(200)}`;
     assertPlatformErrorBody(await send('GET', path), 414, path);
+  });
+
+  test('an Expect header other than 100-continue: 417 in the platform error body, and no row changed', async () => {
+    const before = await snapshot();
+    const body = JSON.stringify({ title: 'expected' });
+    const headers = { 'content-type': 'application/json', expect: 'gzip' };
+    const response = await httpOnce(backend.app.baseUrl, 'PATCH', `/tasks/${ids.task}`, body, headers);
+    assertPlatformErrorBody(response, 417, `/tasks/${ids.task}`);
+    assert.equal(await snapshot(), before, 'no row changed');
   });
 
   for (const path of ['/tasks/%FF', '/ta%FFsks', '/tasks/%ED%A0%80']) {

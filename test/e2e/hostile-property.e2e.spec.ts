@@ -58,6 +58,8 @@ interface HostileRequest {
   readonly path: string;
   readonly body?: string;
   readonly contentType?: string;
+  /** Other headers a client may get wrong: encodings, request ids, cache validators. */
+  readonly headers?: Record<string, string>;
 }
 
 let backend: ExampleBackend;
@@ -116,8 +118,10 @@ async function checkAnswer(request: HostileRequest): Promise<void> {
   const writes = request.method !== 'GET';
   const before = writes ? await backend.snapshot() : undefined;
   const started = Date.now();
-  const headers: Record<string, string> =
-    request.contentType === undefined ? {} : { 'content-type': request.contentType };
+  const headers: Record<string, string> = {
+    ...request.headers,
+    ...(request.contentType === undefined ? {} : { 'content-type': request.contentType }),
+  };
   const response = await httpOnce(backend.app.baseUrl, request.method, request.path, request.body, headers).catch(
     (error: Error) => {
       throw new Error(`no answer (${error.message}); the app's last output:\n${backend.app.output().slice(-4000)}`);
@@ -568,6 +572,23 @@ function queryArbitrary(route: Route): fc.Arbitrary<string> {
   return fc.array(pair, { maxLength: 6 }).map((pairs) => (pairs.length === 0 ? '' : `?${pairs.join('&')}`));
 }
 
+/** Mostly none; sometimes a body encoding that is not there, a junk request id or cache validator. */
+const headerArbitrary: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  { arbitrary: fc.constant({}), weight: 8 },
+  {
+    arbitrary: fc.dictionary(
+      fc.constantFrom('content-encoding', 'x-request-id', 'if-none-match', 'accept', 'accept-encoding', 'expect'),
+      fc.oneof(
+        fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown', '*', '"etag"', 'W/"1"', '100-continue'),
+        fc.string({ unit: 'binary-ascii', maxLength: 40 }).map((text) => text.replace(/[^\x20-\x7e]/g, '')),
+        fc.integer({ min: 200, max: 4000 }).map((length) => 'r'.repeat(length)),
+      ),
+      { maxKeys: 3 },
+    ),
+    weight: 2,
+  },
+);
+
 function requestFor(route: Route): fc.Arbitrary<HostileRequest> {
   const path = route.idType ? idArbitrary(route).map((id) => route.path.replace('{id}', id)) : fc.constant(route.path);
   const method = fc.oneof(
@@ -584,10 +605,11 @@ function requestFor(route: Route): fc.Arbitrary<HostileRequest> {
         { arbitrary: fc.constant({}), weight: 4 },
         { arbitrary: fc.record({ body: malformedJson, contentType }), weight: 1 },
       );
-  return fc.record({ method, path, query: queryArbitrary(route), body }).map((r) => ({
+  return fc.record({ method, path, query: queryArbitrary(route), body, headers: headerArbitrary }).map((r) => ({
     method: r.method,
     path: `${r.path}${r.query}`,
     ...r.body,
+    ...(Object.keys(r.headers).length === 0 ? {} : { headers: r.headers }),
   }));
 }
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -39,8 +40,21 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  // Node answers an Expect header other than 100-continue itself, with an empty 417, unless told how.
+  adapter.getInstance().server.on('checkExpectation', rejectUnknownExpectation);
   guardRequestBodies(adapter);
   return adapter;
+}
+
+/** 417 for `Expect: <anything but 100-continue>`, in the platform's error body like every other error. */
+export function rejectUnknownExpectation(request: IncomingMessage, response: ServerResponse): void {
+  const body = JSON.stringify(errorBody(417, 'Only Expect: 100-continue is supported'));
+  response.writeHead(417, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    [REQUEST_ID_HEADER]: requestIdOf(request),
+  });
+  response.end(body);
 }
 
 /**
