@@ -353,8 +353,9 @@ async function internalNames(resources: ReadonlySet<string>): Promise<{ name: st
         /\b(SELECT|INSERT INTO|DELETE FROM|UPDATE "|violates|relation "|duplicate key|syntax error|invalid input syntax|SQLSTATE)\b/,
     },
     {
-      name: 'ORM or driver words',
-      pattern: /QueryFailedError|EntityNotFound|TypeORM|typeorm|node_modules|driverError/,
+      name: 'ORM, driver or framework internals',
+      pattern:
+        /QueryFailedError|EntityNotFound|EntityMetadata|TypeORM|typeorm|node_modules|driverError|pg-protocol|ECONN[A-Z]+|Connection terminated|FST_ERR_\w+/,
     },
   ];
 }
