@@ -113,8 +113,8 @@ export abstract class EntityService<E extends { id: EntityId }> {
   }
 
   /**
-   * The entity's name as every error message uses it (`Task 42 not found`, `A Task with this ...`):
-   * the name a client knows from the API, never the table's.
+   * The entity's name as every error message uses it (`Task 42 not found`, `Task with this externalRef
+   * already exists`): the name a client knows from the API, never the table's.
    */
   protected get entityName(): string {
     return this.writer.metadata.targetName;

@@ -108,7 +108,7 @@ describe('isDatabaseUnavailable, on the errors pg really throws', () => {
 
 describe('databaseErrorBody names entities and the properties a client sent, never tables', () => {
   // Entity metadata as generated code declares it, and the same tables as real (temporary) ones, so
-  // that the errors are PostgreSQL's own. Comments may name no table the metadata maps (`legacy_notes`).
+  // that the errors are PostgreSQL's own; `legacy_notes` is a table no entity maps, as a hand-made one.
   const Organization = new EntitySchema({
     name: 'Organization',
     tableName: 'organizations',

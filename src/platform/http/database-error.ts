@@ -120,7 +120,7 @@ function uniqueViolation(pg: PgError, names: SchemaNames): ErrorBody {
 function foreignKeyViolation(pg: PgError, names: SchemaNames): ErrorBody {
   const referencedBy = /is still referenced from table "([^"]+)"/.exec(pg.detail ?? '')?.[1];
   if (referencedBy !== undefined) {
-    // Delete (or key update) of a referenced row; the message names the table the row lives in.
+    // Delete (or key update) of a referenced row; PostgreSQL's message names the table the row lives in.
     const deleted = /on table "([^"]+)"/.exec(pg.message ?? '')?.[1];
     return errorBody(
       409,
