@@ -1,52 +1,24 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client } from 'pg';
-import { http as request, type HttpResult } from '../support/http';
-import { REPO_ROOT } from '../support/repository';
-import {
-  createDatabase,
-  emptyRedis,
-  type RunningApp,
-  runScript,
-  startApp,
-  type TestDatabase,
-} from '../support/services';
+import { bootExampleBackend, type ExampleBackend } from '../support/example-backend';
+import { type HttpResult, httpOnce } from '../support/http';
 
 /**
  * Hostile and malformed bodies sent to the repository's own generated backend (booted as a real
  * process): each must be a 400 (or 415) that names the field, never a 500, and must change no row.
+ * hostile-property.e2e.spec.ts sends thousands of generated ones; these are the named cases it found.
  */
-const TABLES = ['organizations', 'users', 'projects', 'project_tags', 'tasks', 'audit_events'];
-
-let database: TestDatabase;
-let app: RunningApp;
-let sql: Client;
+let backend: ExampleBackend;
 const ids: Record<string, string> = {};
 
 const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-  request(app.baseUrl, method, path, body, headers);
+  backend.send(method, path, body, headers);
+const snapshot = () => backend.snapshot();
 
 async function created(path: string, body: object): Promise<Record<string, any>> {
   const response = await send('POST', path, body);
   assert.equal(response.status, 201, JSON.stringify(response.body));
   return response.body;
-}
-
-async function rowCounts(): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of TABLES) {
-    counts[table] = Number((await sql.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
-  }
-  return counts;
-}
-
-/** The rows as they are, to prove that a rejected PATCH or PUT changed nothing. */
-async function snapshot(): Promise<string> {
-  const rows = await Promise.all(
-    TABLES.map(async (table) => (await sql.query(`SELECT * FROM "${table}" ORDER BY 1, 2`)).rows),
-  );
-  return JSON.stringify([await rowCounts(), rows]);
 }
 
 function assertRejected(response: HttpResult, status: number, field?: string): void {
@@ -62,12 +34,7 @@ function assertRejected(response: HttpResult, status: number, field?: string): v
 }
 
 before(async () => {
-  database = await createDatabase('apso_hostile');
-  const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(9) };
-  await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), env);
-  app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
-  sql = new Client({ connectionString: database.url });
-  await sql.connect();
+  backend = await bootExampleBackend('apso_hostile', 9);
   const org = await created('/organizations', { name: 'Hostile', slug: 'hostile' });
   ids.org = org.id;
   ids.user = (await created('/users', { email: 'ada@example.com', displayName: 'Ada', organizationId: org.id })).id;
@@ -77,9 +44,7 @@ before(async () => {
 });
 
 after(async () => {
-  await sql?.end();
-  await app?.stop();
-  await database?.drop();
+  await backend?.stop();
 });
 
 /** A JSON body nested `depth` levels deep, about 4 KB like the one in issue 12. */
@@ -240,5 +205,87 @@ describe('hostile request bodies', () => {
     const event = await send('PATCH', `/audit-events/${ids.event}`, { payload: { a: { b: ['\ud83d\ude00'] } } });
     assert.equal(event.status, 200, JSON.stringify(event.body));
     assert.deepEqual(event.body.payload, { a: { b: ['\ud83d\ude00'] } });
+  });
+});
+
+describe('hostile URLs', () => {
+  /** Exactly the keys of src/platform/http/error-body.ts, and the path not echoed back. */
+  function assertPlatformErrorBody(response: HttpResult, status: number, path: string): void {
+    assert.equal(response.status, status, response.text);
+    assert.deepEqual(Object.keys(response.body).sort(), ['error', 'message', 'statusCode']);
+    assert.equal(response.body.statusCode, status);
+    assert.ok(response.headers.get('x-request-id'), 'the answer carries the request id');
+    assert.ok(!response.text.includes(path), `the path is not echoed: ${response.text}`);
+  }
+
+  test('a path parameter longer than the router allows: 414 in the platform error body', async () => {
+    const path = `/tasks/${'a'.repeat(200)}`;
+    assertPlatformErrorBody(await send('GET', path), 414, path);
+  });
+
+  test('an Expect header other than 100-continue: 417 in the platform error body, and no row changed', async () => {
+    const before = await snapshot();
+    const body = JSON.stringify({ title: 'expected' });
+    const headers = { 'content-type': 'application/json', expect: 'gzip' };
+    const response = await httpOnce(backend.app.baseUrl, 'PATCH', `/tasks/${ids.task}`, body, headers);
+    assertPlatformErrorBody(response, 417, `/tasks/${ids.task}`);
+    assert.equal(await snapshot(), before, 'no row changed');
+  });
+
+  for (const path of ['/tasks/%FF', '/ta%FFsks', '/tasks/%ED%A0%80']) {
+    test(`a malformed %-escape (${path}): 400 in the platform error body`, async () => {
+      const before = await snapshot();
+      assertPlatformErrorBody(await send('PATCH', path, { title: 'x' }), 400, path);
+      assert.equal(await snapshot(), before, 'no row changed');
+    });
+  }
+});
+
+describe('one vocabulary for errors: entity and property names, never tables (issue 12 §5)', () => {
+  const missingId = '00000000-0000-4000-8000-000000000000';
+
+  test('404s name the entity, as 409s do', async () => {
+    for (const [path, entity] of [
+      [`/projects/${missingId}`, 'Project'],
+      [`/audit-events/${missingId}`, 'AuditEvent'],
+      ['/tags/2147483647', 'Tag'],
+    ]) {
+      const response = await send('GET', path);
+      assert.equal(response.status, 404, response.text);
+      assert.equal(response.body.message, `${entity} ${path.split('/')[2]} not found`);
+    }
+    const write = await send('PATCH', `/tasks/${missingId}`, { title: 'x' });
+    assert.equal(write.body.message, `Task ${missingId} not found`);
+  });
+
+  test('an id in tagIds that is no tag: 409 naming tagIds, not tags or project_tags', async () => {
+    const before = await snapshot();
+    for (const [method, path, body] of [
+      ['PATCH', `/projects/${ids.project}`, { tagIds: [2147483647] }],
+      ['PUT', `/projects/${ids.project}`, { name: 'P', organizationId: ids.org, tagIds: [2147483647] }],
+      ['POST', '/projects', { name: 'tagged', organizationId: ids.org, tagIds: [2147483647] }],
+    ] as const) {
+      const response = await send(method, path, body);
+      assert.equal(response.status, 409, response.text);
+      assert.equal(response.body.message, 'tagIds refers to a missing Tag');
+      assert.deepEqual(response.body.fields, [{ field: 'tagIds', errors: ['refers to a missing Tag'] }]);
+      assert.doesNotMatch(response.text, /project_tags|tag_id/);
+    }
+    assert.equal(await snapshot(), before, 'no row changed');
+  });
+
+  test('an id in tagIds beyond the integer key range: 400 naming tagIds, not a value out of range', async () => {
+    const before = await snapshot();
+    for (const tagIds of [[2 ** 31], [-(2 ** 31) - 1], [1e15]]) {
+      const response = await send('PATCH', `/projects/${ids.project}`, { tagIds });
+      assertRejected(response, 400, 'tagIds');
+    }
+    assert.equal(await snapshot(), before, 'no row changed');
+  });
+
+  test('a duplicate names the entity and the properties', async () => {
+    const response = await send('POST', '/projects', { name: 'P', organizationId: ids.org });
+    assert.equal(response.status, 409, response.text);
+    assert.equal(response.body.message, 'Project with this organizationId and name already exists');
   });
 });

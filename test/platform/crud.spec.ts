@@ -159,14 +159,20 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
     });
   });
 
-  test('404 names the resource and id, for reads and writes', async () => {
+  test('404 names the entity, as 409s do, and the id, for reads and writes', async () => {
     const id = randomUUID();
     const read = await call('GET', `/widgets/${id}`);
     assert.equal(read.status, 404);
-    assert.equal(read.body.message, `widgets ${id} not found`);
-    assert.equal((await call('PATCH', `/widgets/${id}`, { note: 'x' })).status, 404);
-    assert.equal((await call('PUT', `/widgets/${id}`, { name: 'x' })).status, 404);
-    assert.equal((await call('DELETE', `/widgets/${id}`)).status, 404);
+    assert.equal(read.body.message, `Widget ${id} not found`);
+    for (const [method, body] of [
+      ['PATCH', { note: 'x' }],
+      ['PUT', { name: 'x' }],
+      ['DELETE', undefined],
+    ] as const) {
+      const write = await call(method, `/widgets/${id}`, body);
+      assert.equal(write.status, 404, method);
+      assert.equal(write.body.message, `Widget ${id} not found`, method);
+    }
   });
 
   test('409 on a duplicate names the field, for create and update', async () => {
@@ -189,7 +195,13 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
 
     const missingLabel = await call('POST', '/widgets', { name: 'bad-label', labelIds: [randomUUID()] });
     assert.equal(missingLabel.status, 409);
-    assert.equal(missingLabel.body.message, 'labels refers to a missing Label');
+    assert.equal(missingLabel.body.message, 'labelIds refers to a missing Label');
+    assert.deepEqual(missingLabel.body.fields, [{ field: 'labelIds', errors: ['refers to a missing Label'] }]);
+    const other = await createWidget({ name: 'label-patch' });
+    const patched = await call('PATCH', `/widgets/${other.id}`, { labelIds: [randomUUID()] });
+    assert.equal(patched.status, 409);
+    assert.equal(patched.body.message, 'labelIds refers to a missing Label');
+    assert.doesNotMatch(patched.text, /widget_labels/);
     assert.equal(
       (await call('GET', '/widgets?limit=100')).body.data.some((w: any) => w.name === 'bad-label'),
       false,
@@ -201,7 +213,7 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
     assert.equal(part.status, 201, part.text);
     const blocked = await call('DELETE', `/widgets/${widget.id}`);
     assert.equal(blocked.status, 409);
-    assert.equal(blocked.body.message, 'Widget is still referenced by parts');
+    assert.equal(blocked.body.message, 'Widget is still referenced by Part');
   });
 
   test('409 on a stale version; the current version is accepted', async () => {
@@ -212,7 +224,7 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
 
     const stale = await call('PATCH', `/widgets/${created.id}`, { note: 'two', version: 1 });
     assert.equal(stale.status, 409);
-    assert.equal(stale.body.message, `widgets ${created.id} was modified by someone else (version 2, you sent 1)`);
+    assert.equal(stale.body.message, `Widget ${created.id} was modified by someone else (version 2, you sent 1)`);
     assert.equal((await call('GET', `/widgets/${created.id}`)).body.note, 'one');
 
     const current = await call('PATCH', `/widgets/${created.id}`, { note: 'two', version: 2 });

@@ -1,6 +1,15 @@
-import { NotFoundException } from '@nestjs/common';
-import { DeepPartial, EntityManager, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
+import { HttpException, NotFoundException } from '@nestjs/common';
+import {
+  DeepPartial,
+  EntityManager,
+  FindOptionsOrder,
+  FindOptionsWhere,
+  ObjectLiteral,
+  QueryFailedError,
+  Repository,
+} from 'typeorm';
 import { EntityCache } from '../cache/entity-cache';
+import { databaseErrorBody } from '../http/database-error';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
@@ -95,8 +104,20 @@ export abstract class EntityService<E extends { id: EntityId }> {
    * Runs `work` in one transaction on the primary. Subclasses wrap extra writes (an outbox row, an
    * audit entry) into the same transaction by calling this with their own work.
    */
-  protected transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.writer.manager.transaction(work);
+  protected async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.writer.manager.transaction(work);
+    } catch (error) {
+      throw this.inApiTerms(error);
+    }
+  }
+
+  /**
+   * The entity's name as every error message uses it (`Task 42 not found`, `Task with this externalRef
+   * already exists`): the name a client knows from the API, never the table's.
+   */
+  protected get entityName(): string {
+    return this.writer.metadata.targetName;
   }
 
   private async write(id: EntityId, input: object, mode: WriteMode): Promise<E> {
@@ -107,7 +128,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
         id,
         await repository.findOne({ where: this.byId(id), lock: { mode: 'pessimistic_write' } }),
       );
-      assertVersion(this.resource, current, input);
+      assertVersion(this.resource, this.entityName, current, input);
       // Plain assignment, not repository.merge(): relation values stay `{ id }` references and null stays null.
       Object.assign(current, entityChanges(this.resource, input, mode));
       await repository.save(current);
@@ -132,6 +153,20 @@ export abstract class EntityService<E extends { id: EntityId }> {
   }
 
   private notFound(id: EntityId): NotFoundException {
-    return new NotFoundException(`${this.resource.name} ${id} not found`);
+    return new NotFoundException(`${this.entityName} ${id} not found`);
+  }
+
+  /**
+   * A constraint error of this service's writes as the client error it is, translated here rather
+   * than in the exception filter because only the service knows its resource: an error on a
+   * many-to-many join table then names the property the client sent (`tagIds`), not the relation.
+   */
+  private inApiTerms(error: unknown): unknown {
+    if (!(error instanceof QueryFailedError)) return error;
+    const body = databaseErrorBody(error, this.writer.manager.connection, {
+      entity: this.writer.metadata,
+      relationIds: this.resource.relationIds,
+    });
+    return body === undefined ? error : new HttpException(body, body.statusCode);
   }
 }

@@ -1,4 +1,5 @@
 import { DataSource, EntityMetadata, QueryFailedError } from 'typeorm';
+import type { RelationIds } from '../crud/resource';
 import { errorBody, ErrorBody, FieldError } from './error-body';
 
 /** The fields node-postgres puts on a server error (see PostgreSQL "error fields"). */
@@ -70,13 +71,27 @@ export function databaseUnavailableBody(): ErrorBody {
 }
 
 /**
- * Turns constraint and data errors into client errors named in the API's terms (entity and property
- * names, not tables and columns). Returns undefined for anything that is not the client's fault.
+ * The entity a write was for and its id-list properties (`tagIds` for the relation `tags`), so that an
+ * error on a many-to-many join table names the property the client sent.
+ */
+export interface WrittenEntity {
+  readonly entity: EntityMetadata;
+  readonly relationIds: readonly RelationIds[];
+}
+
+/**
+ * Turns constraint and data errors into client errors named in the API's terms: entity names
+ * (`Project`, as in `Project 42 not found`) and property names, never tables, join tables, columns
+ * or constraints. Returns undefined for anything that is not the client's fault.
  * Driver text is parsed here but never copied into the response.
  */
-export function databaseErrorBody(error: QueryFailedError, dataSource: DataSource): ErrorBody | undefined {
+export function databaseErrorBody(
+  error: QueryFailedError,
+  dataSource: DataSource,
+  written?: WrittenEntity,
+): ErrorBody | undefined {
   const pg = error.driverError as PgError;
-  const names = new SchemaNames(dataSource);
+  const names = new SchemaNames(dataSource, written);
   switch (pg.code) {
     case '23505':
       return uniqueViolation(pg, names);
@@ -94,7 +109,8 @@ export function databaseErrorBody(error: QueryFailedError, dataSource: DataSourc
 }
 
 function uniqueViolation(pg: PgError, names: SchemaNames): ErrorBody {
-  const fields = keyColumns(pg.detail).map((column) => names.property(pg.table, column));
+  // Both key columns of a join table map to one property (`tagIds`): name it once.
+  const fields = [...new Set(keyColumns(pg.detail).map((column) => names.property(pg.table, column)))];
   const entity = names.entity(pg.table);
   if (fields.length === 0) return errorBody(409, `${entity} already exists`);
   const errors: FieldError[] = fields.map((field) => ({ field, errors: ['must be unique'] }));
@@ -104,12 +120,15 @@ function uniqueViolation(pg: PgError, names: SchemaNames): ErrorBody {
 function foreignKeyViolation(pg: PgError, names: SchemaNames): ErrorBody {
   const referencedBy = /is still referenced from table "([^"]+)"/.exec(pg.detail ?? '')?.[1];
   if (referencedBy !== undefined) {
-    // Delete (or key update) of a referenced row; the message names the table the row lives in.
+    // Delete (or key update) of a referenced row; PostgreSQL's message names the table the row lives in.
     const deleted = /on table "([^"]+)"/.exec(pg.message ?? '')?.[1];
-    return errorBody(409, `${names.entity(deleted)} is still referenced by ${referencedBy}`);
+    return errorBody(
+      409,
+      `${names.entity(deleted)} is still referenced by ${names.entity(referencedBy, 'another record')}`,
+    );
   }
   const missingIn = /is not present in table "([^"]+)"/.exec(pg.detail ?? '')?.[1];
-  const fields = keyColumns(pg.detail).map((column) => names.property(pg.table, column, missingIn));
+  const fields = [...new Set(keyColumns(pg.detail).map((column) => names.property(pg.table, column, missingIn)))];
   const target = names.entity(missingIn);
   const errors: FieldError[] = fields.map((field) => ({ field, errors: [`refers to a missing ${target}`] }));
   return errorBody(409, `${fields.join(', ') || 'A reference'} refers to a missing ${target}`, errors);
@@ -122,33 +141,66 @@ function keyColumns(detail: string | undefined): string[] {
   return list.split(', ').map((column) => column.replace(/^"(.*)"$/, '$1').replace(/""/g, '"'));
 }
 
-/** Maps table and column names back to entity and property names through TypeORM's metadata. */
-class SchemaNames {
-  constructor(private readonly dataSource: DataSource) {}
+const UNKNOWN_PROPERTY = 'value';
 
-  entity(table: string | undefined): string {
-    return this.metadata(table)?.targetName || table || 'Resource';
+type OwnerRelation = EntityMetadata['manyToManyRelations'][number];
+
+/**
+ * Maps table and column names back to entity and property names through TypeORM's metadata. A table
+ * TypeORM does not know is never named: the client did not send it and it is none of its business.
+ */
+class SchemaNames {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly written: WrittenEntity | undefined,
+  ) {}
+
+  /** `projects` -> `Project`; a join table -> the entity that owns the relation (`project_tags` -> `Project`). */
+  entity(table: string | undefined, unknown = 'Resource'): string {
+    const metadata = this.metadata(table);
+    if (metadata?.isJunction) return this.junctionOwner(metadata)?.entityMetadata.targetName || unknown;
+    return metadata?.targetName || unknown;
   }
 
+  /** `organization_id` of `projects` -> `organizationId`; a column TypeORM does not map is just `value`. */
   property(table: string | undefined, column: string | undefined, referencedTable?: string): string {
     const metadata = this.metadata(table);
-    if (!metadata || column === undefined) return column ?? 'value';
-    if (metadata.isJunction) return this.junctionRelation(metadata, referencedTable) ?? column;
+    if (!metadata || column === undefined) return UNKNOWN_PROPERTY;
+    if (metadata.isJunction) {
+      // The owner's own key column references the owner's table; the relation is still the one to name.
+      return this.junctionRelation(metadata, referencedTable) ?? this.junctionRelation(metadata) ?? UNKNOWN_PROPERTY;
+    }
     const matches = metadata.columns.filter((c) => c.databaseName === column);
     // A foreign key is often mapped twice (`projectId` column and `project` relation); prefer the plain column.
     const match = matches.find((c) => !c.relationMetadata) ?? matches[0];
-    return match?.propertyPath ?? column;
+    return match?.propertyPath ?? UNKNOWN_PROPERTY;
   }
 
-  /** A many-to-many join table's errors are reported on the owning entity's relation (e.g. `tags`). */
-  private junctionRelation(junction: EntityMetadata, referencedTable: string | undefined): string | undefined {
+  /**
+   * A many-to-many join table's errors are reported on the property the client sets it with: the id
+   * list (`tagIds`) when the write was for the owning entity, else the relation (`tags`).
+   */
+  private junctionRelation(junction: EntityMetadata, referencedTable?: string): string | undefined {
+    const relation = this.junctionOwner(junction, referencedTable);
+    if (relation === undefined) return undefined;
+    const ids =
+      this.written?.entity === relation.entityMetadata
+        ? this.written.relationIds.find((r) => r.relation === relation.propertyPath)?.idsProperty
+        : undefined;
+    return ids ?? relation.propertyPath;
+  }
+
+  /** The owning side's relation of a join table (the one that references `referencedTable`, if given). */
+  private junctionOwner(junction: EntityMetadata, referencedTable?: string): OwnerRelation | undefined {
     for (const metadata of this.dataSource.entityMetadatas) {
+      // Not ownerManyToManyRelations: TypeORM fills that list before it knows which side owns the join table.
       const relation = metadata.manyToManyRelations.find(
         (r) =>
+          r.isOwning &&
           r.junctionEntityMetadata === junction &&
           (referencedTable === undefined || r.inverseEntityMetadata.tableName === referencedTable),
       );
-      if (relation) return relation.propertyPath;
+      if (relation) return relation;
     }
     return undefined;
   }

@@ -1,8 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { guardRequestBodies } from './body-guard';
+import { errorBody } from './error-body';
 
 /**
  * How often Node looks for requests past their header or request timeout. Its default, 30 s, would
@@ -22,6 +25,7 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
     bodyLimit: config.httpBodyLimitBytes,
     loggerInstance: logger,
     genReqId: requestIdOf,
+    frameworkErrors: rejectUnroutableUrl,
     requestTimeout: config.httpRequestTimeoutMs,
     connectionTimeout: config.httpConnectionTimeoutMs,
     keepAliveTimeout: config.httpKeepAliveTimeoutMs,
@@ -36,6 +40,30 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  // Node answers an Expect header other than 100-continue itself, with an empty 417, unless told how.
+  adapter.getInstance().server.on('checkExpectation', rejectUnknownExpectation);
   guardRequestBodies(adapter, { maxValues: config.httpBodyMaxValues });
   return adapter;
+}
+
+/** 417 for `Expect: <anything but 100-continue>`, in the platform's error body like every other error. */
+export function rejectUnknownExpectation(request: IncomingMessage, response: ServerResponse): void {
+  const body = JSON.stringify(errorBody(417, 'Only Expect: 100-continue is supported'));
+  response.writeHead(417, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    [REQUEST_ID_HEADER]: requestIdOf(request),
+  });
+  response.end(body);
+}
+
+/**
+ * Fastify answers a URL its router cannot take (a malformed %-escape such as `%FF`, a path parameter
+ * longer than its limit) before any route or Nest filter runs, with a body of its own that carries
+ * Fastify's error code and echoes the path. This gives those the platform's error body instead.
+ */
+export function rejectUnroutableUrl(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode === 414 ? 414 : 400;
+  const message = status === 414 ? 'A path parameter is too long' : 'The URL is not valid';
+  void reply.header(REQUEST_ID_HEADER, request.id).code(status).send(errorBody(status, message));
 }

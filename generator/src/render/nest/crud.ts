@@ -235,17 +235,23 @@ function renderIdsProperty(idsProperty: string, relation: string, entity: Entity
     platformImport(entityPaths(entity).dto, 'validation/optional-not-null'),
     'OptionalNotNull',
   );
-  const itemValidator =
+  // Integer keys are `integer` columns: an id beyond its range is a 400 naming this property, where the
+  // database would only say that some value is out of range.
+  const itemValidators =
     keyType === 'uuid'
-      ? `@${imports.value('class-validator', 'IsUUID')}('all', { each: true })`
-      : `@${imports.value('class-validator', 'IsInt')}({ each: true })`;
-  const item = keyType === 'uuid' ? `{ type: 'string', format: 'uuid' }` : `{ type: 'integer' }`;
+      ? [`@${imports.value('class-validator', 'IsUUID')}('all', { each: true })`]
+      : [
+          `@${imports.value('class-validator', 'IsInt')}({ each: true })`,
+          `@${imports.value('class-validator', 'Min')}(-2147483648, { each: true })`,
+          `@${imports.value('class-validator', 'Max')}(2147483647, { each: true })`,
+        ];
+  const item = keyType === 'uuid' ? `{ type: 'string', format: 'uuid' }` : `{ type: 'integer', format: 'int32' }`;
   return [
     `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'array', items: ${item}, description: ${str(`Ids of the related ${relation}; replaces the whole set.`)} })`,
     `  @${optionalNotNull}()`,
     `  @${validator.IsArray}()`,
     `  @${validator.ArrayMaxSize}(1000)`,
-    `  ${itemValidator}`,
+    ...itemValidators.map((decorator) => `  ${decorator}`),
     `  ${idsProperty}?: ${keyType === 'uuid' ? 'string' : 'number'}[];`,
   ].join('\n');
 }

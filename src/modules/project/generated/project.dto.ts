@@ -12,6 +12,7 @@ import {
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
   Min,
 } from 'class-validator';
@@ -63,13 +64,15 @@ export class CreateProjectDto {
 
   @ApiPropertyOptional({
     type: 'array',
-    items: { type: 'integer' },
+    items: { type: 'integer', format: 'int32' },
     description: 'Ids of the related tags; replaces the whole set.',
   })
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsInt({ each: true })
+  @Min(-2147483648, { each: true })
+  @Max(2147483647, { each: true })
   tagIds?: number[];
 }
 

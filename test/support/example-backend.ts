@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { http, type HttpResult } from './http';
+import { REPO_ROOT } from './repository';
+import { createDatabase, emptyRedis, type RunningApp, runScript, startApp, type TestDatabase } from './services';
+
+/** This repository's own generated backend (dist/main.js), migrated and booted as a real process. */
+export interface ExampleBackend {
+  readonly app: RunningApp;
+  /** A connection to the backend's database, for checking what requests did to the rows. */
+  readonly sql: Client;
+  send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  /** One string that changes whenever any row of any table changes. */
+  snapshot(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function bootExampleBackend(prefix: string, redisDatabase: number): Promise<ExampleBackend> {
+  const database = await createDatabase(prefix);
+  try {
+    const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(redisDatabase) };
+    await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), env);
+    const app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
+    const sql = new Client({ connectionString: database.url });
+    await sql.connect();
+    const snapshotQuery = checksumQuery(await tableNames(sql));
+    return {
+      app,
+      sql,
+      send: (method, path, body, headers) => http(app.baseUrl, method, path, body, headers),
+      snapshot: async () => JSON.stringify((await sql.query(snapshotQuery)).rows),
+      async stop() {
+        await sql.end();
+        await app.stop();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+/** Every table of the public schema, join tables and the migrations table included. */
+export async function tableNames(sql: Client): Promise<string[]> {
+  const { rows } = await sql.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables
+      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  return rows.map((row) => row.name);
+}
+
+/**
+ * One query that returns, per table, its row count and an md5 of all its rows as text: cheap enough
+ * to run around every write request of a property test, and it sees any change to any column.
+ */
+function checksumQuery(tables: readonly string[]): string {
+  // Identifiers cannot be parameters; these names come from information_schema and are quoted here.
+  return tables
+    .map((table) => {
+      const identifier = `"${table.replace(/"/g, '""')}"`;
+      const literal = `'${table.replace(/'/g, "''")}'`;
+      return `SELECT ${literal} AS "table", count(*) AS "rows",
+        md5(coalesce(string_agg(row_text, '|' ORDER BY row_text), '')) AS "checksum"
+        FROM (SELECT t::text AS row_text FROM ${identifier} t) r`;
+    })
+    .join('\nUNION ALL\n');
+}
