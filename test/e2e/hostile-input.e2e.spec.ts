@@ -232,6 +232,22 @@ describe('hostile URLs', () => {
     assert.equal(await snapshot(), before, 'no row changed');
   });
 
+  for (const [path, requirement] of [
+    ['/tags/99999999999999999999', 'an integer from -2147483648 to 2147483647'],
+    ['/tags/1.5', 'an integer from -2147483648 to 2147483647'],
+    ['/tasks/not-a-uuid', 'a UUID'],
+  ]) {
+    test(`an id no row can have (${path}): 400 naming id, for every method, and no row changed`, async () => {
+      const before = await snapshot();
+      for (const method of ['GET', 'PATCH', 'PUT', 'DELETE']) {
+        const response = await send(method, path, method === 'GET' || method === 'DELETE' ? undefined : { label: 'x' });
+        assert.equal(response.status, 400, `${method}: ${response.text}`);
+        assert.deepEqual(response.body.fields, [{ field: 'id', errors: [`id must be ${requirement}`] }]);
+      }
+      assert.equal(await snapshot(), before, 'no row changed');
+    });
+  }
+
   for (const path of ['/tasks/%FF', '/ta%FFsks', '/tasks/%ED%A0%80']) {
     test(`a malformed %-escape (${path}): 400 in the platform error body`, async () => {
       const before = await snapshot();

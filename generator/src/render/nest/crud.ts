@@ -350,7 +350,7 @@ function renderHandler(operation: OperationModel, entity: EntityModel, imports: 
   const parameters: { source: string; argument: string }[] = [];
   if (operation.path === ':id') {
     const uuid = entity.primaryKey.type === 'uuid';
-    const pipe = nest(uuid ? 'ParseUUIDPipe' : 'ParseIntPipe');
+    const pipe = imports.value(platformImport(file, 'validation/id.pipe'), uuid ? 'UuidIdPipe' : 'IntegerIdPipe');
     parameters.push({ source: `@${nest('Param')}('id', ${pipe}) id: ${uuid ? 'string' : 'number'}`, argument: 'id' });
   }
   if (operation.query) parameters.push({ source: `@${nest('Query')}() query: ${dto(names.list)}`, argument: 'query' });

@@ -70,13 +70,15 @@ export class CreatePostDto {
 
   @ApiPropertyOptional({
     type: 'array',
-    items: { type: 'integer' },
+    items: { type: 'integer', format: 'int32' },
     description: 'Ids of the related categories; replaces the whole set.',
   })
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @IsInt({ each: true })
+  @Min(-2147483648, { each: true })
+  @Max(2147483647, { each: true })
   categoryIds?: number[];
 }
 
