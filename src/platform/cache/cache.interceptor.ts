@@ -5,10 +5,9 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { Observable, of, tap } from 'rxjs';
 import { CACHE_HITS, CACHE_MISSES, CacheLabel } from '../metrics/metric-names';
-import { CacheCircuit } from './cache-circuit';
+import { CacheCircuit, CacheUnavailableError } from './cache-circuit';
 import { CacheKeys, normalizeQuery } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
-import { CacheUnavailableError } from './circuit-breaker';
 import { CachedEntry, EntityCache } from './entity-cache';
 
 interface HttpRequest {
