@@ -25,9 +25,9 @@ export interface DependencyReport {
 
 /**
  * Redis and the read replica: when either is down the pod still answers (from the database, and
- * reads from the primary), so they make the pod degraded, never unready; taking
- * every pod out of service at once for a cache would turn a slower service into none. Each check
- * also sets `dependency_up`, so the probes keep the gauge current.
+ * reads from the primary), so they make the pod degraded, never unready; taking every pod out of
+ * service at once for a cache would turn a slower service into none. Each check also sets
+ * `dependency_up`, so the probes keep the gauge current.
  */
 @Injectable()
 export class OptionalDependencies {
