@@ -8,6 +8,7 @@ import { AppConfig } from './config/config';
 import { APP_CONFIG, AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseSchema } from './database/database-schema';
+import { ReplicaReads } from './database/replica-reads';
 import { HealthModule } from './health/health.module';
 import { ApsoExceptionFilter } from './http/exception.filter';
 import { createValidationPipe } from './http/validation';
@@ -15,7 +16,7 @@ import { MetricsModule } from './metrics/metrics.module';
 
 /**
  * Everything an apso app runs on, imported once by the AppModule. Global, so generated entity modules
- * get EntityCache, CacheKeys, the cache circuit, the cache manager, the metrics and both TypeORM connections without importing it.
+ * get EntityCache, CacheKeys, the cache circuit, the replica reads, the cache manager, the metrics and both TypeORM connections without importing it.
  * The exception filter and validation pipe are registered here (not in bootstrap) so they also apply
  * to apps built with Nest's testing module.
  */
@@ -35,10 +36,11 @@ export class PlatformModule {
         },
         CacheCircuit,
         EntityCache,
+        ReplicaReads,
         { provide: APP_FILTER, useClass: ApsoExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [AppConfigModule, MetricsModule, HealthModule, CacheKeys, CacheCircuit, EntityCache],
+      exports: [AppConfigModule, MetricsModule, HealthModule, CacheKeys, CacheCircuit, EntityCache, ReplicaReads],
     };
   }
 }

@@ -7,6 +7,7 @@ import { type Http, httpClient } from '../support/crud-smoke';
 import {
   createDatabase,
   emptyRedis,
+  freePort,
   type RunningApp,
   runScript,
   startApp,
@@ -116,5 +117,33 @@ describe('read/write split', () => {
     // 4. Once the replica has the write, nobody is served the entry cached in step 3.
     await onReplica((client) => client.query(`UPDATE organizations SET name = 'After' WHERE id = $1`, [id]));
     assert.equal((await http('GET', `/organizations/${id}`)).body.name, 'After');
+  });
+});
+
+describe('a replica that is down at start', () => {
+  let withoutReplica: RunningApp;
+
+  before(async () => {
+    const nothingListening = await freePort();
+    withoutReplica = await startApp(join(REPO_ROOT, 'dist', 'main.js'), {
+      DATABASE_URL: primary.url,
+      DATABASE_REPLICA_URL: `postgres://root@127.0.0.1:${nothingListening}/apso_replica`,
+      REDIS_URL: await emptyRedis(12),
+    });
+  });
+
+  after(async () => {
+    await withoutReplica?.stop();
+  });
+
+  test('the process starts and answers reads from the primary', async () => {
+    const call = httpClient(withoutReplica.baseUrl);
+    const created = await call('POST', '/organizations', { name: 'Cold start', slug: 'cold-start' });
+    assert.equal(created.status, 201);
+    const read = await call('GET', `/organizations/${created.body.id as string}`);
+    assert.equal(read.status, 200, 'read from the primary, which has the row');
+    assert.equal(read.body.name, 'Cold start');
+    assert.deepEqual((await call('GET', '/health/degraded')).body.degraded, ['replica']);
+    assert.match(withoutReplica.output(), /Replica unreachable at start \(refused\)/);
   });
 });

@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       dbIdleTimeoutMs: 10_000,
       dbConnectTimeoutMs: 5_000,
       dbStatementTimeoutMs: 15_000,
+      replicaBreakerFailures: 3,
+      replicaBreakerCooldownMs: 10_000,
       httpBodyLimitBytes: 1_048_576,
       httpBodyMaxValues: 20_000,
       httpHeadersTimeoutMs: 10_000,
@@ -67,6 +69,8 @@ describe('loadConfig', () => {
       CACHE_TIMEOUT_MS: '250',
       CACHE_BREAKER_FAILURES: '3',
       CACHE_BREAKER_COOLDOWN_MS: '2000',
+      REPLICA_BREAKER_FAILURES: '7',
+      REPLICA_BREAKER_COOLDOWN_MS: '3000',
     });
     assert.equal(config.databaseReplicaUrl, 'postgresql://ro@replica/app');
     assert.deepEqual(
@@ -92,18 +96,23 @@ describe('loadConfig', () => {
       [config.cacheTimeoutMs, config.cacheBreakerFailures, config.cacheBreakerCooldownMs],
       [250, 3, 2000],
     );
+    assert.deepEqual([config.replicaBreakerFailures, config.replicaBreakerCooldownMs], [7, 3000]);
   });
 
-  test('rejects a cache timeout or circuit setting out of range', () => {
+  test('rejects a cache timeout or a circuit setting out of range', () => {
     const { message } = configError({
       ...VALID,
       CACHE_TIMEOUT_MS: '0',
       CACHE_BREAKER_FAILURES: 'many',
       CACHE_BREAKER_COOLDOWN_MS: '10',
+      REPLICA_BREAKER_FAILURES: '0',
+      REPLICA_BREAKER_COOLDOWN_MS: '99',
     });
     assert.match(message, /CACHE_TIMEOUT_MS must be an integer from 1 to 10000/);
     assert.match(message, /CACHE_BREAKER_FAILURES must be an integer from 1 to 1000/);
     assert.match(message, /CACHE_BREAKER_COOLDOWN_MS must be an integer from 100 to 600000/);
+    assert.match(message, /REPLICA_BREAKER_FAILURES must be an integer from 1 to 1000/);
+    assert.match(message, /REPLICA_BREAKER_COOLDOWN_MS must be an integer from 100 to 600000/);
   });
 
   test('rejects a header timeout longer than the request timeout, which Node would refuse', () => {

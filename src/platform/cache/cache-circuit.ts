@@ -4,12 +4,20 @@ import type { Counter, Gauge } from 'prom-client';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { CACHE_CIRCUIT_OPEN, CACHE_CIRCUIT_OPENS } from '../metrics/metric-names';
-import { CircuitBreaker, CircuitState } from './circuit-breaker';
+import { CircuitBreaker, CircuitState } from '../resilience/circuit-breaker';
+
+/** Why a cache call was not answered by Redis: it timed out, or the circuit skipped it. */
+export class CacheUnavailableError extends Error {
+  override readonly name = 'CacheUnavailableError';
+}
 
 /**
  * The one circuit every cache call to Redis goes through (reads, stores, version moves), configured
  * by CACHE_TIMEOUT_MS and CACHE_BREAKER_*. Logs and counts its state changes, so callers that fall
  * back to the database on CacheUnavailableError need not log each skipped call.
+ *
+ * Every call has a timeout: node-redis's own command timeout only covers a command still waiting to
+ * be written, and one written to a frozen server (the kernel accepts the bytes) waits for its reply forever.
  */
 @Injectable()
 export class CacheCircuit extends CircuitBreaker {
@@ -22,6 +30,7 @@ export class CacheCircuit extends CircuitBreaker {
     open.set(0);
     super({
       timeoutMs: config.cacheTimeoutMs,
+      unavailable: (message) => new CacheUnavailableError(`Redis: ${message}`),
       failureThreshold: config.cacheBreakerFailures,
       coolDownMs: config.cacheBreakerCooldownMs,
       onStateChange: (state: CircuitState) => {

@@ -7,10 +7,9 @@ import { Observable, of, tap } from 'rxjs';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { CACHE_ENTRIES_TOO_LARGE, CACHE_HITS, CACHE_MISSES, CacheLabel } from '../metrics/metric-names';
-import { CacheCircuit } from './cache-circuit';
+import { CacheCircuit, CacheUnavailableError } from './cache-circuit';
 import { CacheKeys, normalizeQuery } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
-import { CacheUnavailableError } from './circuit-breaker';
 import { CachedEntry, EntityCache, VersionKey } from './entity-cache';
 
 interface HttpRequest {

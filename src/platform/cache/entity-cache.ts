@@ -2,9 +2,8 @@ import { CACHE_MANAGER, Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ResourceDefinition } from '../crud/resource';
-import { CacheCircuit } from './cache-circuit';
+import { CacheCircuit, CacheUnavailableError } from './cache-circuit';
 import { CacheKeys } from './cache-keys';
-import { CacheUnavailableError } from './circuit-breaker';
 import { setIfAbsent } from './redis-store';
 
 /** What a cached read stores: the answer and the versions current when it was read from the database. */

@@ -26,6 +26,10 @@ export interface AppConfig {
   readonly dbIdleTimeoutMs: number;
   readonly dbConnectTimeoutMs: number;
   readonly dbStatementTimeoutMs: number;
+  /** Consecutive replica connectivity faults after which reads skip the replica. */
+  readonly replicaBreakerFailures: number;
+  /** How long reads skip a failing replica before one read probes it again. */
+  readonly replicaBreakerCooldownMs: number;
   readonly httpBodyLimitBytes: number;
   readonly httpBodyMaxValues: number;
   /** Time for a request's headers to arrive (Node's headersTimeout); then 408 and the connection is closed. */
@@ -91,6 +95,8 @@ const schema = z.object({
   DB_IDLE_TIMEOUT_MS: integer(0, 3_600_000, 10_000),
   DB_CONNECT_TIMEOUT_MS: integer(1, 600_000, 5_000),
   DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000, 15_000),
+  REPLICA_BREAKER_FAILURES: integer(1, 1000, 3),
+  REPLICA_BREAKER_COOLDOWN_MS: integer(100, 600_000, 10_000),
   HTTP_BODY_LIMIT_BYTES: integer(1, 1_073_741_824, 1_048_576),
   HTTP_BODY_MAX_VALUES: integer(1, 10_000_000, 20_000),
   HTTP_HEADERS_TIMEOUT_MS: integer(1, 3_600_000, 10_000),
@@ -148,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbIdleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    replicaBreakerFailures: e.REPLICA_BREAKER_FAILURES,
+    replicaBreakerCooldownMs: e.REPLICA_BREAKER_COOLDOWN_MS,
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,
     httpBodyMaxValues: e.HTTP_BODY_MAX_VALUES,
     httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,

@@ -10,6 +10,7 @@ import {
 } from 'typeorm';
 import { EntityCache } from '../cache/entity-cache';
 import { databaseErrorBody } from '../http/database-error';
+import { ReplicaReads } from '../database/replica-reads';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
@@ -28,40 +29,46 @@ export interface EntityServiceContext<E extends ObjectLiteral> {
   readonly writer: Repository<E>;
   /** A repository on the replica connection. */
   readonly reader: Repository<E>;
+  /** Sends reads to the reader, or to the writer while the replica cannot be reached. */
+  readonly reads: ReplicaReads;
   readonly cache: EntityCache;
 }
 
 /**
- * Generic CRUD over one entity. Reads go to the replica; every write is one transaction on the primary
- * that re-reads the row before commit (so the response is what a later GET returns) and invalidates the
- * cache once committed. Generated `XServiceBase` classes extend this; user services extend those.
+ * Generic CRUD over one entity. Reads go to the replica (to the primary while it is unreachable); every
+ * write is one transaction on the primary that re-reads the row before commit (so the response is what
+ * a later GET returns) and invalidates the cache once committed. Generated `XServiceBase` classes extend this; user services extend those.
  */
 export abstract class EntityService<E extends { id: EntityId }> {
   protected readonly resource: ResourceDefinition;
   protected readonly writer: Repository<E>;
   protected readonly reader: Repository<E>;
   protected readonly cache: EntityCache;
+  private readonly reads: ReplicaReads;
 
   protected constructor(context: EntityServiceContext<E>) {
     this.resource = context.resource;
     this.writer = context.writer;
     this.reader = context.reader;
+    this.reads = context.reads;
     this.cache = context.cache;
   }
 
   async list(query: ListQueryBase & { sort?: string }): Promise<Page<E>> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
     const offset = query.offset ?? 0;
-    const data = await this.reader.find({
-      order: sortOrder(this.resource, query.sort) as FindOptionsOrder<E>,
-      take: limit,
-      skip: offset,
-    });
+    const data = await this.read((repository) =>
+      repository.find({
+        order: sortOrder(this.resource, query.sort) as FindOptionsOrder<E>,
+        take: limit,
+        skip: offset,
+      }),
+    );
     return { data, limit, offset };
   }
 
   async findOne(id: EntityId): Promise<E> {
-    return this.found(id, await this.reader.findOne({ where: this.byId(id) }));
+    return this.found(id, await this.read((repository) => repository.findOne({ where: this.byId(id) })));
   }
 
   async create(input: object): Promise<E> {
@@ -98,6 +105,18 @@ export abstract class EntityService<E extends { id: EntityId }> {
       }
     });
     await this.cache.invalidateDeleted(this.resource, id);
+  }
+
+  /**
+   * Runs `read` on the replica's repository, or on the primary's when the replica cannot be reached
+   * (then possibly after a failed attempt on the replica, so `read` must not write). Subclasses' own
+   * reads go through this too.
+   */
+  protected read<T>(read: (repository: Repository<E>) => Promise<T>): Promise<T> {
+    return this.reads.read(
+      () => read(this.reader),
+      () => read(this.writer),
+    );
   }
 
   /**

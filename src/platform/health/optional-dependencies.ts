@@ -8,6 +8,7 @@ import { CacheCircuit } from '../cache/cache-circuit';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { REPLICA } from '../database/connections';
+import { ReplicaReads } from '../database/replica-reads';
 import { DEPENDENCY_UP, DependencyLabel, OptionalDependency } from '../metrics/metric-names';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -23,10 +24,10 @@ export interface DependencyReport {
 }
 
 /**
- * Redis and the read replica: when either is down the pod still answers (from the database, or with
- * errors on the reads the replica serves), so they make the pod degraded, never unready; taking
- * every pod out of service at once for a cache would turn a slower service into none. Each check
- * also sets `dependency_up`, so the probes keep the gauge current.
+ * Redis and the read replica: when either is down the pod still answers (from the database, and
+ * reads from the primary), so they make the pod degraded, never unready; taking every pod out of
+ * service at once for a cache would turn a slower service into none. Each check also sets
+ * `dependency_up`, so the probes keep the gauge current.
  */
 @Injectable()
 export class OptionalDependencies {
@@ -34,6 +35,7 @@ export class OptionalDependencies {
     private readonly typeorm: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly circuit: CacheCircuit,
+    private readonly replicaReads: ReplicaReads,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource(REPLICA) private readonly replica: DataSource,
     @InjectMetric(DEPENDENCY_UP.name) private readonly up: Gauge<DependencyLabel>,
@@ -46,7 +48,7 @@ export class OptionalDependencies {
       this.redis.pingCheck('redis', this.config.cacheTimeoutMs),
     ]);
     const results: [OptionalDependency, HealthIndicatorResult][] = [
-      ['replica', replica],
+      ['replica', { database_replica: { ...replica.database_replica, circuit: this.replicaReads.state } }],
       ['redis', { redis: { ...redis.redis, circuit: this.circuit.state } }],
     ];
     const degraded: OptionalDependency[] = [];
@@ -58,7 +60,7 @@ export class OptionalDependencies {
     return {
       status: degraded.length === 0 ? 'ok' : 'degraded',
       degraded,
-      details: { ...replica, ...results[1][1] },
+      details: { ...results[0][1], ...results[1][1] },
     };
   }
 }

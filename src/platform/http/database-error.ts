@@ -1,5 +1,6 @@
 import { DataSource, EntityMetadata, QueryFailedError } from 'typeorm';
 import type { RelationIds } from '../crud/resource';
+import { connectivityFault } from '../database/connectivity-fault';
 import { errorBody, ErrorBody, FieldError } from './error-body';
 
 /** The fields node-postgres puts on a server error (see PostgreSQL "error fields"). */
@@ -20,49 +21,12 @@ const INVALID_VALUE_CODES = new Set(['22P02', '22003', '22007', '22008']);
  */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
-/** Socket errors (Node's `code`) of a connection to the database that failed or broke. */
-const UNREACHABLE_SOCKET_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
 /**
- * SQLSTATEs sent by a server that is shutting down, starting up or refusing connections: 57P01
- * admin_shutdown (also what pg_terminate_backend sends), 57P02 crash_shutdown, 57P03
- * cannot_connect_now, 53300 too_many_connections. Class 08 (connection exception) is matched by prefix.
- */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
-
-/**
- * node-postgres reports a lost connection, and pg-pool a connect that timed out, with plain Errors
- * that carry no code; their messages are the only way to recognise them.
- */
-const UNREACHABLE_MESSAGES = [
-  /^Connection terminated/, // 'Connection terminated unexpectedly', '... due to connection timeout'
-  /^timeout exceeded when trying to connect$/,
-  /^Client has encountered a connection error and is not queryable$/,
-];
-
-/**
- * True when the error means the database cannot be reached right now (refused, reset or lost
- * connections, pool connect timeouts, a server shutting down or starting up) rather than that the
- * request or the code is wrong: such requests may succeed if retried in a few seconds. TypeORM wraps
- * errors raised by a query in QueryFailedError; errors from acquiring a connection arrive unwrapped.
+ * True when the error means the database cannot be reached right now (see connectivityFault) rather
+ * than that the request or the code is wrong: such requests may succeed if retried in a few seconds.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const cause = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
-  if (!(cause instanceof Error)) return false;
-  const code = (cause as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    return UNREACHABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code);
-  }
-  return UNREACHABLE_MESSAGES.some((pattern) => pattern.test(cause.message));
+  return connectivityFault(error) !== undefined;
 }
 
 /** What a client gets while the database is unreachable: no driver text, host or port. */

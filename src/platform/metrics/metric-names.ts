@@ -59,10 +59,23 @@ export const CACHE_CIRCUIT_OPENS = {
   labelNames: [] as const,
 };
 
+export const DB_REPLICA_FALLBACKS = {
+  name: 'db_replica_fallbacks_total',
+  help: 'Reads the primary answered in place of the replica, by reason (a connectivity fault of the replica, circuit_open or not_connected)',
+  labelNames: ['reason'] as const,
+};
+
+export const DB_REPLICA_CIRCUIT_OPEN = {
+  name: 'db_replica_circuit_open',
+  help: 'Whether the replica circuit is open or probing (1: reads go to the primary) or closed (0)',
+  labelNames: [] as const,
+};
+
 export type HttpRequestLabel = (typeof HTTP_REQUEST_DURATION.labelNames)[number];
 export type DbQueryLabel = (typeof DB_QUERY_DURATION.labelNames)[number];
 export type CacheLabel = (typeof CACHE_HITS.labelNames)[number];
 export type DependencyLabel = (typeof DEPENDENCY_UP.labelNames)[number];
+export type ReplicaFallbackLabel = (typeof DB_REPLICA_FALLBACKS.labelNames)[number];
 
 /** Values of the `dependency` label of DEPENDENCY_UP: the dependencies a pod can serve without. */
 export type OptionalDependency = 'redis' | 'replica';

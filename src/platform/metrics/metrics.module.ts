@@ -12,6 +12,8 @@ import {
   CACHE_HITS,
   CACHE_MISSES,
   DB_QUERY_DURATION,
+  DB_REPLICA_CIRCUIT_OPEN,
+  DB_REPLICA_FALLBACKS,
   DEPENDENCY_UP,
   HTTP_REQUEST_DURATION,
   METRICS_PATH,
@@ -27,6 +29,8 @@ const METRIC_PROVIDERS = [
   makeGaugeProvider({ ...DEPENDENCY_UP, labelNames: [...DEPENDENCY_UP.labelNames] }),
   makeGaugeProvider({ ...CACHE_CIRCUIT_OPEN, labelNames: [...CACHE_CIRCUIT_OPEN.labelNames] }),
   makeCounterProvider({ ...CACHE_CIRCUIT_OPENS, labelNames: [...CACHE_CIRCUIT_OPENS.labelNames] }),
+  makeCounterProvider({ ...DB_REPLICA_FALLBACKS, labelNames: [...DB_REPLICA_FALLBACKS.labelNames] }),
+  makeGaugeProvider({ ...DB_REPLICA_CIRCUIT_OPEN, labelNames: [...DB_REPLICA_CIRCUIT_OPEN.labelNames] }),
 ];
 
 /** Serves /metrics and provides the platform's metrics, injectable with `@InjectMetric(NAME.name)`. */

@@ -39,6 +39,7 @@ export function renderFeature(entity: EntityModel): string {
     '  constructor(',
     `    @${typeorm.InjectRepository}(${entityClass}) readonly writer: ${repository}<${entityClass}>,`,
     `    @${typeorm.InjectRepository}(${entityClass}, ${replica}) readonly reader: ${repository}<${entityClass}>,`,
+    `    readonly reads: ${imports.value(platformImport(file, 'database/replica-reads'), 'ReplicaReads')},`,
     `    readonly cache: ${imports.value(platformImport(file, 'cache/entity-cache'), 'EntityCache')},`,
     '  ) {}',
     '}',

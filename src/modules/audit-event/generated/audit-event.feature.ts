@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { AuditEvent } from './audit-event.entity';
 import { AUDIT_EVENT_RESOURCE } from './audit-event.resource';
 
@@ -17,6 +18,7 @@ export class AuditEventServiceContext implements EntityServiceContext<AuditEvent
   constructor(
     @InjectRepository(AuditEvent) readonly writer: Repository<AuditEvent>,
     @InjectRepository(AuditEvent, REPLICA) readonly reader: Repository<AuditEvent>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

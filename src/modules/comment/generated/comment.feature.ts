@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Comment } from './comment.entity';
 import { COMMENT_RESOURCE } from './comment.resource';
 
@@ -17,6 +18,7 @@ export class CommentServiceContext implements EntityServiceContext<Comment> {
   constructor(
     @InjectRepository(Comment) readonly writer: Repository<Comment>,
     @InjectRepository(Comment, REPLICA) readonly reader: Repository<Comment>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

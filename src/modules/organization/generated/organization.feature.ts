@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Organization } from './organization.entity';
 import { ORGANIZATION_RESOURCE } from './organization.resource';
 
@@ -17,6 +18,7 @@ export class OrganizationServiceContext implements EntityServiceContext<Organiza
   constructor(
     @InjectRepository(Organization) readonly writer: Repository<Organization>,
     @InjectRepository(Organization, REPLICA) readonly reader: Repository<Organization>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Profile } from './profile.entity';
 import { PROFILE_RESOURCE } from './profile.resource';
 
@@ -17,6 +18,7 @@ export class ProfileServiceContext implements EntityServiceContext<Profile> {
   constructor(
     @InjectRepository(Profile) readonly writer: Repository<Profile>,
     @InjectRepository(Profile, REPLICA) readonly reader: Repository<Profile>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Project } from './project.entity';
 import { PROJECT_RESOURCE } from './project.resource';
 
@@ -17,6 +18,7 @@ export class ProjectServiceContext implements EntityServiceContext<Project> {
   constructor(
     @InjectRepository(Project) readonly writer: Repository<Project>,
     @InjectRepository(Project, REPLICA) readonly reader: Repository<Project>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

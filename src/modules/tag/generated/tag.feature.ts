@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Tag } from './tag.entity';
 import { TAG_RESOURCE } from './tag.resource';
 
@@ -17,6 +18,7 @@ export class TagServiceContext implements EntityServiceContext<Tag> {
   constructor(
     @InjectRepository(Tag) readonly writer: Repository<Tag>,
     @InjectRepository(Tag, REPLICA) readonly reader: Repository<Tag>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

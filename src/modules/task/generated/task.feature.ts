@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Task } from './task.entity';
 import { TASK_RESOURCE } from './task.resource';
 
@@ -17,6 +18,7 @@ export class TaskServiceContext implements EntityServiceContext<Task> {
   constructor(
     @InjectRepository(Task) readonly writer: Repository<Task>,
     @InjectRepository(Task, REPLICA) readonly reader: Repository<Task>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

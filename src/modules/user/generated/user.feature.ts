@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { User } from './user.entity';
 import { USER_RESOURCE } from './user.resource';
 
@@ -17,6 +18,7 @@ export class UserServiceContext implements EntityServiceContext<User> {
   constructor(
     @InjectRepository(User) readonly writer: Repository<User>,
     @InjectRepository(User, REPLICA) readonly reader: Repository<User>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

@@ -1,27 +1,27 @@
-/** Why a cache call was not answered by Redis: it timed out, or the circuit skipped it. */
-export class CacheUnavailableError extends Error {
-  override readonly name = 'CacheUnavailableError';
-}
-
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
 export interface CircuitBreakerOptions {
-  /** Longest wait for one call; a call still pending then counts as failed. */
-  readonly timeoutMs: number;
   /** Consecutive failures that open the circuit. */
   readonly failureThreshold: number;
   /** How long an open circuit rejects calls before letting one through as a probe. */
   readonly coolDownMs: number;
+  /** Longest wait for one call; a call still pending then counts as failed. None: the call bounds itself. */
+  readonly timeoutMs?: number;
+  /**
+   * Whether an error means the dependency is failing. Others (a query the database rejected) prove it
+   * answers, so they count as a success for the circuit and are only passed on. Default: every error.
+   */
+  readonly isFailure?: (error: unknown) => boolean;
+  /** The error a skipped or timed-out call rejects with, so each caller can tell its own circuit's apart. */
+  readonly unavailable: (message: string) => Error;
   readonly now?: () => number;
   readonly onStateChange?: (state: CircuitState) => void;
 }
 
 /**
- * Bounds what a slow or hung Redis costs. node-redis's own command timeout only covers a command
- * still waiting to be written: one written to a frozen server (the kernel accepts the bytes) waits
- * for its reply forever, so every call is raced against a timer here. After `failureThreshold`
- * consecutive failures the circuit opens and calls fail at once, without touching Redis, for
- * `coolDownMs`; then one call probes, and its outcome closes or reopens the circuit.
+ * Bounds what a failing dependency (Redis, the read replica) costs. After `failureThreshold`
+ * consecutive failures the circuit opens and calls fail at once, without touching the dependency,
+ * for `coolDownMs`; then one call probes, and its outcome closes or reopens the circuit.
  *
  * Written here rather than taken from a library (opossum, cockatiel): the rule is these few lines,
  * the platform is vendored into every generated backend together with its dependencies, and a
@@ -42,15 +42,16 @@ export class CircuitBreaker {
     return this.probing ? 'half-open' : 'open';
   }
 
-  /** Runs `operation` unless the circuit is open; rejects with CacheUnavailableError when skipped or too slow. */
+  /** Runs `operation` unless the circuit is open; rejects with `unavailable(...)` when skipped or too slow. */
   async call<T>(operation: () => Promise<T>): Promise<T> {
-    if (!this.admit()) throw new CacheUnavailableError('cache circuit open');
+    if (!this.admit()) throw this.options.unavailable('circuit open');
     try {
-      const result = await withTimeout(operation(), this.options.timeoutMs);
+      const result = await this.withTimeout(operation());
       this.succeeded();
       return result;
     } catch (error) {
-      this.failed();
+      if (this.options.isFailure?.(error) === false) this.succeeded();
+      else this.failed();
       throw error;
     }
   }
@@ -79,19 +80,18 @@ export class CircuitBreaker {
     this.openedAt = this.now();
     this.options.onStateChange?.('open');
   }
-}
 
-async function withTimeout<T>(pending: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new CacheUnavailableError(`Redis did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([pending, timeout]);
-  } finally {
-    clearTimeout(timer);
+  private async withTimeout<T>(pending: Promise<T>): Promise<T> {
+    const { timeoutMs } = this.options;
+    if (timeoutMs === undefined) return pending;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.options.unavailable(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([pending, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
