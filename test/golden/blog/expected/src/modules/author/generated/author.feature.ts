@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Author } from './author.entity';
 import { AUTHOR_RESOURCE } from './author.resource';
 
@@ -17,6 +18,7 @@ export class AuthorServiceContext implements EntityServiceContext<Author> {
   constructor(
     @InjectRepository(Author) readonly writer: Repository<Author>,
     @InjectRepository(Author, REPLICA) readonly reader: Repository<Author>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Category } from './category.entity';
 import { CATEGORY_RESOURCE } from './category.resource';
 
@@ -17,6 +18,7 @@ export class CategoryServiceContext implements EntityServiceContext<Category> {
   constructor(
     @InjectRepository(Category) readonly writer: Repository<Category>,
     @InjectRepository(Category, REPLICA) readonly reader: Repository<Category>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

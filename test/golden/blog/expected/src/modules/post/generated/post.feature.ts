@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Post } from './post.entity';
 import { POST_RESOURCE } from './post.resource';
 
@@ -17,6 +18,7 @@ export class PostServiceContext implements EntityServiceContext<Post> {
   constructor(
     @InjectRepository(Post) readonly writer: Repository<Post>,
     @InjectRepository(Post, REPLICA) readonly reader: Repository<Post>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }

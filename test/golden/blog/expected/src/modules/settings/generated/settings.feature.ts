@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { EntityCache } from '../../../platform/cache/entity-cache';
 import type { EntityServiceContext } from '../../../platform/crud/entity.service';
 import { REPLICA } from '../../../platform/database/connections';
+import { ReplicaReads } from '../../../platform/database/replica-reads';
 import { Settings } from './settings.entity';
 import { SETTINGS_RESOURCE } from './settings.resource';
 
@@ -17,6 +18,7 @@ export class SettingsServiceContext implements EntityServiceContext<Settings> {
   constructor(
     @InjectRepository(Settings) readonly writer: Repository<Settings>,
     @InjectRepository(Settings, REPLICA) readonly reader: Repository<Settings>,
+    readonly reads: ReplicaReads,
     readonly cache: EntityCache,
   ) {}
 }
