@@ -69,7 +69,7 @@ const seeded = new Map<string, string | number>();
 /** Why the last attempt to seed a resource failed, for the assertion message. */
 const seedFailures = new Map<string, string>();
 let forbidden: { name: string; pattern: RegExp }[];
-/** Every body property and query parameter the API documents: what an error's `fields` may name. */
+/** Every body property, query and path parameter the API documents: what an error's `fields` may name. */
 let apiNames: Set<string>;
 const stats = { requests: 0, byStatus: new Map<number, number>(), slowest: [] as { ms: number; request: string }[] };
 
@@ -79,7 +79,11 @@ before(async () => {
   routes = routesOf(document);
   await seed();
   apiNames = new Set(
-    routes.flatMap((route) => [...Object.keys(route.body?.properties ?? {}), ...route.query.map((q) => q.name)]),
+    routes.flatMap((route) => [
+      ...Object.keys(route.body?.properties ?? {}),
+      ...route.query.map((q) => q.name),
+      ...(route.idType ? ['id'] : []),
+    ]),
   );
   forbidden = await internalNames(new Set(routes.map((route) => route.resource).filter((r) => r !== undefined)));
 });
