@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: checks the hand-written code's formatting, builds the generator (tests run the compiled `apso` command, as users do)
-// and the backend (end-to-end tests boot dist/main.js), then runs every *.spec.ts under generator/src, src/ and test/ with node's
+// and the backend (end-to-end tests boot dist/main.js), type-checks the tests, then runs every *.spec.ts under generator/src, src/ and test/ with node's
 // own test runner; tsx compiles the TypeScript of the specs themselves.
 // Node 20's --test does not expand globs, so the files are listed here. Arguments filter by path.
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,8 @@ const style = [
 run(['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level=warn', ...style]);
 run(['node_modules/typescript/bin/tsc', '-p', 'generator/tsconfig.json']);
 run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
+// tsx runs the specs without type-checking them; this checks them (and every support file) under strict.
+run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
 const filter = process.argv.slice(2);
 const files = [...specs('generator/src'), ...specs('src'), ...specs('test')].filter(
   (file) => filter.length === 0 || filter.some((part) => file.includes(part)),

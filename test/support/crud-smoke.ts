@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { ColumnModel, EntityModel, Model } from '../../generator/src/model/types';
-import { http } from './http';
+import { http, type HttpResult } from './http';
 import { createDatabase, emptyRedis, runScript, startApp } from './services';
 
-export type Http = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+export type Http = (method: string, path: string, body?: unknown) => Promise<HttpResult>;
 
 /**
  * How a client names and shapes what it sends: apso's own client reads everything from the model; a

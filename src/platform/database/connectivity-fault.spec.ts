@@ -2,26 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Client, DatabaseError, Pool } from 'pg';
-import { QueryFailedError } from 'typeorm';
 import { connectivityFault } from './connectivity-fault';
-
-/** The machine's PostgreSQL (TEST_POSTGRES_URL, as in test/support/services.ts); only the `postgres` database is touched. */
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
-
-/** What a rejected promise rejected with; fails the test if it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
-
-/** As TypeORM reports an error raised by a query. */
-function asQueryFailed(driverError: unknown): QueryFailedError {
-  return new QueryFailedError('INSERT INTO widgets ...', [], driverError as Error);
-}
+import { asQueryFailed, POSTGRES_URL, rejection } from '../../../test/support/pg-errors';
 
 async function closedPort(): Promise<number> {
   const server = createServer();

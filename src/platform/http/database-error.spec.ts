@@ -1,26 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client, DatabaseError } from 'pg';
-import { DataSource, EntitySchema, QueryFailedError } from 'typeorm';
+import { DataSource, EntitySchema } from 'typeorm';
 import { databaseErrorBody, type WrittenEntity } from './database-error';
-
-/** The machine's PostgreSQL (TEST_POSTGRES_URL, as in test/support/services.ts); only the `postgres` database is touched. */
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
-
-/** What a rejected promise rejected with; fails the test if it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
-
-/** As TypeORM reports an error raised by a query. */
-function asQueryFailed(driverError: unknown): QueryFailedError {
-  return new QueryFailedError('INSERT INTO widgets ...', [], driverError as Error);
-}
+import { asQueryFailed, POSTGRES_URL, rejection } from '../../../test/support/pg-errors';
 
 describe('databaseErrorBody names entities and the properties a client sent, never tables', () => {
   // Entity metadata as generated code declares it, and the same tables as real (temporary) ones, so
