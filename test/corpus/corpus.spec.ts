@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Model } from '../../generator/src/model/types';
 import { generate } from '../../generator/src/pipeline';
 import { filesPrettierWouldChange } from '../support/prettier-agreement';
 import { REPO_ROOT } from '../support/repository';
-import { TSCONFIG } from '../../generator/src/render/project/scaffold';
+import { compileProjects } from '../support/compile-projects';
 import { formatDiagnostic, SchemaError } from '../../generator/src/validate/diagnostic';
 import { CORPUS } from '../support/corpus';
 import { apsoCliClient } from '../support/apso-cli-client';
@@ -62,23 +61,9 @@ describe('the .apsorc corpus', { concurrency: 2, ...CORPUS.options }, () => {
       }
     }
     tally.generated = generated.size;
-    // One compiler run for every project: the same strict options a standalone project gets.
-    writeFileSync(
-      join(WORK, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { ...TSCONFIG.compilerOptions, rootDir: '.', outDir: DIST, sourceMap: false },
-        include: ['*/src'],
-      }),
-    );
-    const tsc = spawnSync(
-      process.execPath,
-      [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')],
-      {
-        encoding: 'utf8',
-      },
-    );
-    compileOutput = `${tsc.stdout}${tsc.stderr}`;
-    if (tsc.status === 0) tally.compiled = generated.size;
+    const compiled = compileProjects(WORK, DIST);
+    compileOutput = compiled.output;
+    if (compiled.ok) tally.compiled = generated.size;
   });
 
   after(() => {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generate } from '../../generator/src/pipeline';
-import { TSCONFIG } from '../../generator/src/render/project/scaffold';
+import { compileProjects } from '../support/compile-projects';
 import type { PropertyNames } from '../../generator/src/schema/document';
 import { type Http, httpClient } from '../support/crud-smoke';
 import { REPO_ROOT } from '../support/repository';
@@ -62,19 +61,8 @@ describe('an .apsorc backend answers what an APSO CLI client sends', () => {
       await generate({ schemaPath, outDir, naming: naming === 'camelCase' ? 'camelCase' : undefined });
       built[naming] = outDir;
     }
-    writeFileSync(
-      join(WORK, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: { ...TSCONFIG.compilerOptions, rootDir: '.', outDir: DIST, sourceMap: false },
-        include: ['*/src'],
-      }),
-    );
-    const tsc = spawnSync(
-      process.execPath,
-      [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(WORK, 'tsconfig.json')],
-      { encoding: 'utf8' },
-    );
-    assert.equal(tsc.status, 0, `${tsc.stdout}${tsc.stderr}`);
+    const compiled = compileProjects(WORK, DIST);
+    assert.ok(compiled.ok, compiled.output);
   });
 
   test("the converted schema.apso.json carries the convention, so the project's `npm run generate` keeps it", () => {
