@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { armExplodingWidget, EXPLODING_WIDGET, EXPLOSION, FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
+import { assertProblem } from '../support/problem';
 import { answerToAnnouncedBody } from '../support/raw-http';
 
 const REDIS_DATABASE = 5;
@@ -141,7 +142,14 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
   test('413 for a body over HTTP_BODY_LIMIT_BYTES', async () => {
     const response = await answerToAnnouncedBody(fixture.baseUrl, '/widgets', 1_100_000);
     assert.equal(response.status, 413);
-    assert.deepEqual(response.body, {
+    assert.match(response.contentType ?? '', /^application\/problem\+json/);
+    const { instance, ...body } = response.body as Record<string, unknown>;
+    assert.match(String(instance), /^[\w.-]+$/, 'the request id');
+    assert.deepEqual(body, {
+      type: 'about:blank',
+      title: 'Payload Too Large',
+      status: 413,
+      detail: 'Request body is too large',
       statusCode: 413,
       error: 'Payload Too Large',
       message: 'Request body is too large',
@@ -151,8 +159,12 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
   test('400 naming nothing internal when the database rejects a value', async () => {
     // Nineteen digits pass the bigint field's validator; only the database knows 2^63 is out of range.
     const response = await call('POST', '/widgets', { name: 'too-heavy', weight: '9223372036854775808' });
-    assert.equal(response.status, 400);
-    assert.deepEqual(response.body, {
+    const { instance: _, ...body } = assertProblem(response, 400);
+    assert.deepEqual(body, {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'A value has an invalid format or is out of range',
       statusCode: 400,
       error: 'Bad Request',
       message: 'A value has an invalid format or is out of range',
@@ -258,8 +270,12 @@ describe('CRUD over HTTP (real Postgres and Redis)', () => {
 
   test('500 says nothing about the failure; no SQL, stack or driver text', async () => {
     const response = await call('POST', '/widgets', { name: EXPLODING_WIDGET, note: 'hunter2' });
-    assert.equal(response.status, 500);
-    assert.deepEqual(response.body, {
+    const { instance: _, ...body } = assertProblem(response, 500);
+    assert.deepEqual(body, {
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'Internal server error',
       statusCode: 500,
       error: 'Internal Server Error',
       message: 'Internal server error',

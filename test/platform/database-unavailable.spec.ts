@@ -2,17 +2,22 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http, HttpResult } from '../support/http';
+import { assertProblem } from '../support/problem';
 import { PostgresServer, startPostgresServer } from '../support/postgres-server';
 import { eventually } from '../support/services';
 
 const REDIS_DATABASE = 15;
 
 function assertUnavailable(response: HttpResult, what: string): void {
-  assert.equal(response.status, 503, `${what}: ${response.text}`);
+  const { instance: _, ...body } = assertProblem(response, 503, `${what}: ${response.text}`);
   assert.equal(response.headers.get('retry-after'), '5', what);
   assert.deepEqual(
-    response.body,
+    body,
     {
+      type: 'https://apso.dev/problems/database-unavailable',
+      title: 'The database is temporarily unavailable',
+      status: 503,
+      detail: 'The database is temporarily unavailable; retry later',
       statusCode: 503,
       error: 'Service Unavailable',
       message: 'The database is temporarily unavailable; retry later',

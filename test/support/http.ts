@@ -7,6 +7,11 @@ export interface HttpResult<T = any> {
   readonly body: T;
 }
 
+/** application/json and the +json types, such as errors' application/problem+json. */
+function isJsonType(contentType: string | null): boolean {
+  return /^application\/(?:[\w.-]+\+)?json\b/i.test(contentType ?? '');
+}
+
 /** One real HTTP request; the body is parsed as JSON when the response is JSON. */
 export async function http<T = any>(
   baseUrl: string,
@@ -21,7 +26,7 @@ export async function http<T = any>(
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  const isJson = response.headers.get('content-type')?.includes('application/json') ?? false;
+  const isJson = isJsonType(response.headers.get('content-type'));
   return {
     status: response.status,
     headers: response.headers,
@@ -59,7 +64,7 @@ export function httpOnce(
           for (const [name, value] of Object.entries(response.headers)) {
             if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
           }
-          const isJson = responseHeaders.get('content-type')?.includes('application/json') ?? false;
+          const isJson = isJsonType(responseHeaders.get('content-type'));
           resolve({
             status: response.statusCode ?? 0,
             headers: responseHeaders,

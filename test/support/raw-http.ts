@@ -54,6 +54,8 @@ export function statusOf(received: string): number | undefined {
 
 export interface EarlyAnswer {
   readonly status: number | undefined;
+  /** The answer's Content-Type, undefined when it has none. */
+  readonly contentType: string | undefined;
   readonly body: unknown;
 }
 
@@ -77,6 +79,8 @@ export async function answerToAnnouncedBody(
     `Content-Length: ${contentLength}`,
   ];
   const { received } = await rawExchange(baseUrl, [`${head.join('\r\n')}\r\n\r\n`], 5_000);
+  const answerHead = received.slice(0, received.indexOf('\r\n\r\n'));
   const text = received.slice(received.indexOf('\r\n\r\n') + 4);
-  return { status: statusOf(received), body: text.startsWith('{') ? JSON.parse(text) : text };
+  const contentType = /^content-type:\s*(.*)$/im.exec(answerHead)?.[1]?.trim();
+  return { status: statusOf(received), contentType, body: text.startsWith('{') ? JSON.parse(text) : text };
 }

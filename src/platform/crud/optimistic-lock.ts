@@ -1,4 +1,5 @@
-import { ConflictException } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
+import { errorBody } from '../http/error-body';
 import { ResourceDefinition } from './resource';
 
 /**
@@ -11,9 +12,9 @@ export function assertVersion(resource: ResourceDefinition, entity: string, curr
   if (sent === undefined || sent === null) return;
   const actual = (current as { version?: unknown }).version;
   if (Number(sent) !== Number(actual)) {
-    throw new ConflictException(
+    const message =
       `${entity} ${String((current as { id?: unknown }).id)} was modified by someone else ` +
-        `(version ${String(actual)}, you sent ${String(sent)})`,
-    );
+      `(version ${String(actual)}, you sent ${String(sent)})`;
+    throw new HttpException(errorBody(409, message, undefined, 'stale-version'), 409);
   }
 }

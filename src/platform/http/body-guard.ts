@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
-import { errorBody, FieldError } from './error-body';
+import { errorBody, FieldError, replyWithProblem } from './error-body';
 
 /**
  * Far deeper than any DTO (a json column may hold a document, not a tree of thousands of levels);
@@ -116,7 +116,7 @@ export function guardRequestBodies(adapter: FastifyAdapter, limits: BodyLimits):
   const instance = adapter.getInstance();
   instance.addHook('onRequest', (request, reply, done) => {
     if (BODY_METHODS.has(request.method) && hasBody(request.headers) && !isJson(request.headers['content-type'])) {
-      void reply.code(415).send(errorBody(415, 'Content-Type must be application/json'));
+      replyWithProblem(reply, errorBody(415, 'Content-Type must be application/json'));
       return;
     }
     done();
@@ -125,7 +125,7 @@ export function guardRequestBodies(adapter: FastifyAdapter, limits: BodyLimits):
     const checked = BODY_METHODS.has(request.method) && request.body !== undefined;
     const problem = checked ? bodyProblem(request.body, limits) : undefined;
     if (problem) {
-      void reply.code(400).send(errorBody(400, `Invalid fields: ${problem.field}`, [problem]));
+      replyWithProblem(reply, errorBody(400, `Invalid fields: ${problem.field}`, [problem]));
       return;
     }
     done();

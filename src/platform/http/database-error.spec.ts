@@ -74,6 +74,10 @@ describe('databaseErrorBody names entities and the properties a client sent, nev
   test('an id in tagIds that is not a tag: 409 on tagIds, in the message and the fields', async () => {
     const body = await bodyOf('INSERT INTO project_tags VALUES (1, 999)', writtenProject);
     assert.deepEqual(body, {
+      type: 'https://apso.dev/problems/missing-reference',
+      title: 'A reference points to a missing record',
+      status: 409,
+      detail: 'tagIds refers to a missing Tag',
       statusCode: 409,
       error: 'Conflict',
       message: 'tagIds refers to a missing Tag',
@@ -84,6 +88,10 @@ describe('databaseErrorBody names entities and the properties a client sent, nev
   test('the same id twice in the join table: 409 on tagIds, named once, with no join table name', async () => {
     const body = await bodyOf('INSERT INTO project_tags VALUES (1, 7)', writtenProject);
     assert.deepEqual(body, {
+      type: 'https://apso.dev/problems/already-exists',
+      title: 'A unique value is already taken',
+      status: 409,
+      detail: 'Project with this tagIds already exists',
       statusCode: 409,
       error: 'Conflict',
       message: 'Project with this tagIds already exists',
@@ -98,7 +106,15 @@ describe('databaseErrorBody names entities and the properties a client sent, nev
 
   test('deleting a row a join table still references names the owning entity', async () => {
     const body = await bodyOf('DELETE FROM tags WHERE id = 7');
-    assert.deepEqual(body, { statusCode: 409, error: 'Conflict', message: 'Tag is still referenced by Project' });
+    assert.deepEqual(body, {
+      type: 'https://apso.dev/problems/still-referenced',
+      title: 'The record is still referenced by others',
+      status: 409,
+      detail: 'Tag is still referenced by Project',
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'Tag is still referenced by Project',
+    });
   });
 
   test('deleting a row another entity references names both entities', async () => {

@@ -31,7 +31,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** What a client gets while the database is unreachable: no driver text, host or port. */
 export function databaseUnavailableBody(): ErrorBody {
-  return errorBody(503, 'The database is temporarily unavailable; retry later');
+  return errorBody(503, 'The database is temporarily unavailable; retry later', undefined, 'database-unavailable');
 }
 
 /**
@@ -76,9 +76,9 @@ function uniqueViolation(pg: PgError, names: SchemaNames): ErrorBody {
   // Both key columns of a join table map to one property (`tagIds`): name it once.
   const fields = [...new Set(keyColumns(pg.detail).map((column) => names.property(pg.table, column)))];
   const entity = names.entity(pg.table);
-  if (fields.length === 0) return errorBody(409, `${entity} already exists`);
+  if (fields.length === 0) return errorBody(409, `${entity} already exists`, undefined, 'already-exists');
   const errors: FieldError[] = fields.map((field) => ({ field, errors: ['must be unique'] }));
-  return errorBody(409, `${entity} with this ${fields.join(' and ')} already exists`, errors);
+  return errorBody(409, `${entity} with this ${fields.join(' and ')} already exists`, errors, 'already-exists');
 }
 
 function foreignKeyViolation(pg: PgError, names: SchemaNames): ErrorBody {
@@ -89,13 +89,20 @@ function foreignKeyViolation(pg: PgError, names: SchemaNames): ErrorBody {
     return errorBody(
       409,
       `${names.entity(deleted)} is still referenced by ${names.entity(referencedBy, 'another record')}`,
+      undefined,
+      'still-referenced',
     );
   }
   const missingIn = /is not present in table "([^"]+)"/.exec(pg.detail ?? '')?.[1];
   const fields = [...new Set(keyColumns(pg.detail).map((column) => names.property(pg.table, column, missingIn)))];
   const target = names.entity(missingIn);
   const errors: FieldError[] = fields.map((field) => ({ field, errors: [`refers to a missing ${target}`] }));
-  return errorBody(409, `${fields.join(', ') || 'A reference'} refers to a missing ${target}`, errors);
+  return errorBody(
+    409,
+    `${fields.join(', ') || 'A reference'} refers to a missing ${target}`,
+    errors.length > 0 ? errors : undefined,
+    'missing-reference',
+  );
 }
 
 /** Columns of `Key (a, b)=(...)`, unquoted. */

@@ -1,11 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { guardRequestBodies } from './body-guard';
-import { errorBody } from './error-body';
+import { trackRouteMethods } from './allowed-methods';
+import { errorBody, ErrorBody, PROBLEM_CONTENT_TYPE, problemOf, replyWithProblem } from './error-body';
 
 /**
  * How often Node looks for requests past their header or request timeout. Its default, 30 s, would
@@ -26,6 +28,7 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
     loggerInstance: logger,
     genReqId: requestIdOf,
     frameworkErrors: rejectUnroutableUrl,
+    clientErrorHandler: answerClientError,
     requestTimeout: config.httpRequestTimeoutMs,
     connectionTimeout: config.httpConnectionTimeoutMs,
     keepAliveTimeout: config.httpKeepAliveTimeoutMs,
@@ -36,6 +39,7 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
       connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.httpHeadersTimeoutMs),
     },
   });
+  trackRouteMethods(adapter.getInstance());
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
@@ -46,15 +50,47 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
   return adapter;
 }
 
-/** 417 for `Expect: <anything but 100-continue>`, in the platform's error body like every other error. */
+/** 417 for `Expect: <anything but 100-continue>`, a problem like every other error. */
 export function rejectUnknownExpectation(request: IncomingMessage, response: ServerResponse): void {
-  const body = JSON.stringify(errorBody(417, 'Only Expect: 100-continue is supported'));
+  const requestId = requestIdOf(request);
+  const body = JSON.stringify(problemOf(errorBody(417, 'Only Expect: 100-continue is supported'), requestId));
   response.writeHead(417, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': PROBLEM_CONTENT_TYPE,
     'content-length': Buffer.byteLength(body),
-    [REQUEST_ID_HEADER]: requestIdOf(request),
+    [REQUEST_ID_HEADER]: requestId,
   });
   response.end(body);
+}
+
+/**
+ * A request Node's parser gave up on before Fastify saw it: headers or body too slow (408), headers
+ * too large (431), or bytes that are not HTTP (400). Written to the socket as a problem, then the
+ * connection is closed, as Fastify's own handler does.
+ * There is no request to take an id from, so the problem carries no instance.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const status = clientErrorStatus(error.code);
+    const body = JSON.stringify(clientErrorBody(status));
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+function clientErrorStatus(code: string | undefined): number {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 408;
+  if (code === 'HPE_HEADER_OVERFLOW') return 431;
+  return 400;
+}
+
+function clientErrorBody(status: number): ErrorBody {
+  if (status === 408) return errorBody(408, 'The request did not arrive in time');
+  if (status === 431) return errorBody(431, 'The request headers are too large');
+  return errorBody(400, 'The request is not valid HTTP');
 }
 
 /**
@@ -65,5 +101,6 @@ export function rejectUnknownExpectation(request: IncomingMessage, response: Ser
 export function rejectUnroutableUrl(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode === 414 ? 414 : 400;
   const message = status === 414 ? 'A path parameter is too long' : 'The URL is not valid';
-  void reply.header(REQUEST_ID_HEADER, request.id).code(status).send(errorBody(status, message));
+  void reply.header(REQUEST_ID_HEADER, request.id);
+  replyWithProblem(reply, errorBody(status, message));
 }

@@ -29,6 +29,10 @@ test('an integer id out of range, or not an integer, is a 400 naming id', () => 
     assert.deepEqual(
       rejection(() => pipe.transform(id)),
       {
+        type: 'https://apso.dev/problems/validation',
+        title: 'The request has invalid fields',
+        status: 400,
+        detail: 'Invalid fields: id',
         statusCode: 400,
         error: 'Bad Request',
         message: 'Invalid fields: id',
