@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CacheCircuit } from './cache/cache-circuit';
 import { CacheKeys } from './cache/cache-keys';
 import { EntityCache } from './cache/entity-cache';
@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { DatabaseSchema } from './database/database-schema';
 import { ReplicaReads } from './database/replica-reads';
 import { HealthModule } from './health/health.module';
+import { EntityTagInterceptor } from './http/conditional-requests';
 import { ApsoExceptionFilter } from './http/exception.filter';
 import { createValidationPipe } from './http/validation';
 import { MetricsModule } from './metrics/metrics.module';
@@ -17,7 +18,7 @@ import { MetricsModule } from './metrics/metrics.module';
 /**
  * Everything an apso app runs on, imported once by the AppModule. Global, so generated entity modules
  * get EntityCache, CacheKeys, the cache circuit, the replica reads, the cache manager, the metrics and both TypeORM connections without importing it.
- * The exception filter and validation pipe are registered here (not in bootstrap) so they also apply
+ * The exception filter, validation pipe and entity tag interceptor are registered here (not in bootstrap) so they also apply
  * to apps built with Nest's testing module.
  */
 @Global()
@@ -39,6 +40,7 @@ export class PlatformModule {
         ReplicaReads,
         { provide: APP_FILTER, useClass: ApsoExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: EntityTagInterceptor },
       ],
       exports: [AppConfigModule, MetricsModule, HealthModule, CacheKeys, CacheCircuit, EntityCache, ReplicaReads],
     };

@@ -10,6 +10,8 @@ import {
 } from 'typeorm';
 import { EntityCache } from '../cache/entity-cache';
 import { databaseErrorBody } from '../http/database-error';
+import { entityTagOf, ifMatchHolds } from '../http/entity-tag';
+import { errorBody } from '../http/error-body';
 import { ReplicaReads } from '../database/replica-reads';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
 import { assertVersion } from './optimistic-lock';
@@ -83,19 +85,23 @@ export abstract class EntityService<E extends { id: EntityId }> {
     return created;
   }
 
-  /** PATCH: only the properties present in `input` change. */
-  update(id: EntityId, input: object): Promise<E> {
-    return this.write(id, input, 'update');
+  /**
+   * PATCH: only the properties present in `input` change. `ifMatch` is the request's If-Match header:
+   * unless it names the row's current ETag (or is `*`), the answer is 412 and nothing changes.
+   */
+  update(id: EntityId, input: object, ifMatch?: string): Promise<E> {
+    return this.write(id, input, 'update', ifMatch);
   }
 
-  /** PUT: a full replacement; see entityChanges for what absent properties become. */
-  replace(id: EntityId, input: object): Promise<E> {
-    return this.write(id, input, 'replace');
+  /** PUT: a full replacement; see entityChanges for what absent properties become. If-Match as for update. */
+  replace(id: EntityId, input: object, ifMatch?: string): Promise<E> {
+    return this.write(id, input, 'replace', ifMatch);
   }
 
-  async remove(id: EntityId): Promise<void> {
+  async remove(id: EntityId, ifMatch?: string): Promise<void> {
     await this.transaction(async (em) => {
       const repository = em.getRepository(this.writer.target);
+      if (ifMatch !== undefined) await this.lockMatching(repository, id, ifMatch);
       if (this.resource.softDelete) {
         // softDelete() alone would "delete" an already soft-deleted row again; existsBy() skips those.
         if (!(await repository.existsBy(this.byId(id)))) throw this.notFound(id);
@@ -139,14 +145,10 @@ export abstract class EntityService<E extends { id: EntityId }> {
     return this.writer.metadata.targetName;
   }
 
-  private async write(id: EntityId, input: object, mode: WriteMode): Promise<E> {
+  private async write(id: EntityId, input: object, mode: WriteMode, ifMatch: string | undefined): Promise<E> {
     const updated = await this.transaction(async (em) => {
       const repository = em.getRepository(this.writer.target);
-      // The row lock makes the version check and the write atomic against concurrent writers.
-      const current = this.found(
-        id,
-        await repository.findOne({ where: this.byId(id), lock: { mode: 'pessimistic_write' } }),
-      );
+      const current = await this.lockMatching(repository, id, ifMatch);
       assertVersion(this.resource, this.entityName, current, input);
       // Plain assignment, not repository.merge(): relation values stay `{ id }` references and null stays null.
       Object.assign(current, entityChanges(this.resource, input, mode));
@@ -155,6 +157,24 @@ export abstract class EntityService<E extends { id: EntityId }> {
     });
     await this.cache.invalidate(this.resource, id);
     return updated;
+  }
+
+  /**
+   * Locks the row and checks If-Match against it. The lock (held to commit) makes the checks and the
+   * write atomic against concurrent writers, which take the same lock first: a stale tag or version
+   * is refused before anything changes. The row is loaded as findOne() loads it, so its ETag is the
+   * one a GET answered with.
+   */
+  private async lockMatching(repository: Repository<E>, id: EntityId, ifMatch: string | undefined): Promise<E> {
+    const current = this.found(
+      id,
+      await repository.findOne({ where: this.byId(id), lock: { mode: 'pessimistic_write' } }),
+    );
+    if (ifMatch !== undefined && !ifMatchHolds(ifMatch, entityTagOf(current))) {
+      const message = `${this.entityName} ${id} has changed since the ETag you sent in If-Match`;
+      throw new HttpException(errorBody(412, message), 412);
+    }
+    return current;
   }
 
   /** Loads the row as findOne() would, inside the write's transaction (replica reads could lag). */

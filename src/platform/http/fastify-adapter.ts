@@ -7,6 +7,7 @@ import { AppConfig } from '../config/config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { guardRequestBodies } from './body-guard';
 import { trackRouteMethods } from './allowed-methods';
+import { answerNotModified } from './conditional-requests';
 import { errorBody, ErrorBody, PROBLEM_CONTENT_TYPE, problemOf, replyWithProblem } from './error-body';
 
 /**
@@ -47,6 +48,7 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
   // Node answers an Expect header other than 100-continue itself, with an empty 417, unless told how.
   adapter.getInstance().server.on('checkExpectation', rejectUnknownExpectation);
   guardRequestBodies(adapter, { maxValues: config.httpBodyMaxValues });
+  answerNotModified(adapter.getInstance());
   return adapter;
 }
 
@@ -101,6 +103,5 @@ function clientErrorBody(status: number): ErrorBody {
 export function rejectUnroutableUrl(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode === 414 ? 414 : 400;
   const message = status === 414 ? 'A path parameter is too long' : 'The URL is not valid';
-  void reply.header(REQUEST_ID_HEADER, request.id);
   replyWithProblem(reply, errorBody(status, message));
 }

@@ -298,6 +298,17 @@ const SERVICE_METHODS: Record<OperationName, string> = {
   remove: 'remove',
 };
 
+/** What each single-row operation does with entity tags (see the platform's EntityTag); lists have none. */
+const ENTITY_TAG_ROLES: Partial<Record<OperationName, string>> = {
+  get: 'read',
+  create: 'create',
+  update: 'write',
+  replace: 'write',
+  remove: 'delete',
+};
+/** The operations that take If-Match, checked by the service under the row lock. */
+const CONDITIONAL_WRITES = new Set<OperationName>(['update', 'replace', 'remove']);
+
 /**
  * The routes of an entity, one handler per operation of the model. The class is decorated so that
  * TypeScript records its constructor's parameter types: the user-owned controller declares no
@@ -346,6 +357,11 @@ function renderHandler(operation: OperationModel, entity: EntityModel, imports: 
         : undefined;
   const responseDecorator = imports.value('@nestjs/swagger', RESPONSE_DECORATORS[operation.successStatus]);
   decorators.push(`@${responseDecorator}(${responseType ? `{ type: ${responseType} }` : ''})`);
+  const tagRole = ENTITY_TAG_ROLES[operation.name];
+  if (tagRole) {
+    const entityTag = imports.value(platformImport(file, 'http/conditional-requests'), 'EntityTag');
+    decorators.push(`@${entityTag}(${str(tagRole)})`);
+  }
 
   const parameters: { source: string; argument: string }[] = [];
   if (operation.path === ':id') {
@@ -356,6 +372,8 @@ function renderHandler(operation: OperationModel, entity: EntityModel, imports: 
   if (operation.query) parameters.push({ source: `@${nest('Query')}() query: ${dto(names.list)}`, argument: 'query' });
   if (operation.body)
     parameters.push({ source: `@${nest('Body')}() body: ${dto(names[operation.body])}`, argument: 'body' });
+  if (CONDITIONAL_WRITES.has(operation.name))
+    parameters.push({ source: `@${nest('Headers')}('if-match') ifMatch: string | undefined`, argument: 'ifMatch' });
 
   return [
     ...decorators.map((decorator) => `  ${decorator}`),
