@@ -135,4 +135,21 @@ describe('conditional requests', () => {
     const stale = await call('PATCH', `/widgets/${body.id}`, { note: 'x', version: 7 });
     assert.equal(assertProblem(stale, 409).type, 'https://apso.dev/problems/stale-version');
   });
+
+  test('the OpenAPI document names ETag, If-None-Match, If-Match, 304 and 412', async () => {
+    const paths = (await call('GET', '/docs')).body.paths;
+    const headerNames = (operation: { parameters: { in: string; name: string }[] }) =>
+      operation.parameters.filter((p) => p.in === 'header').map((p) => p.name);
+    const item = paths['/widgets/{id}'];
+    assert.deepEqual(headerNames(item.get), ['If-None-Match']);
+    assert.ok(item.get.responses['200'].headers.ETag);
+    assert.ok(item.get.responses['304']);
+    assert.ok(item.get.responses['200'].content['application/json'], 'the row schema is kept');
+    for (const method of ['patch', 'put', 'delete']) {
+      assert.deepEqual(headerNames(item[method]), ['If-Match'], method);
+      assert.ok(item[method].responses['412'], method);
+    }
+    assert.ok(item.patch.responses['200'].headers.ETag);
+    assert.ok(paths['/widgets'].post.responses['201'].headers.ETag);
+  });
 });

@@ -101,4 +101,30 @@ describe('errors as problem details (real Postgres and Redis)', () => {
     assert.equal(body.type, 'https://apso.dev/problems/missing-reference');
     assert.deepEqual(body.fields, [{ field: 'widgetId', errors: ['refers to a missing Widget'] }]);
   });
+
+  test('the OpenAPI document describes every error response as the Problem schema in application/problem+json', async () => {
+    const document = (await call('GET', '/docs')).body;
+    const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+    assert.deepEqual(document.components.schemas.Problem.required, [
+      'type',
+      'title',
+      'status',
+      'detail',
+      'statusCode',
+      'error',
+      'message',
+    ]);
+    const item = document.paths['/widgets/{id}'];
+    assert.deepEqual(Object.keys(item.patch.responses).sort(), ['200', '400', '404', '409', '412', '503', 'default']);
+    for (const [path, operations] of Object.entries<Record<string, { responses: Record<string, any> }>>(
+      document.paths,
+    )) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (status === 'default' || Number(status) >= 400)
+            assert.deepEqual(response.content, problem, `${method} ${path} ${status}`);
+        }
+      }
+    }
+  });
 });

@@ -1,7 +1,79 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PROBLEM_TYPE_BASE } from './error-body';
 
 export const OPENAPI_PATH = 'docs';
+
+// The package exports these types only from an internal path; derived from the document's instead.
+type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
+type ResponseObject = { description: string; content?: unknown };
+
+const PROBLEM_SCHEMA_NAME = 'Problem';
+
+/** The body of every error response, as src/platform/http/error-body.ts builds it. */
+const PROBLEM_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'RFC 9457 problem details, with the members of Nest-shaped errors kept for older clients.',
+  required: ['type', 'title', 'status', 'detail', 'statusCode', 'error', 'message'],
+  properties: {
+    type: { type: 'string', description: `about:blank, or ${PROBLEM_TYPE_BASE}<slug> (see docs/runtime.md)` },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string', description: 'The request id (X-Request-Id).' },
+    fields: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['field', 'errors'],
+        properties: { field: { type: 'string' }, errors: { type: 'array', items: { type: 'string' } } },
+      },
+    },
+    statusCode: { type: 'integer', description: 'Same as status.' },
+    error: { type: 'string', description: 'The status phrase.' },
+    message: { type: 'string', description: 'Same as detail.' },
+  },
+};
+
+const PROBLEM_CONTENT = {
+  'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA_NAME}` } },
+};
+
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+/** The errors an operation can answer with, by what it takes; every other one is `default`. */
+function errorStatuses(path: string, method: string, hasInput: boolean): Record<string, string> {
+  return {
+    ...(hasInput ? { '400': 'Invalid input; `fields` names each failing field.' } : {}),
+    ...(path.includes('{') ? { '404': 'No such row.' } : {}),
+    ...(WRITE_METHODS.has(method) ? { '409': 'A unique value, a reference or the row version conflicts.' } : {}),
+    '503': 'The database is temporarily unavailable; retry after Retry-After seconds.',
+    default: 'Any other error (405, 413, 415, 500...), as a problem.',
+  };
+}
+
+/**
+ * Every error response of every operation is documented as the Problem schema, in
+ * application/problem+json: the ones the decorators declare (412 of If-Match) and the ones every
+ * operation of its kind can answer. Done on the built document so that no controller can forget it.
+ */
+export function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
+  document.components = { ...document.components };
+  document.components.schemas = { ...document.components.schemas, [PROBLEM_SCHEMA_NAME]: PROBLEM_SCHEMA };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (operation === null || typeof operation !== 'object' || !('responses' in operation)) continue;
+      const hasInput = Boolean(operation.requestBody) || (operation.parameters ?? []).length > 0;
+      const responses = operation.responses as Record<string, ResponseObject>;
+      for (const [status, description] of Object.entries(errorStatuses(path, method, hasInput)))
+        responses[status] ??= { description };
+      for (const [status, response] of Object.entries(responses)) {
+        if (status === 'default' || Number(status) >= 400) response.content = PROBLEM_CONTENT;
+      }
+    }
+  }
+  return document;
+}
 
 /**
  * Serves the OpenAPI document built from the controllers and DTOs as JSON at /docs. No Swagger UI:
@@ -9,5 +81,9 @@ export const OPENAPI_PATH = 'docs';
  */
 export function serveOpenApi(app: INestApplication): void {
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('API').build());
-  SwaggerModule.setup(OPENAPI_PATH, app, document, { ui: false, raw: ['json'], jsonDocumentUrl: OPENAPI_PATH });
+  SwaggerModule.setup(OPENAPI_PATH, app, withProblemResponses(document), {
+    ui: false,
+    raw: ['json'],
+    jsonDocumentUrl: OPENAPI_PATH,
+  });
 }
