@@ -1,16 +1,9 @@
 import { HttpException, NotFoundException } from '@nestjs/common';
-import {
-  DeepPartial,
-  EntityManager,
-  FindOptionsOrder,
-  FindOptionsWhere,
-  ObjectLiteral,
-  QueryFailedError,
-  Repository,
-} from 'typeorm';
+import { DeepPartial, EntityManager, FindOptionsWhere, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
 import { EntityCache } from '../cache/entity-cache';
 import { databaseErrorBody } from '../http/database-error';
 import { ReplicaReads } from '../database/replica-reads';
+import { applyFilter, parseFilter } from './list-filter';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
@@ -18,6 +11,9 @@ import { sortOrder } from './sort-order';
 import { entityChanges, WriteMode } from './write-input';
 
 type EntityId = string | number;
+
+/** The alias of the listed entity in list queries. */
+const LIST_ALIAS = 'row';
 
 /**
  * What an EntityService works with, handed over as one object: a generated injectable per entity
@@ -54,16 +50,17 @@ export abstract class EntityService<E extends { id: EntityId }> {
     this.cache = context.cache;
   }
 
-  async list(query: ListQueryBase & { sort?: string }): Promise<Page<E>> {
+  async list(query: ListQueryBase & { sort?: string; filter?: object }): Promise<Page<E>> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
     const offset = query.offset ?? 0;
-    const data = await this.read((repository) =>
-      repository.find({
-        order: sortOrder(this.resource, query.sort) as FindOptionsOrder<E>,
-        take: limit,
-        skip: offset,
-      }),
-    );
+    const filter = parseFilter(this.resource, query.filter);
+    const order = sortOrder(this.resource, query.sort);
+    const data = await this.read((repository) => {
+      const rows = repository.createQueryBuilder(LIST_ALIAS);
+      applyFilter(rows, LIST_ALIAS, filter);
+      for (const { property, direction } of order) rows.addOrderBy(`${LIST_ALIAS}.${property}`, direction);
+      return rows.limit(limit).offset(offset).getMany();
+    });
     return { data, limit, offset };
   }
 

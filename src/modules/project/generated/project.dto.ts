@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -17,7 +18,7 @@ import {
   Min,
 } from 'class-validator';
 import { ListQueryBase } from '../../../platform/crud/list-query';
-import { sortValues } from '../../../platform/crud/sort-order';
+import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { Project, PROJECT_STATUS_VALUES, type ProjectStatus } from './project.entity';
 import { PROJECT_RESOURCE } from './project.resource';
@@ -89,16 +90,28 @@ export class ReplaceProjectDto extends CreateProjectDto {
 
 export class UpdateProjectDto extends PartialType(ReplaceProjectDto, { skipNullProperties: false }) {}
 
-const PROJECT_SORT_VALUES = sortValues(PROJECT_RESOURCE);
-
 export class ListProjectsQuery extends ListQueryBase {
   @ApiPropertyOptional({
-    enum: PROJECT_SORT_VALUES,
-    description: 'A property to sort by; prefix it with - for descending order.',
+    type: 'string',
+    pattern: '^-?[A-Za-z][A-Za-z0-9]*(,-?[A-Za-z][A-Za-z0-9]*)*$',
+    description:
+      'Properties to sort by, separated by commas, each prefixed with - for descending order (sort=-createdAt,title); ties are broken by id. Properties: id, name, status, budget, startsOn, ownerId, organizationId, createdAt, updatedAt.',
   })
   @IsOptional()
-  @IsIn(PROJECT_SORT_VALUES)
+  @IsString()
+  @MaxLength(500)
+  @IsSort(PROJECT_RESOURCE)
   sort?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, name, description, status, budget, startsOn, ownerId, organizationId, createdAt, updatedAt, owner.id, owner.email, owner.displayName, owner.role, owner.lastSeenAt, owner.organizationId, owner.createdAt, owner.updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+  })
+  @IsOptional()
+  @IsObject()
+  filter?: Record<string, unknown>;
 }
 
 export class ProjectPage {
