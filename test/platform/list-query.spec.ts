@@ -387,4 +387,69 @@ describe('list filters over HTTP (real Postgres and Redis)', () => {
       );
     }
   });
+
+  /** Every row the cursor pages visit, following nextCursor from the first page. */
+  async function followCursors(sort: string, pageSize: number, extra = ''): Promise<string[]> {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages <= parts.length + 1; pages++) {
+      const search: string = `?sort=${sort}&limit=${pageSize}${extra}${cursor === null ? '' : `&cursor=${cursor}`}`;
+      const page = await call<{ data: Part[]; nextCursor: string | null; offset?: number }>('GET', `/parts${search}`);
+      assert.equal(page.status, 200, page.text);
+      assert.equal(page.body.offset, cursor === null ? 0 : undefined, 'offset only when paging by offset');
+      seen.push(...page.body.data.map((part) => part.id));
+      cursor = page.body.nextCursor;
+      if (cursor === null) return seen;
+    }
+    assert.fail(`more pages than rows for sort=${sort}`);
+  }
+
+  test('cursor pages visit every row exactly once, in the order of any sort', async () => {
+    const columns = [...(Object.keys(SORT_COLUMNS) as SortColumn[]), 'name', 'createdAt', 'id'];
+    const sortKeys = fc.uniqueArray(fc.record({ column: fc.constantFrom(...columns), descending: fc.boolean() }), {
+      minLength: 1,
+      maxLength: 3,
+      selector: (key) => key.column,
+    });
+    await fc.assert(
+      fc.asyncProperty(sortKeys, fc.integer({ min: 1, max: 4 }), async (keys, pageSize) => {
+        const sort = keys.map(({ column, descending }) => `${descending ? '-' : ''}${column}`).join(',');
+        const whole = await call<{ data: Part[] }>('GET', `/parts?sort=${sort}&limit=100`);
+        const visited = await followCursors(sort, pageSize);
+        assert.deepEqual(
+          visited,
+          whole.body.data.map((part) => part.id),
+          sort,
+        );
+        assert.equal(new Set(visited).size, parts.length, sort);
+      }),
+      { numRuns: 40 },
+    );
+    const filtered = await followCursors('-quantity', 2, '&filter[kind][in]=bolt,nut');
+    assert.deepEqual(
+      new Set(filtered),
+      new Set(parts.filter((p) => ['bolt', 'nut'].includes(p.kind!)).map((p) => p.id)),
+    );
+  });
+
+  test('a cursor made for another sort, a tampered one, or one with an offset is a 400 naming it', async () => {
+    const first = await call<{ nextCursor: string }>('GET', '/parts?sort=-quantity&limit=2');
+    const cursor = first.body.nextCursor;
+    const fieldsOf = async (search: string) => {
+      const answer = await call('GET', `/parts${search}`);
+      assert.equal(answer.status, 400, `${search}: ${answer.text}`);
+      return answer.body.fields.map((entry: { field: string }) => entry.field);
+    };
+    assert.deepEqual(await fieldsOf(`?sort=quantity&cursor=${cursor}`), ['cursor']);
+    assert.deepEqual(await fieldsOf(`?cursor=${cursor}`), ['cursor']);
+    assert.deepEqual(await fieldsOf('?sort=-quantity&cursor=not-a-cursor'), ['cursor']);
+    const payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const forged = (after: unknown[]) => Buffer.from(JSON.stringify({ ...payload, after })).toString('base64url');
+    assert.deepEqual(await fieldsOf(`?sort=-quantity&cursor=${forged(['abc', payload.after[1]])}`), ['cursor']);
+    assert.deepEqual(await fieldsOf(`?sort=-quantity&cursor=${forged([payload.after[0], 'not-a-uuid'])}`), ['cursor']);
+    assert.deepEqual(await fieldsOf(`?sort=-quantity&cursor=${forged([payload.after[0]])}`), ['cursor']);
+    assert.deepEqual(await fieldsOf(`?sort=-quantity&offset=2&cursor=${cursor}`), ['offset']);
+    const last = await call<{ nextCursor: string | null }>('GET', '/parts?limit=100');
+    assert.equal(last.body.nextCursor, null, 'the last page has no next cursor');
+  });
 });

@@ -153,7 +153,7 @@ function parseValues(operator: FilterOperator, field: FilterableField, raw: unkn
   const values: FilterValue[] = [];
   for (const text of texts) {
     if (typeof text !== 'string') return 'must be plain values';
-    const value = parseValue(field, text);
+    const value = parseFilterValue(field, text);
     if (value === undefined) return `must be ${describe(field)}`;
     values.push(value);
   }
@@ -172,7 +172,7 @@ const INTEGER_RANGES: Partial<Record<FilterType, readonly [bigint, bigint]>> = {
 };
 
 /** The value as the column's type reads it (text for what node-postgres would not hold exactly), or undefined. */
-function parseValue(field: FilterableField, text: string): FilterValue | undefined {
+export function parseFilterValue(field: FilterableField, text: string): FilterValue | undefined {
   switch (field.type) {
     case 'string':
     case 'email':
@@ -258,14 +258,14 @@ export function applyFilter<E extends ObjectLiteral>(
   const parameters: Record<string, unknown> = {};
   const column = (property: string): string => {
     const dot = property.indexOf('.');
-    if (dot < 0) return `${query.escape(alias)}.${query.escape(columnName(query, alias, property))}`;
+    if (dot < 0) return propertyColumn(query, alias, property);
     const relation = property.slice(0, dot);
     const joinAlias = `filter_${relation}`;
     if (!joined.has(relation)) {
       query.leftJoin(`${alias}.${relation}`, joinAlias);
       joined.add(relation);
     }
-    return `${query.escape(joinAlias)}.${query.escape(columnName(query, joinAlias, property.slice(dot + 1)))}`;
+    return propertyColumn(query, joinAlias, property.slice(dot + 1));
   };
   const sql = conditionSql(filter, column, (value) => {
     const name = `filter_${Object.keys(parameters).length}`;
@@ -273,6 +273,15 @@ export function applyFilter<E extends ObjectLiteral>(
     return name;
   });
   if (sql !== undefined) query.andWhere(sql, parameters);
+}
+
+/** `"row"."due_at"` for the property dueAt of the query's alias row. */
+export function propertyColumn<E extends ObjectLiteral>(
+  query: SelectQueryBuilder<E>,
+  alias: string,
+  property: string,
+): string {
+  return `${query.escape(alias)}.${query.escape(columnName(query, alias, property))}`;
 }
 
 function columnName<E extends ObjectLiteral>(query: SelectQueryBuilder<E>, alias: string, property: string): string {

@@ -65,5 +65,8 @@ export interface ResourceDefinition {
 export interface Page<E> {
   data: E[];
   limit: number;
-  offset: number;
+  /** Where the page starts, when it was asked for by offset (not by cursor). */
+  offset?: number;
+  /** Continues after this page's last row (`?cursor=`); null on the last page. */
+  nextCursor: string | null;
 }

@@ -186,8 +186,11 @@ export function renderDto(entity: EntityModel, model: Model): string {
       `  @${swagger.ApiProperty}({ type: 'integer' })`,
       '  limit!: number;',
       '',
-      `  @${swagger.ApiProperty}({ type: 'integer' })`,
-      '  offset!: number;',
+      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'integer', description: 'Where the page starts; left out when it was asked for by cursor.' })`,
+      '  offset?: number;',
+      '',
+      `  @${swagger.ApiProperty}({ type: 'string', nullable: true, description: 'Send it as cursor for the next page; null on the last page.' })`,
+      '  nextCursor!: string | null;',
       '}',
     ].join('\n'),
   );

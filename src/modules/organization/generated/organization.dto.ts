@@ -74,6 +74,16 @@ export class OrganizationPage {
   @ApiProperty({ type: 'integer' })
   limit!: number;
 
-  @ApiProperty({ type: 'integer' })
-  offset!: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Where the page starts; left out when it was asked for by cursor.',
+  })
+  offset?: number;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Send it as cursor for the next page; null on the last page.',
+  })
+  nextCursor!: string | null;
 }
