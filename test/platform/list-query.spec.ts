@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { Client } from 'pg';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
 
@@ -451,5 +452,48 @@ describe('list filters over HTTP (real Postgres and Redis)', () => {
     assert.deepEqual(await fieldsOf(`?sort=-quantity&offset=2&cursor=${cursor}`), ['offset']);
     const last = await call<{ nextCursor: string | null }>('GET', '/parts?limit=100');
     assert.equal(last.body.nextCursor, null, 'the last page has no next cursor');
+  });
+
+  test('count: none by default, exact of the filtered rows, or estimated (exact below 1,000)', async () => {
+    const page = (search: string) =>
+      call<{ data: Part[]; total?: number; totalKind?: string; nextCursor: string }>('GET', `/parts${search}`);
+    const plain = await page('?limit=2');
+    assert.equal(plain.body.total, undefined);
+    assert.equal(plain.body.totalKind, undefined);
+    const bolts = expected((p) => p.kind === 'bolt' || p.kind === 'nut').length;
+    const exact = await page('?limit=1&count=exact&filter[kind][in]=bolt,nut');
+    assert.deepEqual([exact.body.total, exact.body.totalKind], [bolts, 'exact']);
+    const next = await page(`?limit=1&count=exact&filter[kind][in]=bolt,nut&cursor=${exact.body.nextCursor}`);
+    assert.deepEqual(
+      [next.body.total, next.body.totalKind],
+      [bolts, 'exact'],
+      'the total of the list, not of the rest',
+    );
+    const small = await page('?count=estimated&filter[kind][in]=bolt,nut');
+    assert.deepEqual([small.body.total, small.body.totalKind], [bolts, 'exact'], 'a small estimate is counted');
+    const refused = await page('?count=maybe');
+    assert.equal(refused.status, 400);
+    assert.deepEqual(
+      (refused.body as unknown as { fields: { field: string }[] }).fields.map((f) => f.field),
+      ['count'],
+    );
+  });
+
+  test('count=estimated reads the planner: near the truth for a large table', async () => {
+    const sql = new Client({ connectionString: fixture.database.url });
+    await sql.connect();
+    try {
+      await sql.query("INSERT INTO widgets (name, version) SELECT 'bulk-' || g, 1 FROM generate_series(1, 3000) g");
+      await sql.query('ANALYZE widgets');
+      const { rows } = await sql.query<{ count: string }>('SELECT count(*) FROM widgets');
+      const actual = Number(rows[0].count);
+      const estimated = await call<{ total: number; totalKind: string }>('GET', '/widgets?limit=1&count=estimated');
+      assert.equal(estimated.body.totalKind, 'estimated');
+      assert.ok(Math.abs(estimated.body.total - actual) <= actual * 0.1, `${estimated.body.total} near ${actual}`);
+      const exact = await call<{ total: number; totalKind: string }>('GET', '/widgets?limit=1&count=exact');
+      assert.deepEqual([exact.body.total, exact.body.totalKind], [actual, 'exact']);
+    } finally {
+      await sql.end();
+    }
   });
 });

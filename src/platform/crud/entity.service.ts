@@ -4,6 +4,7 @@ import { EntityCache } from '../cache/entity-cache';
 import { databaseErrorBody } from '../http/database-error';
 import { errorBody } from '../http/error-body';
 import { ReplicaReads } from '../database/replica-reads';
+import { countRows } from './list-count';
 import { applyCursor, decodeCursor, encodeCursor, selectCursorValues } from './list-cursor';
 import { applyFilter, parseFilter, propertyColumn } from './list-filter';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
@@ -56,7 +57,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
    * One page of rows meeting the filter, in the sort's order. Every page carries `nextCursor` (null on
    * the last), which continues after its last row however rows are inserted or deleted meanwhile;
    * offset paging stays available, up to its cap. One row more than the page is read to know whether
-   * another page follows.
+   * another page follows. A total of the filtered rows is counted only when asked for (`count`).
    */
   async list(query: ListQueryBase & { sort?: string; filter?: object }): Promise<Page<E>> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
@@ -69,6 +70,15 @@ export abstract class EntityService<E extends { id: EntityId }> {
     }
     const offset = after === undefined ? (query.offset ?? 0) : 0;
     let cursorAliases: string[] = [];
+    const count = query.count ?? 'none';
+    const total =
+      count === 'none'
+        ? undefined
+        : await this.read((repository) => {
+            const rows = repository.createQueryBuilder(LIST_ALIAS);
+            applyFilter(rows, LIST_ALIAS, filter);
+            return countRows(rows, count);
+          });
     const { entities, raw } = await this.read((repository) => {
       const rows = repository.createQueryBuilder(LIST_ALIAS);
       const column = (property: string) => propertyColumn(rows, LIST_ALIAS, property);
@@ -90,7 +100,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
             cursorAliases.map((alias) => last[alias] ?? null),
           )
         : null;
-    return after === undefined ? { data, limit, offset, nextCursor } : { data, limit, nextCursor };
+    return { data, limit, ...(after === undefined ? { offset } : {}), nextCursor, ...total };
   }
 
   async findOne(id: EntityId): Promise<E> {

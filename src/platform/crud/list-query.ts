@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { COUNT_MODES, CountMode, EXACT_COUNT_BELOW } from './list-count';
 
 export const DEFAULT_LIST_LIMIT = 20;
 export const MAX_LIST_LIMIT = 100;
@@ -36,4 +37,13 @@ export class ListQueryBase {
   @IsString()
   @MaxLength(MAX_CURSOR_LENGTH)
   cursor?: string;
+
+  @ApiPropertyOptional({
+    enum: COUNT_MODES,
+    default: 'none',
+    description: `Whether the page reports total, the number of rows meeting the filter: not at all, counted exactly, or the planner's estimate (counted exactly below ${EXACT_COUNT_BELOW}). totalKind says which.`,
+  })
+  @IsOptional()
+  @IsIn(COUNT_MODES)
+  count?: CountMode;
 }

@@ -69,4 +69,8 @@ export interface Page<E> {
   offset?: number;
   /** Continues after this page's last row (`?cursor=`); null on the last page. */
   nextCursor: string | null;
+  /** The number of rows meeting the filter, when `count` asked for it. */
+  total?: number;
+  /** Whether total was counted or is the planner's estimate. */
+  totalKind?: 'exact' | 'estimated';
 }

@@ -191,6 +191,12 @@ export function renderDto(entity: EntityModel, model: Model): string {
       '',
       `  @${swagger.ApiProperty}({ type: 'string', nullable: true, description: 'Send it as cursor for the next page; null on the last page.' })`,
       '  nextCursor!: string | null;',
+      '',
+      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'integer', description: 'The number of rows meeting the filter, when count asked for it.' })`,
+      '  total?: number;',
+      '',
+      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ enum: ['exact', 'estimated'], description: 'Whether total was counted or estimated by the planner.' })`,
+      "  totalKind?: 'exact' | 'estimated';",
       '}',
     ].join('\n'),
   );

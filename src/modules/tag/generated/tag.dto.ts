@@ -72,4 +72,16 @@ export class TagPage {
     description: 'Send it as cursor for the next page; null on the last page.',
   })
   nextCursor!: string | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'The number of rows meeting the filter, when count asked for it.',
+  })
+  total?: number;
+
+  @ApiPropertyOptional({
+    enum: ['exact', 'estimated'],
+    description: 'Whether total was counted or estimated by the planner.',
+  })
+  totalKind?: 'exact' | 'estimated';
 }
