@@ -237,6 +237,12 @@ describe('generated backend over HTTP', () => {
       'filter[project.id][eq]',
     ]);
     assert.equal((await http('GET', '/tasks?sort=-priority,colour')).body.fields[0].field, 'sort');
+
+    const documented = (await http('GET', '/docs')).body.paths['/tasks'].get.parameters as Record<string, unknown>[];
+    const filter = documented.filter((parameter) => parameter.name === 'filter');
+    assert.equal(filter.length, 1, 'filter is documented once');
+    assert.equal(filter[0].style, 'deepObject', 'as brackets, which is how generated clients then write it');
+    assert.match(String(filter[0].description), /project\.name/);
   });
 
   test('optimistic locking: a stale version gets 409', async () => {

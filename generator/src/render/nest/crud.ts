@@ -17,7 +17,7 @@ export const CRUD_ARTIFACT: Artifact = {
         apsoFile(paths.resource, text(renderResource(model, entity))),
         apsoFile(paths.dto, text(renderDto(entity, model))),
         apsoFile(paths.serviceBase, text(renderServiceBase(entity))),
-        apsoFile(paths.controllerBase, text(renderControllerBase(entity))),
+        apsoFile(paths.controllerBase, text(renderControllerBase(model, entity))),
       ];
     }),
 };
@@ -212,12 +212,6 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
   const sortDescription =
     'Properties to sort by, separated by commas, each prefixed with - for descending order (sort=-createdAt,title); ' +
     `ties are broken by id. Properties: ${sortableProperties(entity).join(', ')}.`;
-  const filterable = filterableProperties(model, entity)
-    .map(([property]) => property)
-    .join(', ');
-  const filterDescription =
-    `Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). ` +
-    `Properties: ${filterable}. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.`;
   return [
     `export class ${dtoNames(entity).list} extends ${listQueryBase} {`,
     `  @${optional}({ type: 'string', pattern: ${str(SORT_PATTERN)}, description: ${str(sortDescription)} })`,
@@ -227,12 +221,23 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
     `  @${isSort}(${resource})`,
     '  sort?: string;',
     '',
-    `  @${optional}({ type: 'object', additionalProperties: true, description: ${str(filterDescription)} })`,
+    '  // Documented by the list handler, as a deepObject parameter, which a DTO property cannot say.',
+    `  @${imports.value('@nestjs/swagger', 'ApiHideProperty')}()`,
     `  @${validator.IsOptional}()`,
     `  @${validator.IsObject}()`,
     '  filter?: Record<string, unknown>;',
     '}',
   ].join('\n');
+}
+
+function filterDescription(model: Model, entity: EntityModel): string {
+  const filterable = filterableProperties(model, entity)
+    .map(([property]) => property)
+    .join(', ');
+  return (
+    `Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). ` +
+    `Properties: ${filterable}. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.`
+  );
 }
 
 /** What `sort` looks like; the runtime checks each property against the sortable whitelist. */
@@ -370,13 +375,13 @@ const SERVICE_METHODS: Record<OperationName, string> = {
  * TypeScript records its constructor's parameter types: the user-owned controller declares no
  * constructor, and Nest resolves a subclass without one from the metadata it inherits from here.
  */
-export function renderControllerBase(entity: EntityModel): string {
+export function renderControllerBase(model: Model, entity: EntityModel): string {
   const paths = entityPaths(entity);
   const file = paths.controllerBase;
   const { className } = entity.names;
   const imports = new ImportSet([`${className}ControllerBase`]);
   const service = imports.value(importPath(file, paths.service), `${className}Service`);
-  const handlers = entity.operations.map((operation) => renderHandler(operation, entity, imports));
+  const handlers = entity.operations.map((operation) => renderHandler(model, operation, entity, imports));
   const body = [
     `/** The REST routes of ${entity.names.route}; the user-owned controller extends it and sets the path. */`,
     `@${imports.value('@nestjs/common', 'Injectable')}()`,
@@ -389,7 +394,7 @@ export function renderControllerBase(entity: EntityModel): string {
   return imports.file(GENERATED_HEADER, body);
 }
 
-function renderHandler(operation: OperationModel, entity: EntityModel, imports: ImportSet): string {
+function renderHandler(model: Model, operation: OperationModel, entity: EntityModel, imports: ImportSet): string {
   const paths = entityPaths(entity);
   const file = paths.controllerBase;
   const nest = (name: string) => imports.value('@nestjs/common', name);
@@ -411,6 +416,13 @@ function renderHandler(operation: OperationModel, entity: EntityModel, imports: 
       : operation.response === 'entity'
         ? imports.value(importPath(file, paths.entity), entity.names.className)
         : undefined;
+  if (operation.query) {
+    // filter[status][eq]=done: OpenAPI's deepObject style, so generated clients serialize it so.
+    const apiQuery = imports.value('@nestjs/swagger', 'ApiQuery');
+    decorators.push(
+      `@${apiQuery}({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: { type: 'object', additionalProperties: true }, description: ${str(filterDescription(model, entity))} })`,
+    );
+  }
   const responseDecorator = imports.value('@nestjs/swagger', RESPONSE_DECORATORS[operation.successStatus]);
   decorators.push(`@${responseDecorator}(${responseType ? `{ type: ${responseType} }` : ''})`);
 
