@@ -6,6 +6,7 @@ import { FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
 
 const REDIS_DATABASE = 13;
+const CURSOR_REDIS_DATABASE = 2;
 
 interface Part {
   id: string;
@@ -495,5 +496,46 @@ describe('list filters over HTTP (real Postgres and Redis)', () => {
     } finally {
       await sql.end();
     }
+  });
+});
+
+describe('list cursors under a database whose DateStyle is not ISO', () => {
+  let fixture: FixtureApp;
+
+  before(async () => {
+    // Date output follows the session's DateStyle (31/01/2024 here); a cursor must not depend on it.
+    fixture = await startFixtureApp(CURSOR_REDIS_DATABASE, async (database) => {
+      const sql = new Client({ connectionString: database.url });
+      await sql.connect();
+      await sql.query(
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET datestyle = ''SQL, DMY''', current_database()); END $$",
+      );
+      await sql.end();
+      return {};
+    });
+  });
+
+  after(async () => {
+    await fixture?.close();
+  });
+
+  test('cursor pages sorted by a date visit every row once', async () => {
+    const widget = (await http(fixture.baseUrl, 'POST', '/widgets', { name: 'dated' })).body;
+    const ids: string[] = [];
+    for (const madeOn of ['2024-01-31', '2024-01-31', '2023-12-01', null, '2024-02-29']) {
+      const part = await http(fixture.baseUrl, 'POST', '/parts', { name: 'p', madeOn, widgetId: widget.id });
+      assert.equal(part.status, 201, part.text);
+      ids.push(part.body.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const search: string = `/parts?sort=-madeOn&limit=1${cursor === null ? '' : `&cursor=${cursor}`}`;
+      const page = await http(fixture.baseUrl, 'GET', search);
+      assert.equal(page.status, 200, page.text);
+      seen.push(...page.body.data.map((part: { id: string }) => part.id));
+      cursor = page.body.nextCursor;
+    } while (cursor !== null && seen.length <= ids.length);
+    assert.deepEqual([...seen].sort(), [...ids].sort());
   });
 });

@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { errorBody } from '../http/error-body';
 import { parseFilterValue } from './list-filter';
-import { ResourceDefinition } from './resource';
+import { FilterType, ResourceDefinition } from './resource';
 import { SortKey } from './sort-order';
 
 /** Sort values and the primary key of the last row of a page, as PostgreSQL writes them; null for NULL. */
@@ -62,6 +62,7 @@ function cursorError(message: string): BadRequestException {
 /**
  * The SQL text of each sort column, selected beside the row so the cursor holds values exactly (a
  * timestamp read into a JS Date would lose its microseconds, and the next page would repeat the row).
+ * Dates and timestamps are formatted explicitly: their text otherwise follows the session's DateStyle.
  */
 export function selectCursorValues<E extends ObjectLiteral>(
   query: SelectQueryBuilder<E>,
@@ -71,13 +72,15 @@ export function selectCursorValues<E extends ObjectLiteral>(
 ): string[] {
   return order.map(({ property }, index) => {
     const alias = `cursor_${index}`;
-    const expression =
-      resource.filterable[property]?.type === 'timestamp'
-        ? `to_char(${column(property)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
-        : `${column(property)}::text`;
-    query.addSelect(expression, alias);
+    query.addSelect(cursorText(resource.filterable[property]?.type, column(property)), alias);
     return alias;
   });
+}
+
+function cursorText(type: FilterType | undefined, column: string): string {
+  if (type === 'timestamp') return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  if (type === 'date') return `to_char(${column}, 'YYYY-MM-DD')`;
+  return `${column}::text`;
 }
 
 /**

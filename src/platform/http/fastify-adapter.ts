@@ -26,7 +26,7 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
     bodyLimit: config.httpBodyLimitBytes,
     loggerInstance: logger,
     genReqId: requestIdOf,
-    querystringParser: parseQueryStringOrMark,
+    routerOptions: { querystringParser: parseQueryStringOrMark },
     frameworkErrors: rejectUnroutableUrl,
     requestTimeout: config.httpRequestTimeoutMs,
     connectionTimeout: config.httpConnectionTimeoutMs,
