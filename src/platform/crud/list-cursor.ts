@@ -5,6 +5,8 @@ import { parseFilterValue } from './list-filter';
 import { FilterType, ResourceDefinition } from './resource';
 import { SortKey } from './sort-order';
 
+const TEXT_TYPES: ReadonlySet<FilterType> = new Set(['string', 'email', 'text']);
+
 /** Sort values and the primary key of the last row of a page, as PostgreSQL writes them; null for NULL. */
 type CursorValues = readonly (string | null)[];
 
@@ -48,9 +50,12 @@ export function decodeCursor(resource: ResourceDefinition, order: readonly SortK
     const value: unknown = after[index];
     if (value === null) return;
     const field = resource.filterable[property];
-    if (typeof value !== 'string' || field === undefined || parseFilterValue(field, value) === undefined) {
-      throw cursorError('cursor is not one this API returned');
-    }
+    // Text may be longer than a filter value may (a varchar of any length); the cursor's own cap bounds it.
+    const valid =
+      typeof value === 'string' &&
+      field !== undefined &&
+      (TEXT_TYPES.has(field.type) || parseFilterValue(field, value) !== undefined);
+    if (!valid) throw cursorError('cursor is not one this API returned');
   });
   return after as CursorValues;
 }
