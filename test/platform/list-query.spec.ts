@@ -293,7 +293,7 @@ describe('list filters over HTTP (real Postgres and Redis)', () => {
     assert.match(twice.errors[0], /must be one value/);
   });
 
-  test('hostile query strings are refused fast with a 400', async () => {
+  test('hostile query strings are refused fast with a 400', async (t) => {
     const deep = `?filter${'[or][0]'.repeat(20)}[name][eq]=x`;
     const many = `?${'a=1&'.repeat(3_000)}limit=1`;
     const manyConditions = `?${Array.from({ length: 101 }, (_, i) => `filter[or][${i}][name][eq]=${i}`).join('&')}`;
@@ -303,7 +303,9 @@ describe('list filters over HTTP (real Postgres and Redis)', () => {
       const answer = await call('GET', `/parts${search}`);
       assert.equal(answer.status, 400, `${search.slice(0, 60)}: ${answer.text}`);
       assert.equal(answer.body.statusCode, 400);
-      assert.ok(Date.now() - started < 1_000, `answered in ${Date.now() - started} ms`);
+      const elapsed = Date.now() - started;
+      assert.ok(elapsed < 1_000, `answered in ${elapsed} ms`);
+      t.diagnostic(`${search.length} characters, ${search.slice(0, 40)}…: 400 in ${elapsed} ms`);
     }
   });
 
@@ -472,6 +474,11 @@ describe('list filters over HTTP (real Postgres and Redis)', () => {
     );
     const small = await page('?count=estimated&filter[kind][in]=bolt,nut');
     assert.deepEqual([small.body.total, small.body.totalKind], [bolts, 'exact'], 'a small estimate is counted');
+    const gearParts = expected((p) => p.widgetId === gears.id).length;
+    for (const count of ['exact', 'estimated']) {
+      const joined = await page(`?count=${count}&filter[widget.name][eq]=Gearbox&filter[name][ne]=x`);
+      assert.deepEqual([joined.body.total, joined.body.totalKind], [gearParts, 'exact'], `${count} through a join`);
+    }
     const refused = await page('?count=maybe');
     assert.equal(refused.status, 400);
     assert.deepEqual(
