@@ -184,6 +184,67 @@ describe('generated backend over HTTP', () => {
     assert.doesNotMatch(JSON.stringify(orphan.body), /INSERT|violates|stack/i, 'no SQL or driver text leaks');
   });
 
+  test('lists filter by status and by the project a task belongs to, sorted on several columns', async () => {
+    const org = await organization('filters');
+    const project = async (name: string) => {
+      const created = await http('POST', '/projects', { name, organizationId: org.id });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      return created.body;
+    };
+    const [apollo, gemini] = [await project('Apollo 50%'), await project('Gemini')];
+    const rows: [string, string, number, string][] = [
+      ['launch', 'todo', 5, apollo.id],
+      ['land', 'done', 5, apollo.id],
+      ['orbit', 'todo', 1, gemini.id],
+      ['dock', 'todo', 5, gemini.id],
+      ['walk', 'in_progress', 3, apollo.id],
+    ];
+    for (const [title, status, priority, projectId] of rows) {
+      const created = await http('POST', '/tasks', { title, status, priority, projectId });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
+    const titles = async (search: string) => {
+      const page = await http('GET', `/tasks${search}&filter[project.organizationId][eq]=${org.id}&limit=100`);
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      return (page.body.data as { title: string }[]).map((task) => task.title);
+    };
+    assert.deepEqual(await titles('?filter[project.name][contains]=50%25&sort=title'), ['land', 'launch', 'walk']);
+    assert.deepEqual(await titles('?filter[project.name][eq]=Gemini&filter[status][eq]=todo&sort=-priority'), [
+      'dock',
+      'orbit',
+    ]);
+    assert.deepEqual(await titles('?filter[or][0][status][eq]=done&filter[or][1][priority][lt]=3&sort=title'), [
+      'land',
+      'orbit',
+    ]);
+    const byPriority = await http(
+      'GET',
+      `/tasks?filter[project.organizationId][eq]=${org.id}&sort=-priority,status&limit=100`,
+    );
+    const order = (byPriority.body.data as { priority: number; status: string; id: string }[]).map(
+      (task) => [task.priority, task.status, task.id] as const,
+    );
+    const total = [...order].sort((a, b) => b[0] - a[0] || (a[1] === b[1] ? (a[2] < b[2] ? -1 : 1) : 0));
+    assert.deepEqual(
+      order.filter(([priority, status]) => priority === 5 && status === 'todo').map(([, , id]) => id),
+      total.filter(([priority, status]) => priority === 5 && status === 'todo').map(([, , id]) => id),
+      'ties broken by id',
+    );
+    const wrong = await http('GET', '/tasks?filter[project.id][eq]=not-a-uuid&filter[priority][gt]=high');
+    assert.equal(wrong.status, 400);
+    assert.deepEqual((wrong.body.fields as { field: string }[]).map((entry) => entry.field).sort(), [
+      'filter[priority][gt]',
+      'filter[project.id][eq]',
+    ]);
+    assert.equal((await http('GET', '/tasks?sort=-priority,colour')).body.fields[0].field, 'sort');
+
+    const documented = (await http('GET', '/docs')).body.paths['/tasks'].get.parameters as Record<string, unknown>[];
+    const filter = documented.filter((parameter) => parameter.name === 'filter');
+    assert.equal(filter.length, 1, 'filter is documented once');
+    assert.equal(filter[0].style, 'deepObject', 'as brackets, which is how generated clients then write it');
+    assert.match(String(filter[0].description), /project\.name/);
+  });
+
   test('optimistic locking: a stale version gets 409', async () => {
     const org = await organization('locking');
     const project = await http('POST', '/projects', { name: 'Locked', organizationId: org.id });

@@ -26,7 +26,7 @@ export const PACKAGE_ROOT = resolve(__dirname, '..', '..');
 export const BUNDLE_VERSIONS_FILE = 'versions.json';
 
 /** Build tools a project needs besides the runtime: the compiler and Node's types, at apso's versions. */
-const PROJECT_DEV_DEPENDENCIES = ['@types/node', 'typescript'];
+const PROJECT_DEV_DEPENDENCIES = ['@types/node', '@types/qs', 'typescript'];
 
 interface PackageJson {
   version: string;

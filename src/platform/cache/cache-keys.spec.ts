@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CacheKeys, canonicalId } from './cache-keys';
+import fc from 'fast-check';
+import { parseQueryString } from '../crud/query-string';
+import { CacheKeys, canonicalId, normalizeQuery } from './cache-keys';
 
 const TASKS = { name: 'tasks' };
 const UUID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
@@ -24,5 +26,30 @@ describe('cache keys', () => {
     const keys = new CacheKeys('n');
     assert.equal(keys.item(TASKS, '01'), keys.item(TASKS, 1), 'the GET and the write of one row share the key');
     assert.equal(keys.itemVersion(TASKS, UUID.toUpperCase()), keys.itemVersion(TASKS, UUID));
+  });
+
+  test('parameter order is normalized', () => {
+    assert.equal(normalizeQuery('?sort=name&limit=5'), normalizeQuery('limit=5&sort=name'));
+    assert.equal(
+      normalizeQuery('filter[b][eq]=1&limit=5&filter[a][eq]=2'),
+      normalizeQuery('limit=5&filter[b][eq]=1&filter[a][eq]=2'),
+    );
+  });
+
+  test('two query strings that normalize alike mean the same to the query-string parser', () => {
+    const key = fc
+      .tuple(
+        fc.constantFrom('a', 'b', 'filter'),
+        fc.array(fc.constantFrom('[x]', '[y]', '[0]', '[]', '[x.y]'), { maxLength: 3 }),
+      )
+      .map(([root, segments]) => root + segments.join(''));
+    const pair = fc.tuple(key, fc.constantFrom('1', '2', 'a b', '%', ''));
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 8 }), (pairs) => {
+        const search = new URLSearchParams(pairs).toString();
+        assert.deepEqual(parseQueryString(normalizeQuery(search)), parseQueryString(search), search);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

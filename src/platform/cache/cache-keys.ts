@@ -62,9 +62,24 @@ export function canonicalId(id: string | number): string {
   return INTEGER.test(id) ? String(parseInt(id, 10)) : id.toLowerCase();
 }
 
-/** Sorts parameters (stable for repeated keys) so `?a=1&b=2` and `?b=2&a=1` share one cache entry. */
+/**
+ * Sorts parameters by their root name (before any `[`) so `?a=1&b=2` and `?b=2&a=1` share one cache
+ * entry. The sort is stable, so pairs of one root keep their order: the query-string parser merges
+ * those in order (`filter[x]=1&filter=2` is not `filter=2&filter[x]=1`), pairs of different roots
+ * never interact, and so two query strings that normalize alike always mean the same.
+ */
 export function normalizeQuery(search: string): string {
-  const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
-  params.sort();
-  return params.toString();
+  const pairs = [...new URLSearchParams(search.startsWith('?') ? search.slice(1) : search)];
+  pairs.sort(([a], [b]) => compareCodeUnits(rootName(a), rootName(b)));
+  return new URLSearchParams(pairs).toString();
+}
+
+function rootName(key: string): string {
+  const bracket = key.indexOf('[');
+  return bracket < 0 ? key : key.slice(0, bracket);
+}
+
+/** The order URLSearchParams.sort() uses, so existing entries keep their keys. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,18 +1,13 @@
-import { HttpException, NotFoundException } from '@nestjs/common';
-import {
-  DeepPartial,
-  EntityManager,
-  FindOptionsOrder,
-  FindOptionsWhere,
-  ObjectLiteral,
-  QueryFailedError,
-  Repository,
-} from 'typeorm';
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { DeepPartial, EntityManager, FindOptionsWhere, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
 import { EntityCache } from '../cache/entity-cache';
 import { databaseErrorBody } from '../http/database-error';
 import { entityTagOf, ifMatchHolds } from '../http/entity-tag';
 import { errorBody } from '../http/error-body';
 import { ReplicaReads } from '../database/replica-reads';
+import { countRows } from './list-count';
+import { applyCursor, decodeCursor, encodeCursor, selectCursorValues } from './list-cursor';
+import { applyFilter, parseFilter, propertyColumn } from './list-filter';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
@@ -20,6 +15,9 @@ import { sortOrder } from './sort-order';
 import { entityChanges, WriteMode } from './write-input';
 
 type EntityId = string | number;
+
+/** The alias of the listed entity in list queries. */
+const LIST_ALIAS = 'row';
 
 /**
  * What an EntityService works with, handed over as one object: a generated injectable per entity
@@ -56,17 +54,54 @@ export abstract class EntityService<E extends { id: EntityId }> {
     this.cache = context.cache;
   }
 
-  async list(query: ListQueryBase & { sort?: string }): Promise<Page<E>> {
+  /**
+   * One page of rows meeting the filter, in the sort's order. Every page carries `nextCursor` (null on
+   * the last), which continues after its last row however rows are inserted or deleted meanwhile;
+   * offset paging stays available, up to its cap. One row more than the page is read to know whether
+   * another page follows. A total of the filtered rows is counted only when asked for (`count`).
+   */
+  async list(query: ListQueryBase & { sort?: string; filter?: object }): Promise<Page<E>> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
-    const offset = query.offset ?? 0;
-    const data = await this.read((repository) =>
-      repository.find({
-        order: sortOrder(this.resource, query.sort) as FindOptionsOrder<E>,
-        take: limit,
-        skip: offset,
-      }),
-    );
-    return { data, limit, offset };
+    const filter = parseFilter(this.resource, query.filter);
+    const order = sortOrder(this.resource, query.sort);
+    const after = query.cursor === undefined ? undefined : decodeCursor(this.resource, order, query.cursor);
+    if (after !== undefined && (query.offset ?? 0) > 0) {
+      const message = 'offset cannot be combined with cursor, which already says where the page starts';
+      throw new BadRequestException(errorBody(400, 'Invalid fields: offset', [{ field: 'offset', errors: [message] }]));
+    }
+    const offset = after === undefined ? (query.offset ?? 0) : 0;
+    let cursorAliases: string[] = [];
+    const count = query.count ?? 'none';
+    const total =
+      count === 'none'
+        ? undefined
+        : await this.read((repository) => {
+            const rows = repository.createQueryBuilder(LIST_ALIAS);
+            applyFilter(rows, LIST_ALIAS, filter);
+            return countRows(rows, count);
+          });
+    const { entities, raw } = await this.read((repository) => {
+      const rows = repository.createQueryBuilder(LIST_ALIAS);
+      const column = (property: string) => propertyColumn(rows, LIST_ALIAS, property);
+      applyFilter(rows, LIST_ALIAS, filter);
+      if (after !== undefined) applyCursor(rows, order, after, column);
+      cursorAliases = selectCursorValues(rows, this.resource, order, column);
+      for (const { property, direction } of order) rows.addOrderBy(`${LIST_ALIAS}.${property}`, direction);
+      return rows
+        .limit(limit + 1)
+        .offset(offset)
+        .getRawAndEntities<Record<string, string | null>>();
+    });
+    const data = entities.slice(0, limit);
+    const last = raw[limit - 1];
+    const nextCursor =
+      entities.length > limit
+        ? encodeCursor(
+            order,
+            cursorAliases.map((alias) => last[alias] ?? null),
+          )
+        : null;
+    return { data, limit, ...(after === undefined ? { offset } : {}), nextCursor, ...total };
   }
 
   async findOne(id: EntityId): Promise<E> {

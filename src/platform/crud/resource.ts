@@ -10,12 +10,41 @@ export interface ResourceCache {
   readonly listTtlSeconds: number;
 }
 
+/** The types a list filter compares by: the schema's field types, less those without a useful order or equality. */
+export type FilterType =
+  | 'string'
+  | 'email'
+  | 'text'
+  | 'integer'
+  | 'smallint'
+  | 'bigint'
+  | 'decimal'
+  | 'float'
+  | 'boolean'
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  | 'uuid'
+  | 'enum';
+
+/** A property a list may be filtered by; its type decides which values and operators are accepted. */
+export interface FilterableField {
+  readonly type: FilterType;
+  /** The accepted values of an enum. */
+  readonly values?: readonly string[];
+}
+
 /** What the generic CRUD service, the cache and the error messages need to know about one entity. */
 export interface ResourceDefinition {
   /** Plural resource name, also its route and table name, e.g. `tasks`. */
   readonly name: string;
   /** Entity properties a list may be sorted by (`sort=title` or `sort=-title`). */
   readonly sortable: readonly string[];
+  /**
+   * Properties a list may be filtered by (`filter[status][eq]=done`), including those of many-to-one
+   * relations as `relation.property` (`filter[project.name][eq]=Apollo`).
+   */
+  readonly filterable: Readonly<Record<string, FilterableField>>;
   /** Properties that PUT sets to null when the body leaves them out. */
   readonly nullableFields: readonly string[];
   readonly relationIds: readonly RelationIds[];
@@ -36,5 +65,12 @@ export interface ResourceDefinition {
 export interface Page<E> {
   data: E[];
   limit: number;
-  offset: number;
+  /** Where the page starts, when it was asked for by offset (not by cursor). */
+  offset?: number;
+  /** Continues after this page's last row (`?cursor=`); null on the last page. */
+  nextCursor: string | null;
+  /** The number of rows meeting the filter, when `count` asked for it. */
+  total?: number;
+  /** Whether total was counted or is the planner's estimate. */
+  totalKind?: 'exact' | 'estimated';
 }

@@ -4,6 +4,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config/config';
+import { parseQueryString, QueryStringError } from '../crud/query-string';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { guardRequestBodies } from './body-guard';
 import { trackRouteMethods } from './allowed-methods';
@@ -28,6 +29,7 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
     bodyLimit: config.httpBodyLimitBytes,
     loggerInstance: logger,
     genReqId: requestIdOf,
+    routerOptions: { querystringParser: parseQueryStringOrMark },
     frameworkErrors: rejectUnroutableUrl,
     clientErrorHandler: answerClientError,
     requestTimeout: config.httpRequestTimeoutMs,
@@ -43,13 +45,36 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
   trackRouteMethods(adapter.getInstance());
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
+    const refused = refusedQuery(request.query);
+    // An answered request goes no further, so done() is not called for it.
+    if (refused !== undefined) replyWithProblem(reply, errorBody(400, refused));
+    else done();
   });
   // Node answers an Expect header other than 100-continue itself, with an empty 417, unless told how.
   adapter.getInstance().server.on('checkExpectation', rejectUnknownExpectation);
   guardRequestBodies(adapter, { maxValues: config.httpBodyMaxValues });
   answerNotModified(adapter.getInstance());
   return adapter;
+}
+
+/** Where a query string the parser refused keeps its reason, for the onRequest hook to answer 400. */
+const REFUSED_QUERY = Symbol('refused query');
+
+/**
+ * The router calls the parser outside any error handling of Fastify's, so a refusal cannot throw:
+ * it becomes an empty query marked with the reason.
+ */
+function parseQueryStringOrMark(search: string): Record<string, unknown> {
+  try {
+    return parseQueryString(search);
+  } catch (error) {
+    if (!(error instanceof QueryStringError)) throw error;
+    return { [REFUSED_QUERY]: error.message };
+  }
+}
+
+function refusedQuery(query: unknown): string | undefined {
+  return (query as { [REFUSED_QUERY]?: string } | undefined)?.[REFUSED_QUERY];
 }
 
 /** 417 for `Expect: <anything but 100-continue>`, a problem like every other error. */

@@ -15,9 +15,9 @@ export const CRUD_ARTIFACT: Artifact = {
       const paths = entityPaths(entity);
       return [
         apsoFile(paths.resource, text(renderResource(model, entity))),
-        apsoFile(paths.dto, text(renderDto(entity, model.api))),
+        apsoFile(paths.dto, text(renderDto(entity, model))),
         apsoFile(paths.serviceBase, text(renderServiceBase(entity))),
-        apsoFile(paths.controllerBase, text(renderControllerBase(entity))),
+        apsoFile(paths.controllerBase, text(renderControllerBase(model, entity))),
       ];
     }),
 };
@@ -29,6 +29,40 @@ function sortableProperties(entity: EntityModel): string[] {
   return entity.columns
     .filter((column) => column.role !== 'deletedAt' && column.role !== 'version' && !UNSORTABLE.has(column.type))
     .map((column) => column.property);
+}
+
+/** Types a list may be filtered by: what has a useful equality (json and intervals do not). */
+const UNFILTERABLE = new Set(['json', 'jsonb', 'interval']);
+
+function filterableColumns(entity: EntityModel): ColumnModel[] {
+  return entity.columns.filter(
+    (column) => column.role !== 'deletedAt' && column.role !== 'version' && !UNFILTERABLE.has(column.type),
+  );
+}
+
+/**
+ * The entity's filterable properties and, as `relation.property`, those of the entities its
+ * many-to-one relations point at (one level: the join a filter needs stays one per relation).
+ */
+function filterableProperties(model: Model, entity: EntityModel): [string, ColumnModel][] {
+  const own = filterableColumns(entity).map((column): [string, ColumnModel] => [column.property, column]);
+  const related = entity.relations
+    .filter((relation) => relation.kind === 'ManyToOne' && relation.owner)
+    .flatMap((relation) => {
+      const target = model.entities.find((candidate) => candidate.names.className === relation.target);
+      return target
+        ? filterableColumns(target).map((column): [string, ColumnModel] => [
+            `${relation.property}.${column.property}`,
+            column,
+          ])
+        : [];
+    });
+  return [...own, ...related];
+}
+
+function filterableField(column: ColumnModel): string {
+  const values = column.enumValues ? `, values: [${column.enumValues.map(str).join(', ')}]` : '';
+  return `{ type: ${str(column.type)}${values} }`;
 }
 
 /** Writable columns: what a create body may carry. */
@@ -54,6 +88,11 @@ export function renderResource(model: Model, entity: EntityModel): string {
   const body = objectLiteral({
     name: str(entity.names.route),
     sortable: `[${sortableProperties(entity).map(str).join(', ')}]`,
+    filterable: objectLiteral(
+      Object.fromEntries(
+        filterableProperties(model, entity).map(([property, column]) => [property, filterableField(column)]),
+      ),
+    ),
     nullableFields: `[${nullable.map(str).join(', ')}]`,
     relationIds: `[${relationIds.join(', ')}]`,
     deleteAlsoChanges: `[${cachedResourcesChangedByDelete(model, entity).map(str).join(', ')}]`,
@@ -97,12 +136,12 @@ function ignoredInputProperties(entity: EntityModel, api: ApiModel): string[] {
   return entity.columns.filter((column) => READ_ONLY_ROLES.has(column.role)).map((column) => column.property);
 }
 
-export function renderDto(entity: EntityModel, api: ApiModel): string {
+export function renderDto(entity: EntityModel, model: Model): string {
+  const { api } = model;
   const paths = entityPaths(entity);
   const file = paths.dto;
   const names = dtoNames(entity);
-  const sortValues = `${entity.names.constant}_SORT_VALUES`;
-  const imports = new ImportSet([...Object.values(names), sortValues]);
+  const imports = new ImportSet(Object.values(names));
   const swagger = imports.values('@nestjs/swagger', 'ApiProperty', 'PartialType');
   const entityImport = importPath(file, paths.entity);
   const entityClass = imports.value(entityImport, entity.names.className);
@@ -137,7 +176,7 @@ export function renderDto(entity: EntityModel, api: ApiModel): string {
   blocks.push(
     `export class ${names.update} extends ${swagger.PartialType}(${names.replace}, { skipNullProperties: false }) {}`,
   );
-  blocks.push(renderListQuery(entity, imports, file, sortValues));
+  blocks.push(renderListQuery(model, entity, imports, file));
   blocks.push(
     [
       `export class ${names.page} {`,
@@ -147,30 +186,63 @@ export function renderDto(entity: EntityModel, api: ApiModel): string {
       `  @${swagger.ApiProperty}({ type: 'integer' })`,
       '  limit!: number;',
       '',
-      `  @${swagger.ApiProperty}({ type: 'integer' })`,
-      '  offset!: number;',
+      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'integer', description: 'Where the page starts; left out when it was asked for by cursor.' })`,
+      '  offset?: number;',
+      '',
+      `  @${swagger.ApiProperty}({ type: 'string', nullable: true, description: 'Send it as cursor for the next page; null on the last page.' })`,
+      '  nextCursor!: string | null;',
+      '',
+      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'integer', description: 'The number of rows meeting the filter, when count asked for it.' })`,
+      '  total?: number;',
+      '',
+      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ enum: ['exact', 'estimated'], description: 'Whether total was counted or estimated by the planner.' })`,
+      "  totalKind?: 'exact' | 'estimated';",
       '}',
     ].join('\n'),
   );
   return imports.file(GENERATED_HEADER, ...blocks);
 }
 
-function renderListQuery(entity: EntityModel, imports: ImportSet, file: string, values: string): string {
+function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, file: string): string {
   const listQueryBase = imports.value(platformImport(file, 'crud/list-query'), 'ListQueryBase');
-  const sortValues = imports.value(platformImport(file, 'crud/sort-order'), 'sortValues');
+  const validator = imports.values('class-validator', 'IsObject', 'IsOptional', 'IsString', 'MaxLength');
+  const isSort = imports.value(platformImport(file, 'crud/sort-order'), 'IsSort');
   const resource = imports.value(importPath(file, entityPaths(entity).resource), resourceConstant(entity));
-  const validator = imports.values('class-validator', 'IsIn', 'IsOptional');
+  const optional = imports.value('@nestjs/swagger', 'ApiPropertyOptional');
+  const sortDescription =
+    'Properties to sort by, separated by commas, each prefixed with - for descending order (sort=-createdAt,title); ' +
+    `ties are broken by id. Properties: ${sortableProperties(entity).join(', ')}.`;
   return [
-    `const ${values} = ${sortValues}(${resource});`,
-    '',
     `export class ${dtoNames(entity).list} extends ${listQueryBase} {`,
-    `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ enum: ${values}, description: 'A property to sort by; prefix it with - for descending order.' })`,
+    `  @${optional}({ type: 'string', pattern: ${str(SORT_PATTERN)}, description: ${str(sortDescription)} })`,
     `  @${validator.IsOptional}()`,
-    `  @${validator.IsIn}(${values})`,
+    `  @${validator.IsString}()`,
+    `  @${validator.MaxLength}(${MAX_SORT_LENGTH})`,
+    `  @${isSort}(${resource})`,
     '  sort?: string;',
+    '',
+    '  // Documented by the list handler, as a deepObject parameter, which a DTO property cannot say.',
+    `  @${imports.value('@nestjs/swagger', 'ApiHideProperty')}()`,
+    `  @${validator.IsOptional}()`,
+    `  @${validator.IsObject}()`,
+    '  filter?: Record<string, unknown>;',
     '}',
   ].join('\n');
 }
+
+function filterDescription(model: Model, entity: EntityModel): string {
+  const filterable = filterableProperties(model, entity)
+    .map(([property]) => property)
+    .join(', ');
+  return (
+    `Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). ` +
+    `Properties: ${filterable}. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.`
+  );
+}
+
+/** What `sort` looks like; the runtime checks each property against the sortable whitelist. */
+const SORT_PATTERN = '^-?[A-Za-z][A-Za-z0-9]*(,-?[A-Za-z][A-Za-z0-9]*)*$';
+const MAX_SORT_LENGTH = 500;
 
 /** The validators of an input property; a decimal that may also arrive as a JSON number has its own. */
 function inputValidators(column: ColumnModel, api: ApiModel): Validator[] {
@@ -314,13 +386,13 @@ const CONDITIONAL_WRITES = new Set<OperationName>(['update', 'replace', 'remove'
  * TypeScript records its constructor's parameter types: the user-owned controller declares no
  * constructor, and Nest resolves a subclass without one from the metadata it inherits from here.
  */
-export function renderControllerBase(entity: EntityModel): string {
+export function renderControllerBase(model: Model, entity: EntityModel): string {
   const paths = entityPaths(entity);
   const file = paths.controllerBase;
   const { className } = entity.names;
   const imports = new ImportSet([`${className}ControllerBase`]);
   const service = imports.value(importPath(file, paths.service), `${className}Service`);
-  const handlers = entity.operations.map((operation) => renderHandler(operation, entity, imports));
+  const handlers = entity.operations.map((operation) => renderHandler(model, operation, entity, imports));
   const body = [
     `/** The REST routes of ${entity.names.route}; the user-owned controller extends it and sets the path. */`,
     `@${imports.value('@nestjs/common', 'Injectable')}()`,
@@ -333,7 +405,7 @@ export function renderControllerBase(entity: EntityModel): string {
   return imports.file(GENERATED_HEADER, body);
 }
 
-function renderHandler(operation: OperationModel, entity: EntityModel, imports: ImportSet): string {
+function renderHandler(model: Model, operation: OperationModel, entity: EntityModel, imports: ImportSet): string {
   const paths = entityPaths(entity);
   const file = paths.controllerBase;
   const nest = (name: string) => imports.value('@nestjs/common', name);
@@ -355,6 +427,13 @@ function renderHandler(operation: OperationModel, entity: EntityModel, imports: 
       : operation.response === 'entity'
         ? imports.value(importPath(file, paths.entity), entity.names.className)
         : undefined;
+  if (operation.query) {
+    // filter[status][eq]=done: OpenAPI's deepObject style, so generated clients serialize it so.
+    const apiQuery = imports.value('@nestjs/swagger', 'ApiQuery');
+    decorators.push(
+      `@${apiQuery}({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: { type: 'object', additionalProperties: true }, description: ${str(filterDescription(model, entity))} })`,
+    );
+  }
   const responseDecorator = imports.value('@nestjs/swagger', RESPONSE_DECORATORS[operation.successStatus]);
   decorators.push(`@${responseDecorator}(${responseType ? `{ type: ${responseType} }` : ''})`);
   const tagRole = ENTITY_TAG_ROLES[operation.name];

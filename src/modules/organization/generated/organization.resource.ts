@@ -5,6 +5,16 @@ import type { ResourceDefinition } from '../../../platform/crud/resource';
 export const ORGANIZATION_RESOURCE: ResourceDefinition = {
   name: 'organizations',
   sortable: ['id', 'name', 'slug', 'plan', 'seats', 'supportOpensAt', 'createdAt', 'updatedAt'],
+  filterable: {
+    id: { type: 'uuid' },
+    name: { type: 'string' },
+    slug: { type: 'string' },
+    plan: { type: 'enum', values: ['free', 'team', 'enterprise'] },
+    seats: { type: 'integer' },
+    supportOpensAt: { type: 'time' },
+    createdAt: { type: 'timestamp' },
+    updatedAt: { type: 'timestamp' },
+  },
   nullableFields: ['supportOpensAt'],
   relationIds: [],
   deleteAlsoChanges: ['comments', 'profiles', 'projects', 'tags', 'tasks', 'users'],

@@ -5,6 +5,15 @@ import type { ResourceDefinition } from '../../../platform/crud/resource';
 export const PROFILE_RESOURCE: ResourceDefinition = {
   name: 'profiles',
   sortable: ['id', 'avatarUrl', 'timezone', 'userId', 'createdAt', 'updatedAt'],
+  filterable: {
+    id: { type: 'uuid' },
+    bio: { type: 'text' },
+    avatarUrl: { type: 'string' },
+    timezone: { type: 'string' },
+    userId: { type: 'uuid' },
+    createdAt: { type: 'timestamp' },
+    updatedAt: { type: 'timestamp' },
+  },
   nullableFields: ['bio', 'avatarUrl'],
   relationIds: [],
   deleteAlsoChanges: [],
