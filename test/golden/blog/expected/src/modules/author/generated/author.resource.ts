@@ -5,6 +5,13 @@ import type { ResourceDefinition } from '../../../platform/crud/resource';
 export const AUTHOR_RESOURCE: ResourceDefinition = {
   name: 'authors',
   sortable: ['id', 'email', 'name', 'createdAt', 'updatedAt'],
+  filterable: {
+    id: { type: 'integer' },
+    email: { type: 'email' },
+    name: { type: 'string' },
+    createdAt: { type: 'timestamp' },
+    updatedAt: { type: 'timestamp' },
+  },
   nullableFields: [],
   relationIds: [],
   deleteAlsoChanges: [],

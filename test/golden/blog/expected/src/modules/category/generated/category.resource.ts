@@ -5,6 +5,16 @@ import type { ResourceDefinition } from '../../../platform/crud/resource';
 export const CATEGORY_RESOURCE: ResourceDefinition = {
   name: 'categories',
   sortable: ['id', 'slug', 'price', 'parentId'],
+  filterable: {
+    id: { type: 'integer' },
+    slug: { type: 'string' },
+    price: { type: 'decimal' },
+    parentId: { type: 'integer' },
+    'parent.id': { type: 'integer' },
+    'parent.slug': { type: 'string' },
+    'parent.price': { type: 'decimal' },
+    'parent.parentId': { type: 'integer' },
+  },
   nullableFields: ['price', 'parentId'],
   relationIds: [],
   deleteAlsoChanges: ['posts'],

@@ -5,6 +5,13 @@ import type { ResourceDefinition } from '../../../platform/crud/resource';
 export const SETTINGS_RESOURCE: ResourceDefinition = {
   name: 'settings',
   sortable: ['id', 'theme', 'authorId', 'createdAt', 'updatedAt'],
+  filterable: {
+    id: { type: 'uuid' },
+    theme: { type: 'string' },
+    authorId: { type: 'integer' },
+    createdAt: { type: 'timestamp' },
+    updatedAt: { type: 'timestamp' },
+  },
   nullableFields: [],
   relationIds: [],
   deleteAlsoChanges: [],
