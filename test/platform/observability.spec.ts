@@ -6,6 +6,7 @@ import { loadCompiled } from './support/compiled';
 import { armExplodingWidget, EXPLODING_WIDGET, FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
 import { metricValue } from '../support/metrics';
+import { eventually } from '../support/services';
 
 const REDIS_DATABASE = 7; // and 8 for the second app
 
@@ -25,7 +26,9 @@ describe('metrics, health and OpenAPI', () => {
   test('/metrics exposes the platform metrics with route templates, never raw URLs', async () => {
     const widget = (await call('POST', '/widgets', { name: 'measured' })).body;
     await call('GET', `/widgets/${widget.id}`);
-    await call('GET', `/widgets/${widget.id}`);
+    // The miss stores its answer after responding: ask again until a GET is served from the cache.
+    const hit = async () => (await call('GET', `/widgets/${widget.id}`)).headers.get('x-cache') === 'HIT';
+    assert.ok(await eventually(hit), 'a second GET is a cache hit');
     await call('GET', '/no/such/route');
     await call('POST', '/widgets', { name: EXPLODING_WIDGET });
 
