@@ -7,6 +7,7 @@ import type { Histogram } from 'prom-client';
 import { AppConfig, loadConfig } from './config/config';
 import { ConfigError } from './config/config-error';
 import { AppConfigModule } from './config/config.module';
+import { noStoreByDefault } from './http/cache-control';
 import { createFastifyAdapter } from './http/fastify-adapter';
 import { serveOpenApi } from './http/openapi';
 import { createLogger } from './logging/logger';
@@ -32,6 +33,7 @@ export async function createApp(appModule: Type<unknown>, config: AppConfig): Pr
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(new PinoNestLogger(logger));
+  noStoreByDefault(app.getHttpAdapter().getInstance());
   recordHttpDurations(
     app.getHttpAdapter().getInstance(),
     app.get<Histogram<HttpRequestLabel>>(getToken(HTTP_REQUEST_DURATION.name)),

@@ -5,9 +5,10 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lastValueFrom, Observable, of, throwError } from 'rxjs';
+import { lastValueFrom, Observable, of, tap, throwError } from 'rxjs';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
+import { CACHE_CONTROL_HEADER, CACHED_READ_CACHE_CONTROL } from '../http/cache-control';
 import {
   CACHE_COALESCED,
   CACHE_ENTRIES_TOO_LARGE,
@@ -91,9 +92,26 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
 
   override async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const read = this.reflector.get<CachedReadMetadata | undefined>(CACHED_READ_METADATA, context.getHandler());
+    if (!read) return next.handle();
+    const answer = await this.answerCachedRead(context, next, read);
+    // Only a successful answer may be kept by clients: an error keeps the no-store every answer starts with.
+    return answer.pipe(tap(() => this.allowClientCaching(context)));
+  }
+
+  private allowClientCaching(context: ExecutionContext): void {
+    const httpAdapter = this.httpAdapterHost?.httpAdapter;
+    if (httpAdapter)
+      httpAdapter.setHeader(context.switchToHttp().getResponse(), CACHE_CONTROL_HEADER, CACHED_READ_CACHE_CONTROL);
+  }
+
+  private async answerCachedRead(
+    context: ExecutionContext,
+    next: CallHandler,
+    read: CachedReadMetadata,
+  ): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    const keys = read && this.keysFor(read, request);
-    if (!read || !keys) return next.handle();
+    const keys = this.keysFor(read, request);
+    if (!keys) return next.handle();
     const resource = read.resource.name;
     let found: Lookup;
     try {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AppConfig } from '../config/config';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { guardRequestBodies } from './body-guard';
+import { CACHE_CONTROL_HEADER, NO_STORE } from './cache-control';
 import { errorBody } from './error-body';
 
 /**
@@ -53,6 +54,7 @@ export function rejectUnknownExpectation(request: IncomingMessage, response: Ser
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     [REQUEST_ID_HEADER]: requestIdOf(request),
+    [CACHE_CONTROL_HEADER]: NO_STORE,
   });
   response.end(body);
 }
@@ -65,5 +67,6 @@ export function rejectUnknownExpectation(request: IncomingMessage, response: Ser
 export function rejectUnroutableUrl(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode === 414 ? 414 : 400;
   const message = status === 414 ? 'A path parameter is too long' : 'The URL is not valid';
+  void reply.header(CACHE_CONTROL_HEADER, NO_STORE);
   void reply.header(REQUEST_ID_HEADER, request.id).code(status).send(errorBody(status, message));
 }
