@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       cacheBreakerFailures: 5,
       cacheBreakerCooldownMs: 5_000,
       cacheMaxEntryBytes: 262_144,
+      cacheLockTtlMs: 5_000,
+      cacheLockWaitMs: 500,
       port: 3000,
       host: '0.0.0.0',
       dbPoolMax: 10,
@@ -71,6 +73,8 @@ describe('loadConfig', () => {
       CACHE_BREAKER_COOLDOWN_MS: '2000',
       REPLICA_BREAKER_FAILURES: '7',
       REPLICA_BREAKER_COOLDOWN_MS: '3000',
+      CACHE_LOCK_TTL_MS: '800',
+      CACHE_LOCK_WAIT_MS: '0',
     });
     assert.equal(config.databaseReplicaUrl, 'postgresql://ro@replica/app');
     assert.deepEqual(
@@ -97,6 +101,7 @@ describe('loadConfig', () => {
       [250, 3, 2000],
     );
     assert.deepEqual([config.replicaBreakerFailures, config.replicaBreakerCooldownMs], [7, 3000]);
+    assert.deepEqual([config.cacheLockTtlMs, config.cacheLockWaitMs], [800, 0]);
   });
 
   test('rejects a cache timeout or a circuit setting out of range', () => {

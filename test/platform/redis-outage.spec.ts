@@ -130,3 +130,39 @@ describe('a hung Redis (SIGSTOP) costs milliseconds, not the service', { timeout
     assert.ok(Date.now() - cachedAt < Math.max(LIST_TTL_MS, COOL_DOWN_MS) + 1_000);
   });
 });
+
+describe('shutting down while Redis hangs', { timeout: 30_000 }, () => {
+  let redis: RedisServer;
+  let fixture: FixtureApp | undefined;
+  let appClosed = false;
+
+  before(async () => {
+    redis = await startRedisServer();
+  });
+
+  after(async () => {
+    await redis?.stop();
+    if (!appClosed) await fixture?.close();
+    else {
+      // The test closed the app itself; the rest of what the fixture holds is released here.
+      await fixture?.redis.quit();
+      await fixture?.database.drop();
+    }
+  });
+
+  test('closing the app does not wait forever for replies a frozen Redis never sends', async () => {
+    fixture = await startFixtureApp(REDIS_DATABASE, { REDIS_URL: redis.url, CACHE_TIMEOUT_MS: '100' });
+    const app = fixture.app;
+    redis.freeze();
+    // Its MGET is written and waits for a reply; the request itself is answered from the database.
+    assert.equal((await http(fixture.baseUrl, 'GET', '/widgets?limit=1')).status, 200);
+    const started = Date.now();
+    const closed = app.close().then(() => (appClosed = true) && 'closed');
+    const outcome = await Promise.race([
+      closed,
+      new Promise((resolve) => setTimeout(() => resolve('still closing'), 5_000).unref()),
+    ]);
+    assert.equal(outcome, 'closed', 'app.close() returned');
+    assert.ok(Date.now() - started < 3_000, `closed in ${Date.now() - started} ms`);
+  });
+});

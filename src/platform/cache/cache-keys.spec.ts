@@ -15,6 +15,8 @@ describe('cache keys', () => {
     assert.equal(keys.rowsVersion(TASKS), 'apso:shop-a1b2c3:{tasks}:rows-version');
     assert.equal(keys.list(TASKS, 'limit=5'), 'apso:shop-a1b2c3:{tasks}:list:limit=5');
     assert.equal(keys.listVersion(TASKS), 'apso:shop-a1b2c3:{tasks}:list-version');
+    assert.equal(keys.lock(TASKS, keys.item(TASKS, UUID)), `apso:shop-a1b2c3:{tasks}:lock:item:${UUID}`);
+    assert.equal(keys.lock(TASKS, keys.list(TASKS, 'limit=5')), 'apso:shop-a1b2c3:{tasks}:lock:list:limit=5');
   });
 
   test('an id is keyed as the route pipe parses it', () => {

@@ -42,6 +42,15 @@ export class CacheKeys {
     return `${this.prefix}{${resource.name}}:list:${normalizedQuery}`;
   }
 
+  /**
+   * The short lock one instance takes while it reads an entry's answer from the database, so that
+   * the others wait for the entry instead of reading too (ApsoCacheInterceptor). Same hash tag.
+   */
+  lock(resource: Named, entry: string): string {
+    const resourcePrefix = `${this.prefix}{${resource.name}}:`;
+    return `${resourcePrefix}lock:${entry.slice(resourcePrefix.length)}`;
+  }
+
   /** The resource's current list version; every write to the resource replaces it. */
   listVersion(resource: Named): string {
     return `${this.prefix}{${resource.name}}:list-version`;

@@ -12,6 +12,12 @@ const CONNECT_TIMEOUT_MS = 500;
  * many pending, node-redis rejects new ones at once instead of holding their memory.
  */
 const COMMANDS_QUEUE_MAX_LENGTH = 1_000;
+/**
+ * How long shutdown waits for the commands still pending on a Redis connection. node-redis's close()
+ * waits for their replies, and a Redis that died meanwhile never sends them: shutdown would hang.
+ */
+const CLOSE_TIMEOUT_MS = 1_000;
+
 /** Redis errors repeat on every command while it is down; one log line per interval is enough. */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
@@ -25,6 +31,7 @@ export async function createRedisStore(url: string): Promise<Keyv> {
     { url, disableOfflineQueue: true, commandsQueueMaxLength: COMMANDS_QUEUE_MAX_LENGTH },
     { connectionTimeout: CONNECT_TIMEOUT_MS },
   );
+  closeWithin(store.store as KeyvRedis<unknown>, CLOSE_TIMEOUT_MS);
   const logger = new Logger('RedisCache');
   let lastLogged = 0;
   store.on('error', (error: unknown) => {
@@ -41,6 +48,31 @@ export async function createRedisStore(url: string): Promise<Keyv> {
     // Already reported through the error event above; a Redis that refuses INFO is not checked.
   }
   return store;
+}
+
+/**
+ * Makes the store's disconnect (called as the app closes) wait at most `timeoutMs` for pending
+ * commands, then drop them: with Redis gone, their replies never come and close() never returns.
+ */
+function closeWithin(redisStore: KeyvRedis<unknown>, timeoutMs: number): void {
+  redisStore.disconnect = async (force?: boolean) => {
+    const client = redisStore.client;
+    if (!client.isOpen) return;
+    // Down or reconnecting (or forced by the store after a failed connect): no reply will come.
+    if (force || ('isReady' in client && !client.isReady)) return void client.destroy();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+    const closed = client.close().then(() => false);
+    const gaveUp = await Promise.race([closed, timedOut]);
+    clearTimeout(timer);
+    if (!gaveUp) return;
+    try {
+      // Rejects the pending commands; it then throws because close() already marked the client closed.
+      client.destroy();
+    } catch {
+      // Closed either way; the socket ends with the process.
+    }
+  };
 }
 
 /**
@@ -71,4 +103,20 @@ export async function setIfAbsent(store: Keyv, key: string, value: unknown, ttlM
   const expiration = ttlMs === undefined ? undefined : ({ type: 'PX', value: ttlMs } as const);
   const reply = await client.set(key, serialized, { condition: 'NX', expiration });
   return reply === 'OK';
+}
+
+/** Deletes a key only while it still holds the caller's token (a substring of its Keyv-serialized value). */
+const DELETE_IF_HOLDING = `
+local value = redis.call('GET', KEYS[1])
+if value and string.find(value, ARGV[1], 1, true) then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/**
+ * Removes a lock taken with setIfAbsent(store, key, token, ttl), unless it expired and someone else
+ * holds it now: their token differs, so their lock stays. True when the caller's lock was removed.
+ */
+export async function deleteIfHolding(store: Keyv, key: string, token: string): Promise<boolean> {
+  const client = await (store.store as KeyvRedis<unknown>).getClient();
+  const removed = await client.eval(DELETE_IF_HOLDING, { keys: [key], arguments: [token] });
+  return removed === 1;
 }

@@ -19,6 +19,10 @@ export interface AppConfig {
   readonly cacheBreakerCooldownMs: number;
   /** Answers whose JSON is larger than this are served but not cached. */
   readonly cacheMaxEntryBytes: number;
+  /** How long the lock an instance takes to read a missing entry from the database lives at most. */
+  readonly cacheLockTtlMs: number;
+  /** Longest wait for another instance holding an entry's lock to store it; 0 turns the lock off. */
+  readonly cacheLockWaitMs: number;
   readonly port: number;
   readonly host: string;
   readonly dbPoolMax: number;
@@ -88,6 +92,8 @@ const schema = z.object({
   CACHE_BREAKER_FAILURES: integer(1, 1000, 5),
   CACHE_BREAKER_COOLDOWN_MS: integer(100, 600_000, 5_000),
   CACHE_MAX_ENTRY_BYTES: integer(1, 67_108_864, 262_144),
+  CACHE_LOCK_TTL_MS: integer(100, 600_000, 5_000),
+  CACHE_LOCK_WAIT_MS: integer(0, 60_000, 500),
   PORT: integer(0, 65535, 3000),
   HOST: z.string().min(1, { error: 'must not be empty' }).default('0.0.0.0'),
   DB_POOL_MAX: integer(1, 1000, 10),
@@ -147,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheBreakerFailures: e.CACHE_BREAKER_FAILURES,
     cacheBreakerCooldownMs: e.CACHE_BREAKER_COOLDOWN_MS,
     cacheMaxEntryBytes: e.CACHE_MAX_ENTRY_BYTES,
+    cacheLockTtlMs: e.CACHE_LOCK_TTL_MS,
+    cacheLockWaitMs: e.CACHE_LOCK_WAIT_MS,
     port: e.PORT,
     host: e.HOST,
     dbPoolMax: e.DB_POOL_MAX,

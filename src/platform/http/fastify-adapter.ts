@@ -8,6 +8,7 @@ import { parseQueryString, QueryStringError } from '../crud/query-string';
 import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { guardRequestBodies } from './body-guard';
 import { trackRouteMethods } from './allowed-methods';
+import { CACHE_CONTROL_HEADER, NO_STORE, noStoreByDefault } from './cache-control';
 import { answerNotModified } from './conditional-requests';
 import { errorBody, ErrorBody, PROBLEM_CONTENT_TYPE, problemOf, replyWithProblem } from './error-body';
 
@@ -43,6 +44,8 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
     },
   });
   trackRouteMethods(adapter.getInstance());
+  // First, so that every answer, even one refused by the next hook, carries it.
+  noStoreByDefault(adapter.getInstance());
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     const refused = refusedQuery(request.query);
@@ -85,6 +88,7 @@ export function rejectUnknownExpectation(request: IncomingMessage, response: Ser
     'content-type': PROBLEM_CONTENT_TYPE,
     'content-length': Buffer.byteLength(body),
     [REQUEST_ID_HEADER]: requestId,
+    [CACHE_CONTROL_HEADER]: NO_STORE,
   });
   response.end(body);
 }
@@ -128,5 +132,6 @@ function clientErrorBody(status: number): ErrorBody {
 export function rejectUnroutableUrl(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode === 414 ? 414 : 400;
   const message = status === 414 ? 'A path parameter is too long' : 'The URL is not valid';
+  void reply.header(CACHE_CONTROL_HEADER, NO_STORE);
   replyWithProblem(reply, errorBody(status, message));
 }

@@ -41,6 +41,12 @@ export const CACHE_ENTRIES_TOO_LARGE = {
   labelNames: ['resource'] as const,
 };
 
+export const CACHE_COALESCED = {
+  name: 'cache_coalesced_total',
+  help: 'Cache misses answered with the database read of another request, by resource and scope (process: a concurrent request of this instance; instances: the entry another instance stored while holding its lock)',
+  labelNames: ['resource', 'scope'] as const,
+};
+
 export const DEPENDENCY_UP = {
   name: 'dependency_up',
   help: 'Whether an optional dependency answered its last health check (1) or not (0): redis or replica',
@@ -74,6 +80,7 @@ export const DB_REPLICA_CIRCUIT_OPEN = {
 export type HttpRequestLabel = (typeof HTTP_REQUEST_DURATION.labelNames)[number];
 export type DbQueryLabel = (typeof DB_QUERY_DURATION.labelNames)[number];
 export type CacheLabel = (typeof CACHE_HITS.labelNames)[number];
+export type CoalescedLabel = (typeof CACHE_COALESCED.labelNames)[number];
 export type DependencyLabel = (typeof DEPENDENCY_UP.labelNames)[number];
 export type ReplicaFallbackLabel = (typeof DB_REPLICA_FALLBACKS.labelNames)[number];
 

@@ -8,6 +8,7 @@ import {
 import {
   CACHE_CIRCUIT_OPEN,
   CACHE_CIRCUIT_OPENS,
+  CACHE_COALESCED,
   CACHE_ENTRIES_TOO_LARGE,
   CACHE_HITS,
   CACHE_MISSES,
@@ -26,6 +27,7 @@ const METRIC_PROVIDERS = [
   makeCounterProvider({ ...CACHE_HITS, labelNames: [...CACHE_HITS.labelNames] }),
   makeCounterProvider({ ...CACHE_MISSES, labelNames: [...CACHE_MISSES.labelNames] }),
   makeCounterProvider({ ...CACHE_ENTRIES_TOO_LARGE, labelNames: [...CACHE_ENTRIES_TOO_LARGE.labelNames] }),
+  makeCounterProvider({ ...CACHE_COALESCED, labelNames: [...CACHE_COALESCED.labelNames] }),
   makeGaugeProvider({ ...DEPENDENCY_UP, labelNames: [...DEPENDENCY_UP.labelNames] }),
   makeGaugeProvider({ ...CACHE_CIRCUIT_OPEN, labelNames: [...CACHE_CIRCUIT_OPEN.labelNames] }),
   makeCounterProvider({ ...CACHE_CIRCUIT_OPENS, labelNames: [...CACHE_CIRCUIT_OPENS.labelNames] }),
