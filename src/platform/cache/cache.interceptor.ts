@@ -46,9 +46,10 @@ interface Lookup {
   readonly locked: boolean;
 }
 
+type Succeeded = { readonly ok: true; readonly body: unknown };
+type Failed = { readonly ok: false; readonly error: unknown; readonly url: string };
 /** What the request that read the database for a miss answered, shared with the misses that waited for it. */
-type Answer =
-  { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly error: unknown; readonly url: string };
+type Answer = Succeeded | Failed;
 
 /** The way out of the lock phase: the entry another instance stored, or go and read the database. */
 type LockResult =
