@@ -1,7 +1,8 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { COUNT_MODES, CountMode, EXACT_COUNT_BELOW } from './list-count';
+import type { Page } from './resource';
 
 export const DEFAULT_LIST_LIMIT = 20;
 export const MAX_LIST_LIMIT = 100;
@@ -46,4 +47,35 @@ export class ListQueryBase {
   @IsOptional()
   @IsIn(COUNT_MODES)
   count?: CountMode;
+}
+
+/** What every list page carries besides its rows; generated `XPage` classes add `data`, typed by entity. */
+export abstract class PageBase implements Omit<Page<unknown>, 'data'> {
+  @ApiProperty({ type: 'integer' })
+  limit!: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Where the page starts; left out when it was asked for by cursor.',
+  })
+  offset?: number;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Send it as cursor for the next page; null on the last page.',
+  })
+  nextCursor!: string | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'The number of rows meeting the filter, when count asked for it.',
+  })
+  total?: number;
+
+  @ApiPropertyOptional({
+    enum: ['exact', 'estimated'],
+    description: 'Whether total was counted or estimated by the planner.',
+  })
+  totalKind?: 'exact' | 'estimated';
 }

@@ -177,26 +177,12 @@ export function renderDto(entity: EntityModel, model: Model): string {
     `export class ${names.update} extends ${swagger.PartialType}(${names.replace}, { skipNullProperties: false }) {}`,
   );
   blocks.push(renderListQuery(model, entity, imports, file));
+  const pageBase = imports.value(platformImport(file, 'crud/list-query'), 'PageBase');
   blocks.push(
     [
-      `export class ${names.page} {`,
+      `export class ${names.page} extends ${pageBase} {`,
       `  @${swagger.ApiProperty}({ type: [${entityClass}] })`,
       `  data!: ${entityClass}[];`,
-      '',
-      `  @${swagger.ApiProperty}({ type: 'integer' })`,
-      '  limit!: number;',
-      '',
-      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'integer', description: 'Where the page starts; left out when it was asked for by cursor.' })`,
-      '  offset?: number;',
-      '',
-      `  @${swagger.ApiProperty}({ type: 'string', nullable: true, description: 'Send it as cursor for the next page; null on the last page.' })`,
-      '  nextCursor!: string | null;',
-      '',
-      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ type: 'integer', description: 'The number of rows meeting the filter, when count asked for it.' })`,
-      '  total?: number;',
-      '',
-      `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}({ enum: ['exact', 'estimated'], description: 'Whether total was counted or estimated by the planner.' })`,
-      "  totalKind?: 'exact' | 'estimated';",
       '}',
     ].join('\n'),
   );

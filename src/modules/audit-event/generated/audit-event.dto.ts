@@ -12,7 +12,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { ListQueryBase } from '../../../platform/crud/list-query';
+import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { AuditEvent } from './audit-event.entity';
@@ -83,35 +83,7 @@ export class ListAuditEventsQuery extends ListQueryBase {
   filter?: Record<string, unknown>;
 }
 
-export class AuditEventPage {
+export class AuditEventPage extends PageBase {
   @ApiProperty({ type: [AuditEvent] })
   data!: AuditEvent[];
-
-  @ApiProperty({ type: 'integer' })
-  limit!: number;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'Where the page starts; left out when it was asked for by cursor.',
-  })
-  offset?: number;
-
-  @ApiProperty({
-    type: 'string',
-    nullable: true,
-    description: 'Send it as cursor for the next page; null on the last page.',
-  })
-  nextCursor!: string | null;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'The number of rows meeting the filter, when count asked for it.',
-  })
-  total?: number;
-
-  @ApiPropertyOptional({
-    enum: ['exact', 'estimated'],
-    description: 'Whether total was counted or estimated by the planner.',
-  })
-  totalKind?: 'exact' | 'estimated';
 }

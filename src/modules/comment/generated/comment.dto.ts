@@ -2,7 +2,7 @@
 
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { ListQueryBase } from '../../../platform/crud/list-query';
+import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { Comment } from './comment.entity';
@@ -52,35 +52,7 @@ export class ListCommentsQuery extends ListQueryBase {
   filter?: Record<string, unknown>;
 }
 
-export class CommentPage {
+export class CommentPage extends PageBase {
   @ApiProperty({ type: [Comment] })
   data!: Comment[];
-
-  @ApiProperty({ type: 'integer' })
-  limit!: number;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'Where the page starts; left out when it was asked for by cursor.',
-  })
-  offset?: number;
-
-  @ApiProperty({
-    type: 'string',
-    nullable: true,
-    description: 'Send it as cursor for the next page; null on the last page.',
-  })
-  nextCursor!: string | null;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'The number of rows meeting the filter, when count asked for it.',
-  })
-  total?: number;
-
-  @ApiPropertyOptional({
-    enum: ['exact', 'estimated'],
-    description: 'Whether total was counted or estimated by the planner.',
-  })
-  totalKind?: 'exact' | 'estimated';
 }

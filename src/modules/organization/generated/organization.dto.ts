@@ -2,7 +2,7 @@
 
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ListQueryBase } from '../../../platform/crud/list-query';
+import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { Organization, ORGANIZATION_PLAN_VALUES, type OrganizationPlan } from './organization.entity';
@@ -63,35 +63,7 @@ export class ListOrganizationsQuery extends ListQueryBase {
   filter?: Record<string, unknown>;
 }
 
-export class OrganizationPage {
+export class OrganizationPage extends PageBase {
   @ApiProperty({ type: [Organization] })
   data!: Organization[];
-
-  @ApiProperty({ type: 'integer' })
-  limit!: number;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'Where the page starts; left out when it was asked for by cursor.',
-  })
-  offset?: number;
-
-  @ApiProperty({
-    type: 'string',
-    nullable: true,
-    description: 'Send it as cursor for the next page; null on the last page.',
-  })
-  nextCursor!: string | null;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'The number of rows meeting the filter, when count asked for it.',
-  })
-  total?: number;
-
-  @ApiPropertyOptional({
-    enum: ['exact', 'estimated'],
-    description: 'Whether total was counted or estimated by the planner.',
-  })
-  totalKind?: 'exact' | 'estimated';
 }

@@ -14,7 +14,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { ListQueryBase } from '../../../platform/crud/list-query';
+import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { IsTimestamp } from '../../../platform/validation/is-timestamp';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
@@ -104,35 +104,7 @@ export class ListTasksQuery extends ListQueryBase {
   filter?: Record<string, unknown>;
 }
 
-export class TaskPage {
+export class TaskPage extends PageBase {
   @ApiProperty({ type: [Task] })
   data!: Task[];
-
-  @ApiProperty({ type: 'integer' })
-  limit!: number;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'Where the page starts; left out when it was asked for by cursor.',
-  })
-  offset?: number;
-
-  @ApiProperty({
-    type: 'string',
-    nullable: true,
-    description: 'Send it as cursor for the next page; null on the last page.',
-  })
-  nextCursor!: string | null;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'The number of rows meeting the filter, when count asked for it.',
-  })
-  total?: number;
-
-  @ApiPropertyOptional({
-    enum: ['exact', 'estimated'],
-    description: 'Whether total was counted or estimated by the planner.',
-  })
-  totalKind?: 'exact' | 'estimated';
 }

@@ -2,7 +2,7 @@
 
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsDefined, IsEmail, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ListQueryBase } from '../../../platform/crud/list-query';
+import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { Author } from './author.entity';
 import { AUTHOR_RESOURCE } from './author.resource';
@@ -43,35 +43,7 @@ export class ListAuthorsQuery extends ListQueryBase {
   filter?: Record<string, unknown>;
 }
 
-export class AuthorPage {
+export class AuthorPage extends PageBase {
   @ApiProperty({ type: [Author] })
   data!: Author[];
-
-  @ApiProperty({ type: 'integer' })
-  limit!: number;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'Where the page starts; left out when it was asked for by cursor.',
-  })
-  offset?: number;
-
-  @ApiProperty({
-    type: 'string',
-    nullable: true,
-    description: 'Send it as cursor for the next page; null on the last page.',
-  })
-  nextCursor!: string | null;
-
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'The number of rows meeting the filter, when count asked for it.',
-  })
-  total?: number;
-
-  @ApiPropertyOptional({
-    enum: ['exact', 'estimated'],
-    description: 'Whether total was counted or estimated by the planner.',
-  })
-  totalKind?: 'exact' | 'estimated';
 }
