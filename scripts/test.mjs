@@ -40,4 +40,16 @@ const filter = process.argv.slice(2);
 const files = [...specs('generator/src'), ...specs('src'), ...specs('test')].filter(
   (file) => filter.length === 0 || filter.some((part) => file.includes(part)),
 );
-run(['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);
+// A spec file whose tests all finished must not hold the run: a client left open by a closing app (a
+// leak seen once in replica-outage.spec, not yet found) would otherwise keep CI waiting until its limit.
+// A test that hangs fails after ten minutes instead.
+run([
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=1',
+  '--test-force-exit',
+  '--test-timeout=600000',
+  '--test-reporter=spec',
+  ...files,
+]);
