@@ -5,17 +5,17 @@ import { importApsorc } from './index';
 import { clean, entity, field, file, one } from './spec-support';
 
 const CAMEL_CASE = { propertyNames: 'camelCase' } as const;
+/** Names written in four styles, as real .apsorc files mix them. */
+const MIXED_CASE_NAMES = file([
+  { name: 'invoice_number', type: 'text' },
+  { name: 'documentID', type: 'text' },
+  { name: 'CRUDInterface', type: 'text' },
+  { name: 'FNAME', type: 'text' },
+]);
 
 describe('fields', () => {
   test("by default names are kept as written: the APSO CLI's backend used them as properties", () => {
-    const r = importApsorc(
-      file([
-        { name: 'invoice_number', type: 'text' },
-        { name: 'documentID', type: 'text' },
-        { name: 'CRUDInterface', type: 'text' },
-        { name: 'FNAME', type: 'text' },
-      ]),
-    );
+    const r = importApsorc(MIXED_CASE_NAMES);
     clean(r);
     assert.deepEqual(
       entity(r, 'Thing').fields?.map((f) => f.name),
@@ -44,15 +44,7 @@ describe('fields', () => {
   });
 
   test("with camelCase naming, names become camelCase; decimals and echoed read-only fields stay the APSO CLI's", () => {
-    const r = importApsorc(
-      file([
-        { name: 'invoice_number', type: 'text' },
-        { name: 'documentID', type: 'text' },
-        { name: 'CRUDInterface', type: 'text' },
-        { name: 'FNAME', type: 'text' },
-      ]),
-      CAMEL_CASE,
-    );
+    const r = importApsorc(MIXED_CASE_NAMES, CAMEL_CASE);
     assert.deepEqual(r.document.api, {
       propertyNames: 'camelCase',
       decimals: 'stringOrNumber',
