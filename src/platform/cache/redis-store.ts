@@ -52,27 +52,43 @@ export async function createRedisStore(url: string): Promise<Keyv> {
 
 /**
  * Makes the store's disconnect (called as the app closes) wait at most `timeoutMs` for pending
- * commands, then drop them: with Redis gone, their replies never come and close() never returns.
+ * commands, then drop them, and keeps a closed store closed.
+ *
+ * node-redis's close() waits for the replies of pending commands, which a hung Redis never sends; and
+ * once close() has begun, destroy() throws without closing the socket, so the socket would outlive the
+ * app. Waiting instead for a PING (Redis answers in order, so its reply comes after every pending one)
+ * leaves the client open, and destroy() then closes it whether or not the reply came.
+ *
+ * KeyvRedis reconnects on any command sent to a closed client: a request still in flight when the app
+ * closed would open a new connection that nothing closes. Once disconnected, the store refuses instead,
+ * and the cache fails open as it does while Redis is down.
  */
 function closeWithin(redisStore: KeyvRedis<unknown>, timeoutMs: number): void {
+  let closed = false;
+  const getClient = redisStore.getClient.bind(redisStore);
+  redisStore.getClient = () =>
+    closed ? Promise.reject(new Error('the Redis cache is closed: the app is shutting down')) : getClient();
   redisStore.disconnect = async (force?: boolean) => {
+    // KeyvRedis itself disconnects with force after a failed connect: the store may connect again later.
+    if (!force) closed = true;
     const client = redisStore.client;
     if (!client.isOpen) return;
-    // Down or reconnecting (or forced by the store after a failed connect): no reply will come.
-    if (force || ('isReady' in client && !client.isReady)) return void client.destroy();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
-    const closed = client.close().then(() => false);
-    const gaveUp = await Promise.race([closed, timedOut]);
-    clearTimeout(timer);
-    if (!gaveUp) return;
-    try {
-      // Rejects the pending commands; it then throws because close() already marked the client closed.
-      client.destroy();
-    } catch {
-      // Closed either way; the socket ends with the process.
-    }
+    // Down or reconnecting (or forced): no reply will come.
+    if (!force && 'isReady' in client && client.isReady) await answeredWithin(() => client.ping(), timeoutMs);
+    client.destroy();
   };
+}
+
+/** Resolves once `ping` settles (Redis has answered every command sent before it), or after `timeoutMs`. */
+async function answeredWithin(ping: () => Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  const answered = ping().then(
+    () => undefined,
+    () => undefined,
+  );
+  await Promise.race([answered, timedOut]);
+  clearTimeout(timer);
 }
 
 /**
