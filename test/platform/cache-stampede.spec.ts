@@ -13,8 +13,12 @@ import { eventually, waitForBlockedQuery } from '../support/services';
 const REDIS_DATABASE = 2;
 const WIDGETS = { name: 'widgets' };
 const CONCURRENT = 50;
-/** CACHE_LOCK_WAIT_MS of these apps: how long a miss waits for another instance holding the entry's lock. */
-const LOCK_WAIT_MS = 600;
+/**
+ * CACHE_LOCK_WAIT_MS of these apps: how long a miss waits for another instance holding the entry's lock.
+ * Longer than the default, so that a busy machine's slowness (seen: 816 ms for a 404 burst while other
+ * test suites ran) is not mistaken for waiting out the lock.
+ */
+const LOCK_WAIT_MS = 1_500;
 const CACHE_TIMEOUT_MS = 100;
 /** The bound redis-outage.spec.ts holds a hung Redis to: a request slower than this counts as not answered. */
 const ANSWER_WITHIN_MS = 1_000;
@@ -180,7 +184,7 @@ describe('a cold hot key is read from the database once', { timeout: 60_000 }, (
     assert.equal(answer.status, 200);
     assert.equal(answer.body.id, widget.id);
     assert.ok(elapsed >= LOCK_WAIT_MS * 0.9, `waited ${elapsed} ms for the lock holder's entry first`);
-    assert.ok(elapsed < LOCK_WAIT_MS + 400, `gave up waiting after ${elapsed} ms`);
+    assert.ok(elapsed < LOCK_WAIT_MS + 600, `gave up waiting after ${elapsed} ms`);
     assert.ok(
       await eventually(
         async () => (await http(first.baseUrl, 'GET', `/widgets/${widget.id}`)).headers.get('x-cache') === 'HIT',
