@@ -82,7 +82,13 @@ export class EntityCache {
    * whichever of their rows were touched. A soft delete changes no other row; its list is empty.
    */
   async invalidateDeleted(resource: ResourceDefinition, id: string | number): Promise<void> {
-    const own = resource.cache ? [...this.listVersions(resource), this.rowVersion(resource, id)] : [];
+    await this.invalidateDeletedRows(resource, [id]);
+  }
+
+  /** invalidateDeleted for the rows of a bulk delete, in one round of writes. */
+  async invalidateDeletedRows(resource: ResourceDefinition, ids: readonly (string | number)[]): Promise<void> {
+    const rows = ids.map((id) => this.rowVersion(resource, id));
+    const own = resource.cache ? [...this.listVersions(resource), ...rows] : [];
     const changed = resource.deleteAlsoChanges.flatMap((name) => [
       { key: this.keys.listVersion({ name }) },
       { key: this.keys.rowsVersion({ name }) },
