@@ -70,10 +70,9 @@ export class EntityCache {
    * entry read before the write stops counting. A unique token per write needs no atomic increment.
    */
   async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
-    if (!resource.cache) return;
-    const moves = this.listVersions(resource);
-    if (id !== undefined) moves.push(this.rowVersion(resource, id));
-    await this.move(moves);
+    const moves = resource.cache ? this.listVersions(resource) : [];
+    if (resource.cache && id !== undefined) moves.push(this.rowVersion(resource, id));
+    await this.move([...moves, ...this.filteringLists(resource)]);
   }
 
   /**
@@ -93,7 +92,12 @@ export class EntityCache {
       { key: this.keys.listVersion({ name }) },
       { key: this.keys.rowsVersion({ name }) },
     ]);
-    await this.move([...own, ...changed]);
+    await this.move([...own, ...changed, ...this.filteringLists(resource)]);
+  }
+
+  /** The list versions of the resources whose filters read this one's rows (ResourceDefinition.filteredFrom). */
+  private filteringLists(resource: ResourceDefinition): VersionKey[] {
+    return resource.filteredFrom.map((name) => ({ key: this.keys.listVersion({ name }) }));
   }
 
   private rowVersion(resource: ResourceDefinition, id: string | number): VersionKey {

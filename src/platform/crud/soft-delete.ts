@@ -65,13 +65,10 @@ function referenceOf(
     return { property: ids ?? relation.propertyName, ids: set.map((item) => item.id) };
   }
   if (!(relation.isManyToOne || relation.isOneToOneOwner)) return undefined;
-  const joinColumn = relation.joinColumns[0];
-  // The foreign key is mapped twice: as the relation and as a plain column (`assigneeId`) clients write.
-  const column = relation.entityMetadata.columns.find(
-    (candidate) => candidate.databaseName === joinColumn.databaseName && !candidate.relationMetadata,
-  );
-  const property = column?.propertyName ?? relation.propertyName;
-  const value = changes[property];
+  // The property clients write the key with (`assigneeId`); without one, the relation (`{ id }`).
+  const property = relation.joinColumns[0].propertyName;
+  const written = changes[property];
+  const value = typeof written === 'object' && written !== null ? (written as { id?: unknown }).id : written;
   if (value === undefined || value === null) return undefined;
   if (current !== undefined && String((current as Record<string, unknown>)[property]) === String(value))
     return undefined;

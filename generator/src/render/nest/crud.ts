@@ -96,6 +96,7 @@ export function renderResource(model: Model, entity: EntityModel): string {
     nullableFields: `[${nullable.map(str).join(', ')}]`,
     relationIds: `[${relationIds.join(', ')}]`,
     deleteAlsoChanges: `[${cachedResourcesChangedByDelete(model, entity).map(str).join(', ')}]`,
+    filteredFrom: `[${cachedResourcesFilteringOver(model, entity).map(str).join(', ')}]`,
     softDelete: String(entity.softDelete),
     versioned: String(entity.versioned),
     cache: entity.cache
@@ -103,6 +104,23 @@ export function renderResource(model: Model, entity: EntityModel): string {
       : 'null',
   });
   return imports.file(GENERATED_HEADER, `export const ${resourceConstant(entity)}: ${definition} = ${body};`);
+}
+
+/**
+ * Other cached resources whose lists filter over this entity's properties through a many-to-one
+ * relation (`filter[assignee.displayName]` on tasks): see filterableProperties.
+ */
+function cachedResourcesFilteringOver(model: Model, entity: EntityModel): string[] {
+  return model.entities
+    .filter(
+      (other) =>
+        other !== entity &&
+        other.cache &&
+        other.relations.some(
+          (relation) => relation.kind === 'ManyToOne' && relation.owner && relation.target === entity.names.className,
+        ),
+    )
+    .map((other) => other.names.route);
 }
 
 /** Only cached resources have answers to invalidate. */
