@@ -9,9 +9,10 @@ import { entityChanges } from './write-input';
 
 /**
  * The most items one bulk create or bulk delete takes. A batch is one transaction that holds its
- * row locks to commit, so it is kept to what finishes in well under a second; 1,000 creates of the
- * example backend's tasks take about 0.3 s. More is a 400 naming `data` or `ids` before anything is
- * written: send several batches (each all-or-nothing on its own).
+ * row locks to commit, so it is kept to about a second: on a 2-core test machine, 1,000 creates of
+ * the platform fixture's widgets took 0.85 to 1.1 s, 1,000 deletes 0.4 to 0.6 s (one statement per
+ * item, which is what lets an error name the item). More is a 400 naming `data` or `ids` before
+ * anything is written: send several batches, each all-or-nothing on its own.
  */
 export const MAX_BATCH_ITEMS = 1000;
 
