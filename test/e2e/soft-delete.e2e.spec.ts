@@ -152,6 +152,12 @@ describe('soft delete: restore, deleted rows, references (real Postgres and Redi
     const renamed = await send<Task>('PATCH', `/tasks/${task.id}`, { title: 'renamed' });
     assert.equal(renamed.status, 200, renamed.text);
     assert.equal(renamed.body.assigneeId, user.id);
+    const replaced = await send<Task>('PUT', `/tasks/${task.id}`, {
+      title: 'replaced',
+      projectId,
+      assigneeId: user.id,
+    });
+    assert.equal(replaced.status, 200, replaced.text);
 
     assert.equal((await send('POST', `/users/${user.id}/restore`)).status, 200);
     assert.equal((await send('GET', `/users/${user.id}`)).status, 200);
