@@ -226,6 +226,26 @@ describe('soft delete: restore, deleted rows, references (real Postgres and Redi
     assert.deepEqual(await listed(byName('new-name')), [task.id]);
   });
 
+  // Not about soft delete: the example backend is the one with integer keys (tags), booted here once.
+  test('a bulk delete of integer keys takes integers in the column range, each bad one named', async () => {
+    const tags = await send<{ data: { id: number }[] }>('POST', '/tags/bulk', {
+      data: [
+        { label: 'int-1', organizationId },
+        { label: 'int-2', organizationId },
+      ],
+    });
+    assert.equal(tags.status, 201, tags.text);
+    const ids = tags.body.data.map((tag) => tag.id);
+    assert.ok(ids.every(Number.isInteger));
+    const bad = assertProblem(await send('POST', '/tags/bulk-delete', { ids: [ids[0], '2', 1.5, 2 ** 31] }), 400);
+    const requirement = 'must be an integer from -2147483648 to 2147483647';
+    assert.deepEqual(bad.fields, [
+      { field: 'ids', errors: [`ids[1] ${requirement}; ids[2] ${requirement}; ids[3] ${requirement}`] },
+    ]);
+    assert.equal((await send('POST', '/tags/bulk-delete', { ids })).status, 204);
+    for (const id of ids) assertProblem(await send('GET', `/tags/${id}`), 404);
+  });
+
   test('bulk delete soft-deletes every row; each can be restored and the cache follows', async () => {
     const users = [await createUser('bulk-soft-1'), await createUser('bulk-soft-2')];
     const live = '/users?filter[displayName][startsWith]=bulk-soft-';

@@ -1,6 +1,6 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, isUUID, registerDecorator, ValidationArguments } from 'class-validator';
 import { DeepPartial, In, Repository } from 'typeorm';
 import { errorBody, FieldError, isErrorBody } from '../http/error-body';
 import { ResourceDefinition } from './resource';
@@ -21,6 +21,39 @@ const INTEGER_RANGE = { min: -2_147_483_648, max: 2_147_483_647 } as const;
 
 export type EntityId = string | number;
 
+const ID_KINDS = {
+  uuid: { valid: (id: unknown) => typeof id === 'string' && isUUID(id), requirement: 'a UUID' },
+  integer: {
+    valid: (id: unknown) =>
+      Number.isInteger(id) && (id as number) >= INTEGER_RANGE.min && (id as number) <= INTEGER_RANGE.max,
+    requirement: `an integer from ${INTEGER_RANGE.min} to ${INTEGER_RANGE.max}`,
+  },
+} as const;
+
+/**
+ * Every item of the array is an id of the key's type. The message names each bad item
+ * (`ids[2] must be a UUID`), which class-validator's `{ each: true }` would not. A value that is not
+ * an array is left to IsArray.
+ */
+function IsIdList(kind: keyof typeof ID_KINDS): PropertyDecorator {
+  const { valid, requirement } = ID_KINDS[kind];
+  const invalid = (value: unknown) =>
+    Array.isArray(value) ? value.flatMap((id, index) => (valid(id) ? [] : [index])) : [];
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isIdList',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) => invalid(value).length === 0,
+        defaultMessage: ({ value, property }: ValidationArguments) =>
+          invalid(value)
+            .map((index) => `${property}[${index}] must be ${requirement}`)
+            .join('; '),
+      },
+    });
+}
+
 /** `{ "ids": [...] }`: the body of a bulk delete of an entity with uuid keys. */
 export class BulkDeleteUuids {
   @ApiProperty({
@@ -33,7 +66,7 @@ export class BulkDeleteUuids {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH_ITEMS)
-  @IsUUID('all', { each: true })
+  @IsIdList('uuid')
   ids!: string[];
 }
 
@@ -49,9 +82,7 @@ export class BulkDeleteIntegers {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH_ITEMS)
-  @IsInt({ each: true })
-  @Min(INTEGER_RANGE.min, { each: true })
-  @Max(INTEGER_RANGE.max, { each: true })
+  @IsIdList('integer')
   ids!: number[];
 }
 
