@@ -71,7 +71,10 @@ export class EntityCache {
    */
   async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
     const moves = resource.cache ? this.listVersions(resource) : [];
-    if (resource.cache && id !== undefined) moves.push(this.rowVersion(resource, id));
+    if (id === undefined) return this.move(moves);
+    // A new row (no id) is referenced by nothing yet, so only a write of an existing one can change
+    // what other resources' relation filters select.
+    if (resource.cache) moves.push(this.rowVersion(resource, id));
     await this.move([...moves, ...this.filteringLists(resource)]);
   }
 

@@ -5,11 +5,11 @@ import { databaseErrorBody } from '../http/database-error';
 import { entityTagOf, ifMatchHolds } from '../http/entity-tag';
 import { errorBody } from '../http/error-body';
 import { ReplicaReads } from '../database/replica-reads';
+import { deleteEach, EntityId, insertEach, refuseDuplicateIds } from './bulk-write';
 import { countRows } from './list-count';
 import { applyCursor, decodeCursor, encodeCursor, selectCursorValues } from './list-cursor';
 import { applyFilter, parseFilter, propertyColumn } from './list-filter';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
-import { deleteEach, EntityId, insertEach, refuseDuplicateIds } from './bulk-write';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
 import { onlyDeleted, refuseSoftDeletedReferences, restoreDeleted } from './soft-delete';
@@ -176,7 +176,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
     await this.cache.invalidateDeletedRows(this.resource, body.ids);
   }
 
-  /** The soft-deleted rows, with the list query of the live ones. Read from the primary's or replica's like list(). */
+  /** A page of the soft-deleted rows, queried as list() queries the live ones. */
   listDeleted(query: ListQueryBase & { sort?: string; filter?: object }): Promise<Page<E>> {
     return this.list(query, 'deleted');
   }
