@@ -38,7 +38,7 @@ describe('naming', () => {
 });
 
 describe('operations', () => {
-  test('the six REST operations, reads answered from the cache unless the entity turned it off', () => {
+  test('the CRUD and batch operations, reads answered from the cache unless the entity turned it off', () => {
     const model = buildModel(doc({ name: 'Task' }, { name: 'AuditEvent', cache: false }));
     const routes = (name: string) =>
       entity(model, name).operations.map((op) => `${op.name} ${op.verb} /${op.path} ${op.successStatus} ${op.cached}`);
@@ -49,8 +49,16 @@ describe('operations', () => {
       'update PATCH /:id 200 null',
       'replace PUT /:id 200 null',
       'remove DELETE /:id 204 null',
+      'createMany POST /bulk 201 null',
+      'removeMany POST /bulk-delete 204 null',
     ]);
     assert.ok(entity(model, 'AuditEvent').operations.every((op) => op.cached === null));
+  });
+
+  test('a soft-deleting entity also lists its deleted rows and restores one, never from the cache', () => {
+    const model = buildModel(doc({ name: 'User', softDelete: true }));
+    const routes = entity(model, 'User').operations.map((op) => `${op.name} ${op.verb} /${op.path} ${op.cached}`);
+    assert.deepEqual(routes.slice(-2), ['listDeleted GET /deleted null', 'restore POST /:id/restore null']);
   });
 });
 

@@ -113,7 +113,11 @@ function buildEntity(
     softDelete,
     versioned,
     cache,
-    operations: crudOperations(cache !== null),
+    operations: [
+      ...crudOperations(cache !== null),
+      ...batchOperations(),
+      ...(softDelete ? softDeleteOperations() : []),
+    ],
   };
 }
 
@@ -153,6 +157,48 @@ function crudOperations(cached: boolean): OperationModel[] {
     { ...row, name: 'update', verb: 'PATCH', body: 'update', response: 'entity', successStatus: 200, cached: null },
     { ...row, name: 'replace', verb: 'PUT', body: 'replace', response: 'entity', successStatus: 200, cached: null },
     { ...row, name: 'remove', verb: 'DELETE', body: null, response: 'none', successStatus: 204, cached: null },
+  ];
+}
+
+/**
+ * Every entity also takes batches: all-or-nothing creates and deletes (POST, since a DELETE's body
+ * has no defined meaning in HTTP and proxies may drop it; docs/api.md).
+ */
+function batchOperations(): OperationModel[] {
+  const batch = { query: false, verb: 'POST', cached: null } as const;
+  return [
+    { ...batch, name: 'createMany', path: 'bulk', body: 'bulkCreate', response: 'batch', successStatus: 201 },
+    { ...batch, name: 'removeMany', path: 'bulk-delete', body: 'bulkDelete', response: 'none', successStatus: 204 },
+  ];
+}
+
+/**
+ * A soft-deleting entity lists its deleted rows and restores one. Each is an operation of its own, so
+ * that authorization can grant them apart from the live rows' reads and writes. Never cached: they
+ * are rare, and answers from the deleted rows would need versions of their own.
+ */
+function softDeleteOperations(): OperationModel[] {
+  return [
+    {
+      name: 'listDeleted',
+      verb: 'GET',
+      path: 'deleted',
+      query: true,
+      body: null,
+      response: 'page',
+      successStatus: 200,
+      cached: null,
+    },
+    {
+      name: 'restore',
+      verb: 'POST',
+      path: ':id/restore',
+      query: false,
+      body: null,
+      response: 'entity',
+      successStatus: 200,
+      cached: null,
+    },
   ];
 }
 

@@ -59,21 +59,25 @@ export interface EntityModel {
   readonly operations: readonly OperationModel[];
 }
 
-export type OperationName = 'list' | 'get' | 'create' | 'update' | 'replace' | 'remove';
+export type OperationName =
+  'list' | 'get' | 'create' | 'update' | 'replace' | 'remove' | 'createMany' | 'removeMany' | 'listDeleted' | 'restore';
 
 /** One HTTP operation on an entity's route. Who may call it joins this with authorization. */
 export interface OperationModel {
   /** The handler's name. */
   readonly name: OperationName;
   readonly verb: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** Below the entity's route: the collection or one row. */
-  readonly path: '' | ':id';
+  /**
+   * Below the entity's route: the collection, one row, a batch (`bulk`, `bulk-delete`), the
+   * soft-deleted rows (`deleted`) or the restore of one (`:id/restore`).
+   */
+  readonly path: '' | ':id' | 'bulk' | 'bulk-delete' | 'deleted' | ':id/restore';
   /** Takes the list query (`?limit`, `?offset`, `?sort`). */
   readonly query: boolean;
   /** The request body: which input DTO, or none. */
-  readonly body: 'create' | 'update' | 'replace' | null;
-  /** What a success answers: a page of rows, one row, or nothing. */
-  readonly response: 'page' | 'entity' | 'none';
+  readonly body: 'create' | 'update' | 'replace' | 'bulkCreate' | 'bulkDelete' | null;
+  /** What a success answers: a page of rows, one row, the rows of a batch, or nothing. */
+  readonly response: 'page' | 'entity' | 'batch' | 'none';
   readonly successStatus: 200 | 201 | 204;
   /** The cached read that answers it (its TTL is the entity's item or list TTL), or null for writes and uncached entities. */
   readonly cached: 'item' | 'list' | null;

@@ -70,10 +70,12 @@ export class EntityCache {
    * entry read before the write stops counting. A unique token per write needs no atomic increment.
    */
   async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
-    if (!resource.cache) return;
-    const moves = this.listVersions(resource);
-    if (id !== undefined) moves.push(this.rowVersion(resource, id));
-    await this.move(moves);
+    const moves = resource.cache ? this.listVersions(resource) : [];
+    if (id === undefined) return this.move(moves);
+    // A new row (no id) is referenced by nothing yet, so only a write of an existing one can change
+    // what other resources' relation filters select.
+    if (resource.cache) moves.push(this.rowVersion(resource, id));
+    await this.move([...moves, ...this.filteringLists(resource)]);
   }
 
   /**
@@ -82,12 +84,23 @@ export class EntityCache {
    * whichever of their rows were touched. A soft delete changes no other row; its list is empty.
    */
   async invalidateDeleted(resource: ResourceDefinition, id: string | number): Promise<void> {
-    const own = resource.cache ? [...this.listVersions(resource), this.rowVersion(resource, id)] : [];
+    await this.invalidateDeletedRows(resource, [id]);
+  }
+
+  /** invalidateDeleted for the rows of a bulk delete, in one round of writes. */
+  async invalidateDeletedRows(resource: ResourceDefinition, ids: readonly (string | number)[]): Promise<void> {
+    const rows = ids.map((id) => this.rowVersion(resource, id));
+    const own = resource.cache ? [...this.listVersions(resource), ...rows] : [];
     const changed = resource.deleteAlsoChanges.flatMap((name) => [
       { key: this.keys.listVersion({ name }) },
       { key: this.keys.rowsVersion({ name }) },
     ]);
-    await this.move([...own, ...changed]);
+    await this.move([...own, ...changed, ...this.filteringLists(resource)]);
+  }
+
+  /** The list versions of the resources whose filters read this one's rows (ResourceDefinition.filteredFrom). */
+  private filteringLists(resource: ResourceDefinition): VersionKey[] {
+    return resource.filteredFrom.map((name) => ({ key: this.keys.listVersion({ name }) }));
   }
 
   private rowVersion(resource: ResourceDefinition, id: string | number): VersionKey {

@@ -5,16 +5,16 @@ import { databaseErrorBody } from '../http/database-error';
 import { entityTagOf, ifMatchHolds } from '../http/entity-tag';
 import { errorBody } from '../http/error-body';
 import { ReplicaReads } from '../database/replica-reads';
+import { deleteEach, EntityId, insertEach, refuseDuplicateIds } from './bulk-write';
 import { countRows } from './list-count';
 import { applyCursor, decodeCursor, encodeCursor, selectCursorValues } from './list-cursor';
 import { applyFilter, parseFilter, propertyColumn } from './list-filter';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
+import { onlyDeleted, refuseSoftDeletedReferences, restoreDeleted } from './soft-delete';
 import { sortOrder } from './sort-order';
 import { entityChanges, WriteMode } from './write-input';
-
-type EntityId = string | number;
 
 /** The alias of the listed entity in list queries. */
 const LIST_ALIAS = 'row';
@@ -60,7 +60,10 @@ export abstract class EntityService<E extends { id: EntityId }> {
    * offset paging stays available, up to its cap. One row more than the page is read to know whether
    * another page follows. A total of the filtered rows is counted only when asked for (`count`).
    */
-  async list(query: ListQueryBase & { sort?: string; filter?: object }): Promise<Page<E>> {
+  async list(
+    query: ListQueryBase & { sort?: string; filter?: object },
+    scope: 'live' | 'deleted' = 'live',
+  ): Promise<Page<E>> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
     const filter = parseFilter(this.resource, query.filter);
     const order = sortOrder(this.resource, query.sort);
@@ -78,12 +81,14 @@ export abstract class EntityService<E extends { id: EntityId }> {
         : await this.read((repository) => {
             const rows = repository.createQueryBuilder(LIST_ALIAS);
             applyFilter(rows, LIST_ALIAS, filter);
+            if (scope === 'deleted') onlyDeleted(rows, LIST_ALIAS);
             return countRows(rows, count);
           });
     const { entities, raw } = await this.read((repository) => {
       const rows = repository.createQueryBuilder(LIST_ALIAS);
       const column = (property: string) => propertyColumn(rows, LIST_ALIAS, property);
       applyFilter(rows, LIST_ALIAS, filter);
+      if (scope === 'deleted') onlyDeleted(rows, LIST_ALIAS);
       if (after !== undefined) applyCursor(rows, order, after, column);
       cursorAliases = selectCursorValues(rows, this.resource, order, column);
       for (const { property, direction } of order) rows.addOrderBy(`${LIST_ALIAS}.${property}`, direction);
@@ -111,8 +116,9 @@ export abstract class EntityService<E extends { id: EntityId }> {
   async create(input: object): Promise<E> {
     const created = await this.transaction(async (em) => {
       const repository = em.getRepository(this.writer.target);
-      const entity = repository.create(entityChanges(this.resource, input, 'create') as DeepPartial<E>);
-      const saved = await repository.save(entity);
+      const changes = entityChanges(this.resource, input, 'create');
+      await refuseSoftDeletedReferences(repository, this.resource, changes);
+      const saved = await repository.save(repository.create(changes as DeepPartial<E>));
       return this.reread(repository, saved.id);
     });
     // A new id cannot be cached yet; only the lists change.
@@ -146,6 +152,44 @@ export abstract class EntityService<E extends { id: EntityId }> {
       }
     });
     await this.cache.invalidateDeleted(this.resource, id);
+  }
+
+  /**
+   * Creates every item of a bulk create in one transaction, all or none (see insertEach); answers the
+   * rows in input order. An error names the failing item (`data[3].title`).
+   */
+  async createMany(body: { data: readonly object[] }): Promise<{ data: E[] }> {
+    const created = await this.transaction((em) =>
+      insertEach(em.getRepository(this.writer.target), this.resource, body.data, (error) => this.inApiTerms(error)),
+    );
+    // New ids cannot be cached yet; only the lists change.
+    await this.cache.invalidate(this.resource);
+    return { data: created };
+  }
+
+  /** Deletes (or soft-deletes) every row of a bulk delete in one transaction, all or none (see deleteEach). */
+  async removeMany(body: { ids: readonly EntityId[] }): Promise<void> {
+    refuseDuplicateIds(body.ids);
+    await this.transaction((em) =>
+      deleteEach(em.getRepository(this.writer.target), this.resource, body.ids, (error) => this.inApiTerms(error)),
+    );
+    await this.cache.invalidateDeletedRows(this.resource, body.ids);
+  }
+
+  /** A page of the soft-deleted rows, queried as list() queries the live ones. */
+  listDeleted(query: ListQueryBase & { sort?: string; filter?: object }): Promise<Page<E>> {
+    return this.list(query, 'deleted');
+  }
+
+  /** Clears the delete mark of a soft-deleted row (see restoreDeleted) and answers it as GET will. */
+  async restore(id: EntityId): Promise<E> {
+    const restored = await this.transaction(async (em) => {
+      const repository = em.getRepository(this.writer.target);
+      await restoreDeleted(repository, id);
+      return this.reread(repository, id);
+    });
+    await this.cache.invalidate(this.resource, id);
+    return restored;
   }
 
   /**
@@ -185,8 +229,10 @@ export abstract class EntityService<E extends { id: EntityId }> {
       const repository = em.getRepository(this.writer.target);
       const current = await this.lockMatching(repository, id, ifMatch);
       assertVersion(this.resource, this.entityName, current, input);
+      const changes = entityChanges(this.resource, input, mode);
+      await refuseSoftDeletedReferences(repository, this.resource, changes, current);
       // Plain assignment, not repository.merge(): relation values stay `{ id }` references and null stays null.
-      Object.assign(current, entityChanges(this.resource, input, mode));
+      Object.assign(current, changes);
       await repository.save(current);
       return this.reread(repository, id);
     });

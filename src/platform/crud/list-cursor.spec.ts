@@ -11,6 +11,7 @@ const NOTES: ResourceDefinition = {
   nullableFields: [],
   relationIds: [],
   deleteAlsoChanges: [],
+  filteredFrom: [],
   softDelete: false,
   versioned: false,
   cache: null,

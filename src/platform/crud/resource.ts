@@ -54,6 +54,12 @@ export interface ResourceDefinition {
    * answers are invalidated as a whole, since which of their rows changed is not known.
    */
   readonly deleteAlsoChanges: readonly string[];
+  /**
+   * Cached resources whose lists filter over this one's properties through a many-to-one relation
+   * (`filter[assignee.displayName]` on tasks): every write of a row here, a soft delete and a restore
+   * included, may change which of their rows such a filter selects, so their list answers stop counting.
+   */
+  readonly filteredFrom: readonly string[];
   /** Delete sets the @DeleteDateColumn instead of removing the row. */
   readonly softDelete: boolean;
   /** The entity has a @VersionColumn named `version`; writes may send it for optimistic locking. */

@@ -48,4 +48,6 @@ test('the values a body holds are bounded, and so are the properties of one obje
     field: 'body',
     errors: [`body has more than ${MAX_OBJECT_PROPERTIES} properties in one object`],
   });
+  // An array's items are no object's properties: the value budget alone bounds them.
+  assert.equal(problemWithin({ data: values(MAX_OBJECT_PROPERTIES * 2) }, { maxValues: 10_000 }), undefined);
 });

@@ -80,8 +80,11 @@ function valueProblem(value: unknown, depth: number): ValueProblem | undefined {
   if (depth >= MAX_BODY_DEPTH)
     return { path: [], message: `is nested deeper than ${MAX_BODY_DEPTH} levels`, ofSize: true };
   let properties = 0;
+  // Only objects: class-transformer walks an array's items in one linear pass (a bulk create's
+  // `data` may hold MAX_BATCH_ITEMS of them); the value budget bounds arrays.
+  const counted = !Array.isArray(value);
   for (const key in value) {
-    if (++properties > MAX_OBJECT_PROPERTIES)
+    if (counted && ++properties > MAX_OBJECT_PROPERTIES)
       return { path: [], message: `has more than ${MAX_OBJECT_PROPERTIES} properties in one object`, ofSize: true };
     // A bad property name is shown escaped, so the message itself carries no NUL or lone surrogate.
     const keyProblem = stringProblem(key);

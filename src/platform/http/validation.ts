@@ -6,10 +6,20 @@ function messagesOf(constraints: Record<string, string>): string[] {
   return constraints.isDefined ? [constraints.isDefined] : Object.values(constraints);
 }
 
-/** Flattens class-validator's tree into dotted field paths (`address.city`) with their messages. */
+const ARRAY_INDEX = /^\d+$/;
+
+/**
+ * Flattens class-validator's tree into field paths with their messages: dotted for properties
+ * (`address.city`), bracketed for the items of an array (`data[3].title`, as in JavaScript).
+ */
 export function fieldErrors(errors: readonly ValidationError[], parent?: string): FieldError[] {
   return errors.flatMap((error) => {
-    const field = parent === undefined ? error.property : `${parent}.${error.property}`;
+    const field =
+      parent === undefined
+        ? error.property
+        : ARRAY_INDEX.test(error.property)
+          ? `${parent}[${error.property}]`
+          : `${parent}.${error.property}`;
     const own = error.constraints ? [{ field, errors: messagesOf(error.constraints) }] : [];
     return [...own, ...fieldErrors(error.children ?? [], field)];
   });

@@ -96,6 +96,7 @@ export function renderResource(model: Model, entity: EntityModel): string {
     nullableFields: `[${nullable.map(str).join(', ')}]`,
     relationIds: `[${relationIds.join(', ')}]`,
     deleteAlsoChanges: `[${cachedResourcesChangedByDelete(model, entity).map(str).join(', ')}]`,
+    filteredFrom: `[${cachedResourcesFilteringOver(model, entity).map(str).join(', ')}]`,
     softDelete: String(entity.softDelete),
     versioned: String(entity.versioned),
     cache: entity.cache
@@ -103,6 +104,23 @@ export function renderResource(model: Model, entity: EntityModel): string {
       : 'null',
   });
   return imports.file(GENERATED_HEADER, `export const ${resourceConstant(entity)}: ${definition} = ${body};`);
+}
+
+/**
+ * Other cached resources whose lists filter over this entity's properties through a many-to-one
+ * relation (`filter[assignee.displayName]` on tasks): see filterableProperties.
+ */
+function cachedResourcesFilteringOver(model: Model, entity: EntityModel): string[] {
+  return model.entities
+    .filter(
+      (other) =>
+        other !== entity &&
+        other.cache &&
+        other.relations.some(
+          (relation) => relation.kind === 'ManyToOne' && relation.owner && relation.target === entity.names.className,
+        ),
+    )
+    .map((other) => other.names.route);
 }
 
 /** Only cached resources have answers to invalidate. */
@@ -120,6 +138,8 @@ export function dtoNames(entity: EntityModel) {
     replace: entity.versioned ? `Replace${className}Dto` : `Create${className}Dto`,
     list: `List${pascalPlural(entity)}Query`,
     page: `${className}Page`,
+    bulkCreate: `BulkCreate${className}Dto`,
+    batch: `${className}Batch`,
   };
 }
 
@@ -177,6 +197,7 @@ export function renderDto(entity: EntityModel, model: Model): string {
     `export class ${names.update} extends ${swagger.PartialType}(${names.replace}, { skipNullProperties: false }) {}`,
   );
   blocks.push(renderListQuery(model, entity, imports, file));
+  blocks.push(...renderBatchDtos(entity, imports, file, entityClass));
   const pageBase = imports.value(platformImport(file, 'crud/list-query'), 'PageBase');
   blocks.push(
     [
@@ -187,6 +208,37 @@ export function renderDto(entity: EntityModel, model: Model): string {
     ].join('\n'),
   );
   return imports.file(GENERATED_HEADER, ...blocks);
+}
+
+/**
+ * The body of a bulk create (`{ "data": [...] }`: the body guard takes objects only) with every item
+ * validated as a single create's body, and what it answers: the created rows, in input order.
+ */
+function renderBatchDtos(entity: EntityModel, imports: ImportSet, file: string, entityClass: string): string[] {
+  const names = dtoNames(entity);
+  const maxItems = imports.value(platformImport(file, 'crud/bulk-write'), 'MAX_BATCH_ITEMS');
+  const swagger = imports.value('@nestjs/swagger', 'ApiProperty');
+  const validator = imports.values('class-validator', 'ArrayMaxSize', 'ArrayMinSize', 'IsArray', 'ValidateNested');
+  const description = `The ${entity.names.camelPlural} to create, each as the body of a single create; all are created or none.`;
+  return [
+    [
+      `export class ${names.bulkCreate} {`,
+      `  @${swagger}({ type: [${names.create}], minItems: 1, maxItems: ${maxItems}, description: ${str(description)} })`,
+      `  @${validator.IsArray}()`,
+      `  @${validator.ArrayMinSize}(1)`,
+      `  @${validator.ArrayMaxSize}(${maxItems})`,
+      `  @${validator.ValidateNested}({ each: true })`,
+      `  @${imports.value('class-transformer', 'Type')}(() => ${names.create})`,
+      `  data!: ${names.create}[];`,
+      '}',
+    ].join('\n'),
+    [
+      `export class ${names.batch} {`,
+      `  @${swagger}({ type: [${entityClass}], description: 'The created rows, in the order of the request.' })`,
+      `  data!: ${entityClass}[];`,
+      '}',
+    ].join('\n'),
+  ];
 }
 
 function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, file: string): string {
@@ -354,6 +406,24 @@ const SERVICE_METHODS: Record<OperationName, string> = {
   update: 'update',
   replace: 'replace',
   remove: 'remove',
+  createMany: 'createMany',
+  removeMany: 'removeMany',
+  listDeleted: 'listDeleted',
+  restore: 'restore',
+};
+
+/** What the operations beyond single-row CRUD do, for the OpenAPI document. */
+const SUMMARIES: Partial<Record<OperationName, (entity: EntityModel) => string>> = {
+  createMany: (entity) => `Create several ${entity.names.camelPlural} in one transaction: all or none`,
+  removeMany: (entity) => `Delete several ${entity.names.camelPlural} by id in one transaction: all or none`,
+  listDeleted: (entity) => `List the soft-deleted ${entity.names.camelPlural}`,
+  restore: (entity) => `Restore a soft-deleted ${entity.names.camel}`,
+};
+
+/** Errors these operations answer beyond those every operation of their kind does (src/platform/http/openapi.ts). */
+const EXTRA_ERRORS: Partial<Record<OperationName, { decorator: string; description: string }>> = {
+  removeMany: { decorator: 'ApiNotFoundResponse', description: 'An id names no row; `fields` says which (`ids[2]`).' },
+  restore: { decorator: 'ApiNotFoundResponse', description: 'No such row, or it is not deleted.' },
 };
 
 /** What each single-row operation does with entity tags (see the platform's EntityTag); lists have none. */
@@ -407,12 +477,17 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
     const resource = imports.value(importPath(file, paths.resource), resourceConstant(entity));
     decorators.push(`@${cachedRead}(${resource}, ${str(operation.cached)})`);
   }
+  const summary = SUMMARIES[operation.name];
+  if (summary)
+    decorators.push(`@${imports.value('@nestjs/swagger', 'ApiOperation')}({ summary: ${str(summary(entity))} })`);
   const responseType =
     operation.response === 'page'
       ? dto(names.page)
-      : operation.response === 'entity'
-        ? imports.value(importPath(file, paths.entity), entity.names.className)
-        : undefined;
+      : operation.response === 'batch'
+        ? dto(names.batch)
+        : operation.response === 'entity'
+          ? imports.value(importPath(file, paths.entity), entity.names.className)
+          : undefined;
   if (operation.query) {
     // filter[status][eq]=done: OpenAPI's deepObject style, so generated clients serialize it so.
     const apiQuery = imports.value('@nestjs/swagger', 'ApiQuery');
@@ -422,6 +497,11 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
   }
   const responseDecorator = imports.value('@nestjs/swagger', RESPONSE_DECORATORS[operation.successStatus]);
   decorators.push(`@${responseDecorator}(${responseType ? `{ type: ${responseType} }` : ''})`);
+  const extraError = EXTRA_ERRORS[operation.name];
+  if (extraError) {
+    const errorDecorator = imports.value('@nestjs/swagger', extraError.decorator);
+    decorators.push(`@${errorDecorator}({ description: ${str(extraError.description)} })`);
+  }
   const tagRole = ENTITY_TAG_ROLES[operation.name];
   if (tagRole) {
     const entityTag = imports.value(platformImport(file, 'http/conditional-requests'), 'EntityTag');
@@ -429,14 +509,17 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
   }
 
   const parameters: { source: string; argument: string }[] = [];
-  if (operation.path === ':id') {
+  if (operation.path.startsWith(':id')) {
     const uuid = entity.primaryKey.type === 'uuid';
     const pipe = imports.value(platformImport(file, 'validation/id.pipe'), uuid ? 'UuidIdPipe' : 'IntegerIdPipe');
     parameters.push({ source: `@${nest('Param')}('id', ${pipe}) id: ${uuid ? 'string' : 'number'}`, argument: 'id' });
   }
   if (operation.query) parameters.push({ source: `@${nest('Query')}() query: ${dto(names.list)}`, argument: 'query' });
   if (operation.body)
-    parameters.push({ source: `@${nest('Body')}() body: ${dto(names[operation.body])}`, argument: 'body' });
+    parameters.push({
+      source: `@${nest('Body')}() body: ${bodyType(operation.body, entity, imports, file)}`,
+      argument: 'body',
+    });
   if (CONDITIONAL_WRITES.has(operation.name))
     parameters.push({ source: `@${nest('Headers')}('if-match') ifMatch: string | undefined`, argument: 'ifMatch' });
 
@@ -446,4 +529,18 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
     `    return this.service.${SERVICE_METHODS[operation.name]}(${parameters.map((parameter) => parameter.argument).join(', ')});`,
     '  }',
   ].join('\n');
+}
+
+/** The DTO a body is validated as: the entity's own, or the platform's list of ids of the key's type. */
+function bodyType(
+  body: NonNullable<OperationModel['body']>,
+  entity: EntityModel,
+  imports: ImportSet,
+  file: string,
+): string {
+  if (body === 'bulkDelete') {
+    const name = entity.primaryKey.type === 'uuid' ? 'BulkDeleteUuids' : 'BulkDeleteIntegers';
+    return imports.value(platformImport(file, 'crud/bulk-write'), name);
+  }
+  return imports.value(importPath(file, entityPaths(entity).dto), dtoNames(entity)[body]);
 }

@@ -34,6 +34,7 @@ export const AUDIT_EVENT_RESOURCE: ResourceDefinition = {
   nullableFields: ['payload', 'actorId'],
   relationIds: [],
   deleteAlsoChanges: [],
+  filteredFrom: [],
   softDelete: false,
   versioned: false,
   cache: null,

@@ -37,6 +37,7 @@ export const COMMENT_RESOURCE: ResourceDefinition = {
   nullableFields: [],
   relationIds: [],
   deleteAlsoChanges: [],
+  filteredFrom: [],
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },

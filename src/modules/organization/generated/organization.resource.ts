@@ -18,6 +18,7 @@ export const ORGANIZATION_RESOURCE: ResourceDefinition = {
   nullableFields: ['supportOpensAt'],
   relationIds: [],
   deleteAlsoChanges: ['comments', 'profiles', 'projects', 'tags', 'tasks', 'users'],
+  filteredFrom: ['projects', 'tags', 'users'],
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 300, listTtlSeconds: 30 },

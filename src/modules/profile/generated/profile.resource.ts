@@ -17,6 +17,7 @@ export const PROFILE_RESOURCE: ResourceDefinition = {
   nullableFields: ['bio', 'avatarUrl'],
   relationIds: [],
   deleteAlsoChanges: [],
+  filteredFrom: [],
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },

@@ -36,6 +36,7 @@ export const PROJECT_RESOURCE: ResourceDefinition = {
   nullableFields: ['description', 'budget', 'startsOn', 'ownerId'],
   relationIds: [{ idsProperty: 'tagIds', relation: 'tags' }],
   deleteAlsoChanges: ['comments', 'tasks'],
+  filteredFrom: ['tasks'],
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },

@@ -22,6 +22,7 @@ export const TAG_RESOURCE: ResourceDefinition = {
   nullableFields: [],
   relationIds: [],
   deleteAlsoChanges: ['projects'],
+  filteredFrom: [],
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },

@@ -65,6 +65,7 @@ export const TASK_RESOURCE: ResourceDefinition = {
   nullableFields: ['estimateHours', 'dueAt', 'externalRef', 'assigneeId', 'parentId'],
   relationIds: [],
   deleteAlsoChanges: ['comments', 'tasks'],
+  filteredFrom: ['comments'],
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 30, listTtlSeconds: 5 },

@@ -26,6 +26,7 @@ export const USER_RESOURCE: ResourceDefinition = {
   nullableFields: ['lastSeenAt'],
   relationIds: [],
   deleteAlsoChanges: [],
+  filteredFrom: ['comments', 'projects', 'tasks'],
   softDelete: true,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
