@@ -41,14 +41,17 @@ export class EntityCache {
     private readonly circuit: CacheCircuit,
   ) {}
 
-  /** The versions a GET /:id entry must match: the row's own and that of all the resource's rows. */
-  itemVersions(resource: ResourceDefinition, id: string | number): VersionKey[] {
-    return [this.rowVersion(resource, id), { key: this.keys.rowsVersion(resource) }];
+  /**
+   * The versions a GET /:id entry must match: the row's own and that of all the resource's rows, and
+   * when it embeds other resources' rows (`include`), the version of those.
+   */
+  itemVersions(resource: ResourceDefinition, id: string | number, embeds = false): VersionKey[] {
+    return [this.rowVersion(resource, id), { key: this.keys.rowsVersion(resource) }, ...this.embeds(resource, embeds)];
   }
 
-  /** The version a list entry must match. */
-  listVersions(resource: ResourceDefinition): VersionKey[] {
-    return [{ key: this.keys.listVersion(resource) }];
+  /** The versions a list entry must match: the list's, and that of embedded rows as for items. */
+  listVersions(resource: ResourceDefinition, embeds = false): VersionKey[] {
+    return [{ key: this.keys.listVersion(resource) }, ...this.embeds(resource, embeds)];
   }
 
   /**
@@ -70,9 +73,10 @@ export class EntityCache {
    * entry read before the write stops counting. A unique token per write needs no atomic increment.
    */
   async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
-    if (!resource.cache) return;
-    const moves = this.listVersions(resource);
-    if (id !== undefined) moves.push(this.rowVersion(resource, id));
+    const moves = resource.cache ? this.listVersions(resource) : [];
+    if (resource.cache && id !== undefined) moves.push(this.rowVersion(resource, id));
+    // Cached answers of other resources that embed this one's rows (even when this one is not cached).
+    moves.push(...resource.embeddedIn.map((name) => ({ key: this.keys.embedsVersion({ name }) })));
     await this.move(moves);
   }
 
@@ -87,7 +91,12 @@ export class EntityCache {
       { key: this.keys.listVersion({ name }) },
       { key: this.keys.rowsVersion({ name }) },
     ]);
-    await this.move([...own, ...changed]);
+    const embedding = resource.deleteAlsoChangesEmbeddedIn.map((name) => ({ key: this.keys.embedsVersion({ name }) }));
+    await this.move([...own, ...changed, ...embedding]);
+  }
+
+  private embeds(resource: ResourceDefinition, embeds: boolean): VersionKey[] {
+    return embeds ? [{ key: this.keys.embedsVersion(resource) }] : [];
   }
 
   private rowVersion(resource: ResourceDefinition, id: string | number): VersionKey {

@@ -5,7 +5,13 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiQuery } fro
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { AuditEventService } from '../audit-event.service';
-import { AuditEventPage, CreateAuditEventDto, ListAuditEventsQuery, UpdateAuditEventDto } from './audit-event.dto';
+import {
+  AuditEventPage,
+  CreateAuditEventDto,
+  GetAuditEventQuery,
+  ListAuditEventsQuery,
+  UpdateAuditEventDto,
+} from './audit-event.dto';
 import { AuditEvent } from './audit-event.entity';
 
 /** The REST routes of audit-events; the user-owned controller extends it and sets the path. */
@@ -14,6 +20,41 @@ export abstract class AuditEventControllerBase {
   constructor(protected readonly service: AuditEventService) {}
 
   @Get()
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'sequence',
+          'action',
+          'payload',
+          'retention',
+          'occurredOn',
+          'organizationId',
+          'actorId',
+          'createdAt',
+          'updatedAt',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'actor'] } },
+    description:
+      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiQuery({
     name: 'filter',
     required: false,
@@ -29,10 +70,45 @@ export abstract class AuditEventControllerBase {
   }
 
   @Get(':id')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'sequence',
+          'action',
+          'payload',
+          'retention',
+          'occurredOn',
+          'organizationId',
+          'actorId',
+          'createdAt',
+          'updatedAt',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'actor'] } },
+    description:
+      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: AuditEvent })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string): Promise<AuditEvent> {
-    return this.service.findOne(id);
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetAuditEventQuery): Promise<AuditEvent> {
+    return this.service.findOne(id, query);
   }
 
   @Post()

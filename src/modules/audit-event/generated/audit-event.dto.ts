@@ -81,6 +81,33 @@ export class ListAuditEventsQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetAuditEventQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class AuditEventPage extends PageBase {

@@ -108,6 +108,33 @@ export class ListProjectsQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetProjectQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class ProjectPage extends PageBase {

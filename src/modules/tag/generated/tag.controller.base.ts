@@ -6,7 +6,7 @@ import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { IntegerIdPipe } from '../../../platform/validation/id.pipe';
 import { TagService } from '../tag.service';
-import { CreateTagDto, ListTagsQuery, TagPage, UpdateTagDto } from './tag.dto';
+import { CreateTagDto, GetTagQuery, ListTagsQuery, TagPage, UpdateTagDto } from './tag.dto';
 import { Tag } from './tag.entity';
 import { TAG_RESOURCE } from './tag.resource';
 
@@ -17,6 +17,24 @@ export abstract class TagControllerBase {
 
   @Get()
   @CachedRead(TAG_RESOURCE, 'list')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['id', 'label', 'color', 'organizationId'] } },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'projects'] } },
+    description:
+      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiQuery({
     name: 'filter',
     required: false,
@@ -33,10 +51,28 @@ export abstract class TagControllerBase {
 
   @Get(':id')
   @CachedRead(TAG_RESOURCE, 'item')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['id', 'label', 'color', 'organizationId'] } },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'projects'] } },
+    description:
+      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: Tag })
   @EntityTag('read')
-  get(@Param('id', IntegerIdPipe) id: number): Promise<Tag> {
-    return this.service.findOne(id);
+  get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetTagQuery): Promise<Tag> {
+    return this.service.findOne(id, query);
   }
 
   @Post()

@@ -102,6 +102,33 @@ export class ListTasksQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetTaskQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class TaskPage extends PageBase {

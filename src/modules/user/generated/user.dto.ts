@@ -63,6 +63,33 @@ export class ListUsersQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetUserQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class UserPage extends PageBase {
