@@ -145,12 +145,19 @@ describe('read-through cache in Redis', () => {
     assert.ok(list.body.data.some((w: { id: string }) => w.id === widget.id));
   });
 
-  test('an item GET with a query string, and a resource without cache settings, bypass the cache', async () => {
+  test('an item GET with a query has an entry of its own; a refused query and a resource without cache settings store nothing', async () => {
     const widget = await createWidget('query-string');
     const withQuery = await call('GET', `/widgets/${widget.id}?fresh=1`);
-    assert.equal(withQuery.status, 200);
-    assert.equal(withQuery.headers.get('x-cache'), null);
+    assert.equal(withQuery.status, 400, 'an item GET takes fields and include only');
+    const sparse = await call('GET', `/widgets/${widget.id}?fields=name`);
+    assert.deepEqual(sparse.body, { id: widget.id, name: 'query-string' });
+    await storedEntry(fixture.cacheKeys.item(WIDGETS, widget.id, 'fields=name'));
     assert.equal(await fixture.redis.exists(fixture.cacheKeys.item(WIDGETS, widget.id)), 0);
+    assert.equal(
+      await fixture.redis.exists(fixture.cacheKeys.item(WIDGETS, widget.id, 'fresh=1')),
+      0,
+      'a 400 is not stored',
+    );
 
     const part = await call('POST', '/parts', { name: 'uncached', widgetId: widget.id });
     await call('GET', `/parts/${part.body.id}`);

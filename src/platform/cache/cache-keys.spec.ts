@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { parseQueryString } from '../crud/query-string';
-import { CacheKeys, canonicalId, normalizeQuery } from './cache-keys';
+import { CacheKeys, canonicalId, normalizeQuery, queryEmbeds } from './cache-keys';
 
 const TASKS = { name: 'tasks' };
 const UUID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
@@ -15,6 +15,8 @@ describe('cache keys', () => {
     assert.equal(keys.rowsVersion(TASKS), 'apso:shop-a1b2c3:{tasks}:rows-version');
     assert.equal(keys.list(TASKS, 'limit=5'), 'apso:shop-a1b2c3:{tasks}:list:limit=5');
     assert.equal(keys.listVersion(TASKS), 'apso:shop-a1b2c3:{tasks}:list-version');
+    assert.equal(keys.embedsVersion(TASKS), 'apso:shop-a1b2c3:{tasks}:embeds-version');
+    assert.equal(keys.item(TASKS, UUID, 'fields=id'), `apso:shop-a1b2c3:{tasks}:item:${UUID}?fields=id`);
     assert.equal(keys.lock(TASKS, keys.item(TASKS, UUID)), `apso:shop-a1b2c3:{tasks}:lock:item:${UUID}`);
     assert.equal(keys.lock(TASKS, keys.list(TASKS, 'limit=5')), 'apso:shop-a1b2c3:{tasks}:lock:list:limit=5');
   });
@@ -28,6 +30,13 @@ describe('cache keys', () => {
     const keys = new CacheKeys('n');
     assert.equal(keys.item(TASKS, '01'), keys.item(TASKS, 1), 'the GET and the write of one row share the key');
     assert.equal(keys.itemVersion(TASKS, UUID.toUpperCase()), keys.itemVersion(TASKS, UUID));
+  });
+
+  test('a query embeds other resources when it has include, in any spelling', () => {
+    assert.equal(queryEmbeds('?include=project'), true);
+    assert.equal(queryEmbeds('limit=5&include[x]=1'), true);
+    assert.equal(queryEmbeds('fields=include&limit=5'), false);
+    assert.equal(queryEmbeds(''), false);
   });
 
   test('parameter order is normalized', () => {

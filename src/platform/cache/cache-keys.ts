@@ -19,9 +19,13 @@ export class CacheKeys {
     this.prefix = `${KEY_ROOT}:${namespace}:`;
   }
 
-  /** A single row as GET /<resource>/:id returns it, with the versions it was read under. */
-  item(resource: Named, id: string | number): string {
-    return `${this.prefix}{${resource.name}}:item:${canonicalId(id)}`;
+  /**
+   * A single row as GET /<resource>/:id returns it, with the versions it was read under; a normalized
+   * query (`fields=id&include=project`) makes an entry of its own.
+   */
+  item(resource: Named, id: string | number, normalizedQuery = ''): string {
+    const query = normalizedQuery === '' ? '' : `?${normalizedQuery}`;
+    return `${this.prefix}{${resource.name}}:item:${canonicalId(id)}${query}`;
   }
 
   /** The row's current version; every write of the row replaces it. */
@@ -49,6 +53,15 @@ export class CacheKeys {
   lock(resource: Named, entry: string): string {
     const resourcePrefix = `${this.prefix}{${resource.name}}:`;
     return `${resourcePrefix}lock:${entry.slice(resourcePrefix.length)}`;
+  }
+
+  /**
+   * The version of the other resources' rows that this resource's answers embed (`include`): every
+   * write to a resource replaces it in each resource that may embed it (ResourceDefinition.embeddedIn).
+   * Kept under this resource's hash tag, so an entry and all it must match are still one MGET.
+   */
+  embedsVersion(resource: Named): string {
+    return `${this.prefix}{${resource.name}}:embeds-version`;
   }
 
   /** The resource's current list version; every write to the resource replaces it. */
@@ -81,6 +94,12 @@ export function normalizeQuery(search: string): string {
   const pairs = [...new URLSearchParams(search.startsWith('?') ? search.slice(1) : search)];
   pairs.sort(([a], [b]) => compareCodeUnits(rootName(a), rootName(b)));
   return new URLSearchParams(pairs).toString();
+}
+
+/** Whether a query string asks for embedded rows of other resources (`include=…`). */
+export function queryEmbeds(search: string): boolean {
+  const names = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search).keys();
+  return [...names].some((name) => rootName(name) === 'include');
 }
 
 function rootName(key: string): string {

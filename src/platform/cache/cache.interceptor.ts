@@ -18,7 +18,7 @@ import {
   CoalescedLabel,
 } from '../metrics/metric-names';
 import { CacheCircuit, CacheUnavailableError } from './cache-circuit';
-import { CacheKeys, normalizeQuery } from './cache-keys';
+import { CacheKeys, normalizeQuery, queryEmbeds } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
 import { CachedEntry, EntityCache, VersionKey } from './entity-cache';
 import { deleteIfHolding, setIfAbsent } from './redis-store';
@@ -233,25 +233,30 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     }
   }
 
-  /** The keys of a cacheable request; undefined for one that must not be cached. */
+  /**
+   * The keys of a cacheable request; undefined for one that must not be cached. The whole normalized
+   * query is part of the entry's key (filters, sort, fields, include), and an entry that embeds other
+   * resources' rows (`include`) must match their version too. A query the route does not accept is
+   * answered with a 400, which is never stored.
+   */
   private keysFor(read: CachedReadMetadata, request: HttpRequest): EntryKeys | undefined {
     if (request.method !== 'GET') return undefined;
     const queryStart = request.url.indexOf('?');
     const search = queryStart === -1 ? '' : request.url.slice(queryStart + 1);
+    const embeds = queryEmbeds(search);
     if (read.kind === 'list') {
       const entry = this.keys.list(read.resource, normalizeQuery(search));
       return {
-        versions: this.entityCache.listVersions(read.resource),
+        versions: this.entityCache.listVersions(read.resource, embeds),
         entry,
         lock: this.keys.lock(read.resource, entry),
       };
     }
     const id = request.params?.id;
-    // A query string on an item GET is unexpected; don't let it share or poison the item's entry.
-    if (id === undefined || search !== '') return undefined;
-    const entry = this.keys.item(read.resource, id);
+    if (id === undefined) return undefined;
+    const entry = this.keys.item(read.resource, id, normalizeQuery(search));
     return {
-      versions: this.entityCache.itemVersions(read.resource, id),
+      versions: this.entityCache.itemVersions(read.resource, id, embeds),
       entry,
       lock: this.keys.lock(read.resource, entry),
     };

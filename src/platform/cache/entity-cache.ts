@@ -41,14 +41,17 @@ export class EntityCache {
     private readonly circuit: CacheCircuit,
   ) {}
 
-  /** The versions a GET /:id entry must match: the row's own and that of all the resource's rows. */
-  itemVersions(resource: ResourceDefinition, id: string | number): VersionKey[] {
-    return [this.rowVersion(resource, id), { key: this.keys.rowsVersion(resource) }];
+  /**
+   * The versions a GET /:id entry must match: the row's own and that of all the resource's rows, and
+   * when it embeds other resources' rows (`include`), the version of those.
+   */
+  itemVersions(resource: ResourceDefinition, id: string | number, embeds = false): VersionKey[] {
+    return [this.rowVersion(resource, id), { key: this.keys.rowsVersion(resource) }, ...this.embeds(resource, embeds)];
   }
 
-  /** The version a list entry must match. */
-  listVersions(resource: ResourceDefinition): VersionKey[] {
-    return [{ key: this.keys.listVersion(resource) }];
+  /** The versions a list entry must match: the list's, and that of embedded rows as for items. */
+  listVersions(resource: ResourceDefinition, embeds = false): VersionKey[] {
+    return [{ key: this.keys.listVersion(resource) }, ...this.embeds(resource, embeds)];
   }
 
   /**
@@ -71,6 +74,8 @@ export class EntityCache {
    */
   async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
     const moves = resource.cache ? this.listVersions(resource) : [];
+    // Cached answers of other resources that embed this one's rows (even when this one is not cached).
+    moves.push(...this.embeddingVersions(resource.embeddedIn));
     if (id === undefined) return this.move(moves);
     // A new row (no id) is referenced by nothing yet, so only a write of an existing one can change
     // what other resources' relation filters select.
@@ -95,12 +100,22 @@ export class EntityCache {
       { key: this.keys.listVersion({ name }) },
       { key: this.keys.rowsVersion({ name }) },
     ]);
-    await this.move([...own, ...changed, ...this.filteringLists(resource)]);
+    const embedding = this.embeddingVersions(resource.deleteAlsoChangesEmbeddedIn);
+    await this.move([...own, ...changed, ...embedding, ...this.filteringLists(resource)]);
   }
 
   /** The list versions of the resources whose filters read this one's rows (ResourceDefinition.filteredFrom). */
   private filteringLists(resource: ResourceDefinition): VersionKey[] {
     return resource.filteredFrom.map((name) => ({ key: this.keys.listVersion({ name }) }));
+  }
+
+  /** The versions that entries of the named resources embedding other resources' rows must match. */
+  private embeddingVersions(names: readonly string[]): VersionKey[] {
+    return names.map((name) => ({ key: this.keys.embedsVersion({ name }) }));
+  }
+
+  private embeds(resource: ResourceDefinition, embeds: boolean): VersionKey[] {
+    return embeds ? [{ key: this.keys.embedsVersion(resource) }] : [];
   }
 
   private rowVersion(resource: ResourceDefinition, id: string | number): VersionKey {

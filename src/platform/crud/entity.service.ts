@@ -9,6 +9,8 @@ import { deleteEach, EntityId, insertEach, refuseDuplicateIds } from './bulk-wri
 import { countRows } from './list-count';
 import { applyCursor, decodeCursor, encodeCursor, selectCursorValues } from './list-cursor';
 import { applyFilter, parseFilter, propertyColumn } from './list-filter';
+import { ReadShape, readShape, ReadShapeQuery, sparseRow } from './list-fields';
+import { attachRelationIds, embedRelations } from './list-include';
 import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
@@ -61,10 +63,11 @@ export abstract class EntityService<E extends { id: EntityId }> {
    * another page follows. A total of the filtered rows is counted only when asked for (`count`).
    */
   async list(
-    query: ListQueryBase & { sort?: string; filter?: object },
+    query: ListQueryBase & ReadShapeQuery & { sort?: string; filter?: object },
     scope: 'live' | 'deleted' = 'live',
   ): Promise<Page<E>> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+    const shape = readShape(this.resource, query);
     const filter = parseFilter(this.resource, query.filter);
     const order = sortOrder(this.resource, query.sort);
     const after = query.cursor === undefined ? undefined : decodeCursor(this.resource, order, query.cursor);
@@ -80,14 +83,14 @@ export abstract class EntityService<E extends { id: EntityId }> {
         ? undefined
         : await this.read((repository) => {
             const rows = repository.createQueryBuilder(LIST_ALIAS);
-            applyFilter(rows, LIST_ALIAS, filter);
+            applyFilter(rows, LIST_ALIAS, filter, this.resource.relationIds);
             if (scope === 'deleted') onlyDeleted(rows, LIST_ALIAS);
             return countRows(rows, count);
           });
     const { entities, raw } = await this.read((repository) => {
       const rows = repository.createQueryBuilder(LIST_ALIAS);
       const column = (property: string) => propertyColumn(rows, LIST_ALIAS, property);
-      applyFilter(rows, LIST_ALIAS, filter);
+      applyFilter(rows, LIST_ALIAS, filter, this.resource.relationIds);
       if (scope === 'deleted') onlyDeleted(rows, LIST_ALIAS);
       if (after !== undefined) applyCursor(rows, order, after, column);
       cursorAliases = selectCursorValues(rows, this.resource, order, column);
@@ -97,7 +100,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
         .offset(offset)
         .getRawAndEntities<Record<string, string | null>>();
     });
-    const data = entities.slice(0, limit);
+    const data = await this.shaped(entities.slice(0, limit), shape);
     const last = raw[limit - 1];
     const nextCursor =
       entities.length > limit
@@ -109,8 +112,12 @@ export abstract class EntityService<E extends { id: EntityId }> {
     return { data, limit, ...(after === undefined ? { offset } : {}), nextCursor, ...total };
   }
 
-  async findOne(id: EntityId): Promise<E> {
-    return this.found(id, await this.read((repository) => repository.findOne({ where: this.byId(id) })));
+  /** One row; `fields` and `include` shape it as they do a list's rows. */
+  async findOne(id: EntityId, query: ReadShapeQuery = {}): Promise<E> {
+    const shape = readShape(this.resource, query);
+    const row = this.found(id, await this.read((repository) => repository.findOne({ where: this.byId(id) })));
+    const [shaped] = await this.shaped([row], shape);
+    return shaped;
   }
 
   async create(input: object): Promise<E> {
@@ -205,6 +212,19 @@ export abstract class EntityService<E extends { id: EntityId }> {
   }
 
   /**
+   * The rows as a read answers them: with their many-to-many id sets (`tagIds`), the included
+   * relations embedded, and only the asked-for fields. One query per id set and per included
+   * relation, whatever the number of rows. A sparse row is a partial entity, typed as the entity.
+   */
+  protected async shaped(rows: E[], shape: ReadShape): Promise<E[]> {
+    await this.read(async (repository) => {
+      await attachRelationIds(repository.manager, repository.metadata, this.resource, rows);
+      await embedRelations(repository.manager, repository.metadata, rows, shape.include);
+    });
+    return rows.map((row) => sparseRow(row, shape) as E);
+  }
+
+  /**
    * Runs `work` in one transaction on the primary. Subclasses wrap extra writes (an outbox row, an
    * audit entry) into the same transaction by calling this with their own work.
    */
@@ -251,6 +271,9 @@ export abstract class EntityService<E extends { id: EntityId }> {
       id,
       await repository.findOne({ where: this.byId(id), lock: { mode: 'pessimistic_write' } }),
     );
+    // The ETag is that of the row as a GET answers it, id sets included.
+    if (ifMatch !== undefined)
+      await attachRelationIds(repository.manager, repository.metadata, this.resource, [current]);
     if (ifMatch !== undefined && !ifMatchHolds(ifMatch, entityTagOf(current))) {
       const message = `${this.entityName} ${id} has changed since the ETag you sent in If-Match`;
       throw new HttpException(errorBody(412, message), 412);
@@ -260,7 +283,9 @@ export abstract class EntityService<E extends { id: EntityId }> {
 
   /** Loads the row as findOne() would, inside the write's transaction (replica reads could lag). */
   private async reread(repository: Repository<E>, id: EntityId): Promise<E> {
-    return this.found(id, await repository.findOne({ where: this.byId(id) }));
+    const row = this.found(id, await repository.findOne({ where: this.byId(id) }));
+    await attachRelationIds(repository.manager, repository.metadata, this.resource, [row]);
+    return row;
   }
 
   private byId(id: EntityId): FindOptionsWhere<E> {

@@ -3,7 +3,8 @@ import { isISO8601, isUUID } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { errorBody, FieldError } from '../http/error-body';
 import { isTimestamp } from '../validation/is-timestamp';
-import { FilterableField, FilterType, ResourceDefinition } from './resource';
+import { idsCondition } from './list-include';
+import { FilterableField, FilterType, RelationIds, ResourceDefinition } from './resource';
 
 /** The operators of `filter[<property>][<operator>]=<value>`. */
 export const FILTER_OPERATORS = [
@@ -252,8 +253,10 @@ export function applyFilter<E extends ObjectLiteral>(
   query: SelectQueryBuilder<E>,
   alias: string,
   filter: FilterNode | undefined,
+  relationIds: readonly RelationIds[] = [],
 ): void {
   if (filter === undefined) return;
+  const idsRelations = new Map(relationIds.map(({ idsProperty, relation }) => [idsProperty, relation]));
   const joined = new Set<string>();
   const parameters: Record<string, unknown> = {};
   const column = (property: string): string => {
@@ -267,11 +270,25 @@ export function applyFilter<E extends ObjectLiteral>(
     }
     return propertyColumn(query, joinAlias, property.slice(dot + 1));
   };
-  const sql = conditionSql(filter, column, (value) => {
+  const bind = (value: unknown) => {
     const name = `filter_${Object.keys(parameters).length}`;
     parameters[name] = value;
     return name;
-  });
+  };
+  // A many-to-many id set (`tagIds`) is compared through its join table, never joined into the page.
+  const condition = (node: Condition): string => {
+    const relation = idsRelations.get(node.property);
+    if (relation === undefined) return comparisonSql(node, column(node.property), bind);
+    const owner = propertyColumn(query, alias, 'id');
+    // Some id of the set meets the condition; ne and nin say that none is that id; null that the set is empty.
+    if (node.operator === 'null') return idsCondition(query, alias, relation, owner, node.values[0] !== true);
+    const negated = NEGATIONS[node.operator];
+    const positive: Condition = negated === undefined ? node : { ...node, operator: negated };
+    return idsCondition(query, alias, relation, owner, negated === undefined, (link) =>
+      comparisonSql(positive, link, bind),
+    );
+  };
+  const sql = conditionSql(filter, condition);
   if (sql !== undefined) query.andWhere(sql, parameters);
 }
 
@@ -299,18 +316,23 @@ const COMPARISONS: Partial<Record<FilterOperator, string>> = {
   lte: '<=',
 };
 
+/** On an id set, `ne` and `nin` hold when no id is equal, or in the list. */
+const NEGATIONS: Partial<Record<FilterOperator, FilterOperator>> = { ne: 'eq', nin: 'in' };
+
+type Condition = Extract<FilterNode, { kind: 'condition' }>;
+
 /** SQL for a tree of conditions; undefined for an empty group (which constrains nothing). */
-function conditionSql(
-  node: FilterNode,
-  column: (property: string) => string,
-  bind: (value: unknown) => string,
-): string | undefined {
+function conditionSql(node: FilterNode, condition: (node: Condition) => string): string | undefined {
   if (node.kind !== 'condition') {
-    const parts = node.nodes.map((child) => conditionSql(child, column, bind)).filter((part) => part !== undefined);
+    const parts = node.nodes.map((child) => conditionSql(child, condition)).filter((part) => part !== undefined);
     if (parts.length === 0) return undefined;
     return `(${parts.join(node.kind === 'and' ? ' AND ' : ' OR ')})`;
   }
-  const target = column(node.property);
+  return condition(node);
+}
+
+/** One condition on the column `target`, its values bound as parameters. */
+export function comparisonSql(node: Condition, target: string, bind: (value: unknown) => string): string {
   const [first, second] = node.values;
   const comparison = COMPARISONS[node.operator];
   if (comparison !== undefined) return `${target} ${comparison} :${bind(first)}`;

@@ -4,6 +4,19 @@ export interface RelationIds {
   readonly relation: string;
 }
 
+/** The kinds of relation `include` can embed. */
+export type IncludeKind = 'ManyToOne' | 'OneToOne' | 'OneToMany' | 'ManyToMany';
+
+/**
+ * A relation a read may embed (`include=project`). Its key columns come from the entity's TypeORM
+ * metadata at run time; `target` is lazy so resource files that name each other load in any order.
+ */
+export interface IncludableRelation {
+  readonly name: string;
+  readonly kind: IncludeKind;
+  readonly target: () => ResourceDefinition;
+}
+
 /** Read-through cache settings of a resource; null disables caching for it. */
 export interface ResourceCache {
   readonly itemTtlSeconds: number;
@@ -48,6 +61,15 @@ export interface ResourceDefinition {
   /** Properties that PUT sets to null when the body leaves them out. */
   readonly nullableFields: readonly string[];
   readonly relationIds: readonly RelationIds[];
+  /** Properties a read answers with, in the order it does; `fields=` may name any of them. */
+  readonly readable: readonly string[];
+  /** Relations `include=` may embed, one level deep. */
+  readonly relations: readonly IncludableRelation[];
+  /**
+   * Cached resources whose answers may embed this resource's rows (`include` of a relation to it);
+   * every write here moves their embeds version (EntityCache).
+   */
+  readonly embeddedIn: readonly string[];
   /**
    * Cached resources whose rows the database changes when a row of this one is deleted (foreign keys
    * with ON DELETE CASCADE or SET NULL, transitively, and many-to-many join rows); their cached
@@ -60,6 +82,8 @@ export interface ResourceDefinition {
    * included, may change which of their rows such a filter selects, so their list answers stop counting.
    */
   readonly filteredFrom: readonly string[];
+  /** Cached resources whose answers may embed rows of this one or of those in deleteAlsoChanges. */
+  readonly deleteAlsoChangesEmbeddedIn: readonly string[];
   /** Delete sets the @DeleteDateColumn instead of removing the row. */
   readonly softDelete: boolean;
   /** The entity has a @VersionColumn named `version`; writes may send it for optimistic locking. */

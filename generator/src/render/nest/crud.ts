@@ -7,6 +7,9 @@ import { ImportSet, objectLiteral, str } from '../imports';
 import { entityPaths, importPath, platformImport } from '../layout';
 import { apiPropertyDecorator, enumConstant, enumTypeName, isOptionalOnCreate } from './shared';
 
+/** Mirrors the platform's MAX_EMBEDDED_ROWS (src/platform/crud/list-include.ts), for the OpenAPI description. */
+const MAX_EMBEDDED_ROWS = 20;
+
 /** The apso-owned CRUD layer of each entity: resource definition, DTOs, service base and controller base. */
 export const CRUD_ARTIFACT: Artifact = {
   name: 'crud',
@@ -60,6 +63,15 @@ function filterableProperties(model: Model, entity: EntityModel): [string, Colum
   return [...own, ...related];
 }
 
+/** The owned many-to-many id sets a list may be filtered by (`filter[tagIds][in]=…`), typed by the target's key. */
+function filterableIds(entity: EntityModel): [string, string][] {
+  return entity.relations.flatMap((relation): [string, string][] =>
+    relation.idsProperty && relation.joinTable
+      ? [[relation.idsProperty, `{ type: ${str(relation.joinTable.targetKeyType === 'uuid' ? 'uuid' : 'integer')} }`]]
+      : [],
+  );
+}
+
 function filterableField(column: ColumnModel): string {
   const values = column.enumValues ? `, values: [${column.enumValues.map(str).join(', ')}]` : '';
   return `{ type: ${str(column.type)}${values} }`;
@@ -89,14 +101,21 @@ export function renderResource(model: Model, entity: EntityModel): string {
     name: str(entity.names.route),
     sortable: `[${sortableProperties(entity).map(str).join(', ')}]`,
     filterable: objectLiteral(
-      Object.fromEntries(
-        filterableProperties(model, entity).map(([property, column]) => [property, filterableField(column)]),
-      ),
+      Object.fromEntries([
+        ...filterableProperties(model, entity).map(([property, column]) => [property, filterableField(column)]),
+        ...filterableIds(entity),
+      ]),
     ),
     nullableFields: `[${nullable.map(str).join(', ')}]`,
     relationIds: `[${relationIds.join(', ')}]`,
+    readable: `[${readableProperties(entity).map(str).join(', ')}]`,
+    relations: `[${includableRelations(model, entity, imports, file).join(', ')}]`,
+    embeddedIn: `[${embeddingResources(model, [entity]).map(str).join(', ')}]`,
     deleteAlsoChanges: `[${cachedResourcesChangedByDelete(model, entity).map(str).join(', ')}]`,
     filteredFrom: `[${cachedResourcesFilteringOver(model, entity).map(str).join(', ')}]`,
+    deleteAlsoChangesEmbeddedIn: `[${embeddingResources(model, [entity, ...entitiesChangedByDelete(model, entity)])
+      .map(str)
+      .join(', ')}]`,
     softDelete: String(entity.softDelete),
     versioned: String(entity.versioned),
     cache: entity.cache
@@ -123,6 +142,33 @@ function cachedResourcesFilteringOver(model: Model, entity: EntityModel): string
     .map((other) => other.names.route);
 }
 
+/** What a read answers with: every column, then the ids of owned many-to-many sets (`tagIds`). */
+export function readableProperties(entity: EntityModel): string[] {
+  const ids = entity.relations.flatMap((relation) => (relation.idsProperty ? [relation.idsProperty] : []));
+  return [...entity.columns.map((column) => column.property), ...ids];
+}
+
+/** `{ name: 'project', kind: 'ManyToOne', target: () => PROJECT_RESOURCE }` for each relation `include` may embed. */
+function includableRelations(model: Model, entity: EntityModel, imports: ImportSet, file: string): string[] {
+  return entity.relations.flatMap((relation) => {
+    const target = model.entities.find((candidate) => candidate.names.className === relation.target);
+    if (!target) return [];
+    const constant =
+      target === entity
+        ? resourceConstant(entity)
+        : imports.value(importPath(file, entityPaths(target).resource), resourceConstant(target));
+    return [`{ name: ${str(relation.property)}, kind: ${str(relation.kind)}, target: () => ${constant} }`];
+  });
+}
+
+/** The cached entities with a relation to any of `embedded`: their answers may embed those rows. */
+function embeddingResources(model: Model, embedded: readonly EntityModel[]): string[] {
+  const targets = new Set(embedded.map((entity) => entity.names.className));
+  return model.entities
+    .filter((candidate) => candidate.cache && candidate.relations.some((relation) => targets.has(relation.target)))
+    .map((candidate) => candidate.names.route);
+}
+
 /** Only cached resources have answers to invalidate. */
 function cachedResourcesChangedByDelete(model: Model, entity: EntityModel): string[] {
   return entitiesChangedByDelete(model, entity)
@@ -137,6 +183,7 @@ export function dtoNames(entity: EntityModel) {
     update: `Update${className}Dto`,
     replace: entity.versioned ? `Replace${className}Dto` : `Create${className}Dto`,
     list: `List${pascalPlural(entity)}Query`,
+    get: `Get${className}Query`,
     page: `${className}Page`,
     bulkCreate: `BulkCreate${className}Dto`,
     batch: `${className}Batch`,
@@ -198,6 +245,14 @@ export function renderDto(entity: EntityModel, model: Model): string {
   );
   blocks.push(renderListQuery(model, entity, imports, file));
   blocks.push(...renderBatchDtos(entity, imports, file, entityClass));
+  blocks.push(
+    [
+      '/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */',
+      `export class ${names.get} {`,
+      shapeProperties(entity, imports),
+      '}',
+    ].join('\n'),
+  );
   const pageBase = imports.value(platformImport(file, 'crud/list-query'), 'PageBase');
   blocks.push(
     [
@@ -264,12 +319,62 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
     `  @${validator.IsOptional}()`,
     `  @${validator.IsObject}()`,
     '  filter?: Record<string, unknown>;',
+    '',
+    shapeProperties(entity, imports),
     '}',
   ].join('\n');
 }
 
+/** Longer `fields` or `include` lists are refused before they are parsed: no entity has that many names. */
+const MAX_SHAPE_LENGTH = 2_000;
+
+/**
+ * `fields` and `include`, validated against the model's whitelists by the service; documented by the
+ * handler as comma-separated lists of their allowed names (an enum), which a DTO property cannot say.
+ */
+function shapeProperties(entity: EntityModel, imports: ImportSet): string {
+  const validator = imports.values('class-validator', 'IsOptional', 'IsString', 'MaxLength');
+  const hidden = imports.value('@nestjs/swagger', 'ApiHideProperty');
+  const names = entity.relations.length > 0 ? ['fields', 'include'] : ['fields'];
+  return names
+    .map((name) =>
+      [
+        `  @${hidden}()`,
+        `  @${validator.IsOptional}()`,
+        `  @${validator.IsString}()`,
+        `  @${validator.MaxLength}(${MAX_SHAPE_LENGTH})`,
+        `  ${name}?: string;`,
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
+
+/** The OpenAPI `fields` and `include` query parameters: comma-separated (form, not exploded) lists of an enum. */
+function shapeQueryDecorators(model: Model, entity: EntityModel, imports: ImportSet): string[] {
+  const apiQuery = imports.value('@nestjs/swagger', 'ApiQuery');
+  const list = (name: string, values: readonly string[], description: string) =>
+    `@${apiQuery}({ name: ${str(name)}, required: false, style: 'form', explode: false, schema: { type: 'array', items: { type: 'string', enum: [${values.map(str).join(', ')}] } }, description: ${str(description)} })`;
+  const decorators = [
+    list(
+      'fields',
+      readableProperties(entity),
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+    ),
+  ];
+  if (entity.relations.length > 0) {
+    decorators.push(
+      list(
+        'include',
+        entity.relations.map((relation) => relation.property),
+        `Related rows to embed, separated by commas (include=${entity.relations[0].property}): one level deep; a to-many relation embeds at most ${MAX_EMBEDDED_ROWS} rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).`,
+      ),
+    );
+  }
+  return decorators;
+}
+
 function filterDescription(model: Model, entity: EntityModel): string {
-  const filterable = filterableProperties(model, entity)
+  const filterable = [...filterableProperties(model, entity), ...filterableIds(entity)]
     .map(([property]) => property)
     .join(', ');
   return (
@@ -488,6 +593,8 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
         : operation.response === 'entity'
           ? imports.value(importPath(file, paths.entity), entity.names.className)
           : undefined;
+  if (operation.name === 'list' || operation.name === 'listDeleted' || operation.name === 'get')
+    decorators.push(...shapeQueryDecorators(model, entity, imports));
   if (operation.query) {
     // filter[status][eq]=done: OpenAPI's deepObject style, so generated clients serialize it so.
     const apiQuery = imports.value('@nestjs/swagger', 'ApiQuery');
@@ -515,6 +622,8 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
     parameters.push({ source: `@${nest('Param')}('id', ${pipe}) id: ${uuid ? 'string' : 'number'}`, argument: 'id' });
   }
   if (operation.query) parameters.push({ source: `@${nest('Query')}() query: ${dto(names.list)}`, argument: 'query' });
+  if (operation.name === 'get')
+    parameters.push({ source: `@${nest('Query')}() query: ${dto(names.get)}`, argument: 'query' });
   if (operation.body)
     parameters.push({
       source: `@${nest('Body')}() body: ${bodyType(operation.body, entity, imports, file)}`,

@@ -141,7 +141,19 @@ function renderRelation(
     nullable: relation.joinColumn ? String(relation.nullable) : undefined,
     onDelete: relation.joinColumn ? str(relation.onDelete) : undefined,
   });
+  const many = relation.kind === 'OneToMany' || relation.kind === 'ManyToMany';
+  const embedded = objectLiteral({
+    type: `() => ${targetClass}`,
+    isArray: many ? 'true' : undefined,
+    nullable: !many && (relation.nullable || !relation.owner) ? 'true' : undefined,
+    description: str(
+      many
+        ? `Embedded with include=${relation.property}: at most the first 20 by id.`
+        : `Embedded with include=${relation.property}${relation.nullable || !relation.owner ? '; null when there is none' : ''}.`,
+    ),
+  });
   const lines = [
+    `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}(${embedded})`,
     `  @${imports.value('typeorm', relation.kind)}(() => ${targetClass}${inverse}${options === '{}' ? '' : `, ${options}`})`,
   ];
   if (relation.joinColumn) {
@@ -159,7 +171,18 @@ function renderRelation(
       })})`,
     );
   }
-  const many = relation.kind === 'OneToMany' || relation.kind === 'ManyToMany';
   lines.push(`  ${relation.property}?: ${targetClass}${many ? '[]' : relation.nullable ? ' | null' : ''};`);
+  if (relation.idsProperty && relation.joinTable)
+    lines.push('', renderIdsMember(relation.idsProperty, relation, imports));
   return lines.join('\n');
+}
+
+/** `tagIds`: not a column; every read sets it from the join table, as a client writes it. */
+function renderIdsMember(idsProperty: string, relation: RelationModel, imports: ImportSet): string {
+  const uuid = relation.joinTable!.targetKeyType === 'uuid';
+  const item = uuid ? `{ type: 'string', format: 'uuid' }` : `{ type: 'integer', format: 'int32' }`;
+  return [
+    `  @${imports.value('@nestjs/swagger', 'ApiProperty')}({ type: 'array', items: ${item}, description: ${str(`Ids of the related ${relation.property}, in id order.`)} })`,
+    `  ${idsProperty}?: ${uuid ? 'string' : 'number'}[];`,
+  ].join('\n');
 }

@@ -18,6 +18,7 @@ import {
   AuditEventPage,
   BulkCreateAuditEventDto,
   CreateAuditEventDto,
+  GetAuditEventQuery,
   ListAuditEventsQuery,
   UpdateAuditEventDto,
 } from './audit-event.dto';
@@ -29,6 +30,41 @@ export abstract class AuditEventControllerBase {
   constructor(protected readonly service: AuditEventService) {}
 
   @Get()
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'sequence',
+          'action',
+          'payload',
+          'retention',
+          'occurredOn',
+          'organizationId',
+          'actorId',
+          'createdAt',
+          'updatedAt',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'actor'] } },
+    description:
+      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiQuery({
     name: 'filter',
     required: false,
@@ -44,10 +80,45 @@ export abstract class AuditEventControllerBase {
   }
 
   @Get(':id')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'sequence',
+          'action',
+          'payload',
+          'retention',
+          'occurredOn',
+          'organizationId',
+          'actorId',
+          'createdAt',
+          'updatedAt',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'actor'] } },
+    description:
+      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: AuditEvent })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string): Promise<AuditEvent> {
-    return this.service.findOne(id);
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetAuditEventQuery): Promise<AuditEvent> {
+    return this.service.findOne(id, query);
   }
 
   @Post()

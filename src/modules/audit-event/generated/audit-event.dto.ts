@@ -87,6 +87,18 @@ export class ListAuditEventsQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class BulkCreateAuditEventDto {
@@ -107,6 +119,21 @@ export class BulkCreateAuditEventDto {
 export class AuditEventBatch {
   @ApiProperty({ type: [AuditEvent], description: 'The created rows, in the order of the request.' })
   data!: AuditEvent[];
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetAuditEventQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class AuditEventPage extends PageBase {

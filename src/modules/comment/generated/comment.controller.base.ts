@@ -19,6 +19,7 @@ import {
   CommentBatch,
   CommentPage,
   CreateCommentDto,
+  GetCommentQuery,
   ListCommentsQuery,
   UpdateCommentDto,
 } from './comment.dto';
@@ -32,6 +33,27 @@ export abstract class CommentControllerBase {
 
   @Get()
   @CachedRead(COMMENT_RESOURCE, 'list')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: { type: 'string', enum: ['id', 'body', 'edited', 'taskId', 'authorId', 'createdAt', 'updatedAt'] },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['task', 'author'] } },
+    description:
+      "Related rows to embed, separated by commas (include=task): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiQuery({
     name: 'filter',
     required: false,
@@ -48,10 +70,31 @@ export abstract class CommentControllerBase {
 
   @Get(':id')
   @CachedRead(COMMENT_RESOURCE, 'item')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: { type: 'string', enum: ['id', 'body', 'edited', 'taskId', 'authorId', 'createdAt', 'updatedAt'] },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['task', 'author'] } },
+    description:
+      "Related rows to embed, separated by commas (include=task): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: Comment })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string): Promise<Comment> {
-    return this.service.findOne(id);
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetCommentQuery): Promise<Comment> {
+    return this.service.findOne(id, query);
   }
 
   @Post()

@@ -64,6 +64,18 @@ export class ListCommentsQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class BulkCreateCommentDto {
@@ -84,6 +96,21 @@ export class BulkCreateCommentDto {
 export class CommentBatch {
   @ApiProperty({ type: [Comment], description: 'The created rows, in the order of the request.' })
   data!: Comment[];
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetCommentQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class CommentPage extends PageBase {

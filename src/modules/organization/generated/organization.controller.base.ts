@@ -17,6 +17,7 @@ import { OrganizationService } from '../organization.service';
 import {
   BulkCreateOrganizationDto,
   CreateOrganizationDto,
+  GetOrganizationQuery,
   ListOrganizationsQuery,
   OrganizationBatch,
   OrganizationPage,
@@ -33,6 +34,30 @@ export abstract class OrganizationControllerBase {
   @Get()
   @CachedRead(ORGANIZATION_RESOURCE, 'list')
   @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: ['id', 'name', 'slug', 'plan', 'seats', 'supportOpensAt', 'createdAt', 'updatedAt'],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['members', 'projects', 'tags'] } },
+    description:
+      "Related rows to embed, separated by commas (include=members): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
+  @ApiQuery({
     name: 'filter',
     required: false,
     style: 'deepObject',
@@ -48,10 +73,34 @@ export abstract class OrganizationControllerBase {
 
   @Get(':id')
   @CachedRead(ORGANIZATION_RESOURCE, 'item')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: ['id', 'name', 'slug', 'plan', 'seats', 'supportOpensAt', 'createdAt', 'updatedAt'],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['members', 'projects', 'tags'] } },
+    description:
+      "Related rows to embed, separated by commas (include=members): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: Organization })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string): Promise<Organization> {
-    return this.service.findOne(id);
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetOrganizationQuery): Promise<Organization> {
+    return this.service.findOne(id, query);
   }
 
   @Post()

@@ -78,6 +78,18 @@ export class ListOrganizationsQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class BulkCreateOrganizationDto {
@@ -98,6 +110,21 @@ export class BulkCreateOrganizationDto {
 export class OrganizationBatch {
   @ApiProperty({ type: [Organization], description: 'The created rows, in the order of the request.' })
   data!: Organization[];
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetOrganizationQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class OrganizationPage extends PageBase {

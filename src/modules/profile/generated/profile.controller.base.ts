@@ -17,6 +17,7 @@ import { ProfileService } from '../profile.service';
 import {
   BulkCreateProfileDto,
   CreateProfileDto,
+  GetProfileQuery,
   ListProfilesQuery,
   ProfileBatch,
   ProfilePage,
@@ -33,6 +34,27 @@ export abstract class ProfileControllerBase {
   @Get()
   @CachedRead(PROFILE_RESOURCE, 'list')
   @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: { type: 'string', enum: ['id', 'bio', 'avatarUrl', 'timezone', 'userId', 'createdAt', 'updatedAt'] },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['user'] } },
+    description:
+      "Related rows to embed, separated by commas (include=user): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
+  @ApiQuery({
     name: 'filter',
     required: false,
     style: 'deepObject',
@@ -48,10 +70,31 @@ export abstract class ProfileControllerBase {
 
   @Get(':id')
   @CachedRead(PROFILE_RESOURCE, 'item')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: { type: 'string', enum: ['id', 'bio', 'avatarUrl', 'timezone', 'userId', 'createdAt', 'updatedAt'] },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['user'] } },
+    description:
+      "Related rows to embed, separated by commas (include=user): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: Profile })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string): Promise<Profile> {
-    return this.service.findOne(id);
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetProfileQuery): Promise<Profile> {
+    return this.service.findOne(id, query);
   }
 
   @Post()

@@ -65,6 +65,18 @@ export class ListProfilesQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class BulkCreateProfileDto {
@@ -85,6 +97,21 @@ export class BulkCreateProfileDto {
 export class ProfileBatch {
   @ApiProperty({ type: [Profile], description: 'The created rows, in the order of the request.' })
   data!: Profile[];
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetProfileQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class ProfilePage extends PageBase {

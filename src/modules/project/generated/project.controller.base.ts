@@ -17,6 +17,7 @@ import { ProjectService } from '../project.service';
 import {
   BulkCreateProjectDto,
   CreateProjectDto,
+  GetProjectQuery,
   ListProjectsQuery,
   ProjectBatch,
   ProjectPage,
@@ -34,13 +35,50 @@ export abstract class ProjectControllerBase {
   @Get()
   @CachedRead(PROJECT_RESOURCE, 'list')
   @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'name',
+          'description',
+          'status',
+          'budget',
+          'startsOn',
+          'ownerId',
+          'organizationId',
+          'createdAt',
+          'updatedAt',
+          'version',
+          'tagIds',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['owner', 'tags', 'organization', 'tasks'] } },
+    description:
+      "Related rows to embed, separated by commas (include=owner): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
+  @ApiQuery({
     name: 'filter',
     required: false,
     style: 'deepObject',
     explode: true,
     schema: { type: 'object', additionalProperties: true },
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, name, description, status, budget, startsOn, ownerId, organizationId, createdAt, updatedAt, owner.id, owner.email, owner.displayName, owner.role, owner.lastSeenAt, owner.organizationId, owner.createdAt, owner.updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, name, description, status, budget, startsOn, ownerId, organizationId, createdAt, updatedAt, owner.id, owner.email, owner.displayName, owner.role, owner.lastSeenAt, owner.organizationId, owner.createdAt, owner.updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt, tagIds. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
   })
   @ApiOkResponse({ type: ProjectPage })
   list(@Query() query: ListProjectsQuery): Promise<ProjectPage> {
@@ -49,10 +87,47 @@ export abstract class ProjectControllerBase {
 
   @Get(':id')
   @CachedRead(PROJECT_RESOURCE, 'item')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'name',
+          'description',
+          'status',
+          'budget',
+          'startsOn',
+          'ownerId',
+          'organizationId',
+          'createdAt',
+          'updatedAt',
+          'version',
+          'tagIds',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['owner', 'tags', 'organization', 'tasks'] } },
+    description:
+      "Related rows to embed, separated by commas (include=owner): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: Project })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string): Promise<Project> {
-    return this.service.findOne(id);
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetProjectQuery): Promise<Project> {
+    return this.service.findOne(id, query);
   }
 
   @Post()

@@ -112,6 +112,18 @@ export class ListProjectsQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class BulkCreateProjectDto {
@@ -132,6 +144,21 @@ export class BulkCreateProjectDto {
 export class ProjectBatch {
   @ApiProperty({ type: [Project], description: 'The created rows, in the order of the request.' })
   data!: Project[];
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetProjectQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class ProjectPage extends PageBase {

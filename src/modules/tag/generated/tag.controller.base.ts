@@ -14,7 +14,7 @@ import { BulkDeleteIntegers } from '../../../platform/crud/bulk-write';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { IntegerIdPipe } from '../../../platform/validation/id.pipe';
 import { TagService } from '../tag.service';
-import { BulkCreateTagDto, CreateTagDto, ListTagsQuery, TagBatch, TagPage, UpdateTagDto } from './tag.dto';
+import { BulkCreateTagDto, CreateTagDto, GetTagQuery, ListTagsQuery, TagBatch, TagPage, UpdateTagDto } from './tag.dto';
 import { Tag } from './tag.entity';
 import { TAG_RESOURCE } from './tag.resource';
 
@@ -25,6 +25,24 @@ export abstract class TagControllerBase {
 
   @Get()
   @CachedRead(TAG_RESOURCE, 'list')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['id', 'label', 'color', 'organizationId'] } },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'projects'] } },
+    description:
+      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiQuery({
     name: 'filter',
     required: false,
@@ -41,10 +59,28 @@ export abstract class TagControllerBase {
 
   @Get(':id')
   @CachedRead(TAG_RESOURCE, 'item')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['id', 'label', 'color', 'organizationId'] } },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'projects'] } },
+    description:
+      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: Tag })
   @EntityTag('read')
-  get(@Param('id', IntegerIdPipe) id: number): Promise<Tag> {
-    return this.service.findOne(id);
+  get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetTagQuery): Promise<Tag> {
+    return this.service.findOne(id, query);
   }
 
   @Post()

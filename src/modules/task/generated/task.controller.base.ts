@@ -17,6 +17,7 @@ import { TaskService } from '../task.service';
 import {
   BulkCreateTaskDto,
   CreateTaskDto,
+  GetTaskQuery,
   ListTasksQuery,
   ReplaceTaskDto,
   TaskBatch,
@@ -34,6 +35,47 @@ export abstract class TaskControllerBase {
   @Get()
   @CachedRead(TASK_RESOURCE, 'list')
   @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'title',
+          'status',
+          'priority',
+          'estimateHours',
+          'dueAt',
+          'externalRef',
+          'projectId',
+          'assigneeId',
+          'parentId',
+          'createdAt',
+          'updatedAt',
+          'version',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: { type: 'string', enum: ['project', 'assignee', 'parent', 'comments', 'subtasks'] },
+    },
+    description:
+      "Related rows to embed, separated by commas (include=project): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
+  @ApiQuery({
     name: 'filter',
     required: false,
     style: 'deepObject',
@@ -49,10 +91,51 @@ export abstract class TaskControllerBase {
 
   @Get(':id')
   @CachedRead(TASK_RESOURCE, 'item')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'title',
+          'status',
+          'priority',
+          'estimateHours',
+          'dueAt',
+          'externalRef',
+          'projectId',
+          'assigneeId',
+          'parentId',
+          'createdAt',
+          'updatedAt',
+          'version',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: { type: 'string', enum: ['project', 'assignee', 'parent', 'comments', 'subtasks'] },
+    },
+    description:
+      "Related rows to embed, separated by commas (include=project): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: Task })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string): Promise<Task> {
-    return this.service.findOne(id);
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetTaskQuery): Promise<Task> {
+    return this.service.findOne(id, query);
   }
 
   @Post()

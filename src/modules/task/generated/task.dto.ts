@@ -108,6 +108,18 @@ export class ListTasksQuery extends ListQueryBase {
   @IsOptional()
   @IsObject()
   filter?: Record<string, unknown>;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class BulkCreateTaskDto {
@@ -128,6 +140,21 @@ export class BulkCreateTaskDto {
 export class TaskBatch {
   @ApiProperty({ type: [Task], description: 'The created rows, in the order of the request.' })
   data!: Task[];
+}
+
+/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */
+export class GetTaskQuery {
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  fields?: string;
+
+  @ApiHideProperty()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  include?: string;
 }
 
 export class TaskPage extends PageBase {

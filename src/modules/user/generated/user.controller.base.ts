@@ -14,7 +14,15 @@ import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { UserService } from '../user.service';
-import { BulkCreateUserDto, CreateUserDto, ListUsersQuery, UpdateUserDto, UserBatch, UserPage } from './user.dto';
+import {
+  BulkCreateUserDto,
+  CreateUserDto,
+  GetUserQuery,
+  ListUsersQuery,
+  UpdateUserDto,
+  UserBatch,
+  UserPage,
+} from './user.dto';
 import { User } from './user.entity';
 import { USER_RESOURCE } from './user.resource';
 
@@ -25,6 +33,44 @@ export abstract class UserControllerBase {
 
   @Get()
   @CachedRead(USER_RESOURCE, 'list')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'email',
+          'displayName',
+          'role',
+          'lastSeenAt',
+          'preferences',
+          'organizationId',
+          'createdAt',
+          'updatedAt',
+          'deletedAt',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: { type: 'string', enum: ['assignedTasks', 'organization', 'ownedProjects', 'profile'] },
+    },
+    description:
+      "Related rows to embed, separated by commas (include=assignedTasks): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiQuery({
     name: 'filter',
     required: false,
@@ -41,10 +87,48 @@ export abstract class UserControllerBase {
 
   @Get(':id')
   @CachedRead(USER_RESOURCE, 'item')
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'email',
+          'displayName',
+          'role',
+          'lastSeenAt',
+          'preferences',
+          'organizationId',
+          'createdAt',
+          'updatedAt',
+          'deletedAt',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: { type: 'string', enum: ['assignedTasks', 'organization', 'ownedProjects', 'profile'] },
+    },
+    description:
+      "Related rows to embed, separated by commas (include=assignedTasks): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiOkResponse({ type: User })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string): Promise<User> {
-    return this.service.findOne(id);
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetUserQuery): Promise<User> {
+    return this.service.findOne(id, query);
   }
 
   @Post()
@@ -102,6 +186,44 @@ export abstract class UserControllerBase {
 
   @Get('deleted')
   @ApiOperation({ summary: 'List the soft-deleted users' })
+  @ApiQuery({
+    name: 'fields',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: {
+        type: 'string',
+        enum: [
+          'id',
+          'email',
+          'displayName',
+          'role',
+          'lastSeenAt',
+          'preferences',
+          'organizationId',
+          'createdAt',
+          'updatedAt',
+          'deletedAt',
+        ],
+      },
+    },
+    description:
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+  })
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    style: 'form',
+    explode: false,
+    schema: {
+      type: 'array',
+      items: { type: 'string', enum: ['assignedTasks', 'organization', 'ownedProjects', 'profile'] },
+    },
+    description:
+      "Related rows to embed, separated by commas (include=assignedTasks): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
+  })
   @ApiQuery({
     name: 'filter',
     required: false,
