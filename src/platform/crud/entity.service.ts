@@ -166,9 +166,13 @@ export abstract class EntityService<E extends { id: EntityId }> {
    * rows in input order. An error names the failing item (`data[3].title`).
    */
   async createMany(body: { data: readonly object[] }): Promise<{ data: E[] }> {
-    const created = await this.transaction((em) =>
-      insertEach(em.getRepository(this.writer.target), this.resource, body.data, (error) => this.inApiTerms(error)),
-    );
+    const created = await this.transaction(async (em) => {
+      const repository = em.getRepository(this.writer.target);
+      const rows = await insertEach(repository, this.resource, body.data, (error) => this.inApiTerms(error));
+      // Answered as GET reads them, id sets (`tagIds`) included.
+      await attachRelationIds(em, repository.metadata, this.resource, rows);
+      return rows;
+    });
     // New ids cannot be cached yet; only the lists change.
     await this.cache.invalidate(this.resource);
     return { data: created };
