@@ -8,7 +8,7 @@ import { ReplicaReads } from '../database/replica-reads';
 import { countRows } from './list-count';
 import { applyCursor, decodeCursor, encodeCursor, selectCursorValues } from './list-cursor';
 import { applyFilter, parseFilter, propertyColumn } from './list-filter';
-import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
+import { DEFAULT_LIST_LIMIT, ListQueryBase, OFFSET_WITH_CURSOR } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
 import { sortOrder } from './sort-order';
@@ -64,10 +64,11 @@ export abstract class EntityService<E extends { id: EntityId }> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
     const filter = parseFilter(this.resource, query.filter);
     const order = sortOrder(this.resource, query.sort);
-    const after = query.cursor === undefined ? undefined : decodeCursor(this.resource, order, query.cursor);
+    const after =
+      query.cursor === undefined ? undefined : decodeCursor(this.resource, order, query.filter, query.cursor);
     if (after !== undefined && (query.offset ?? 0) > 0) {
-      const message = 'offset cannot be combined with cursor, which already says where the page starts';
-      throw new BadRequestException(errorBody(400, 'Invalid fields: offset', [{ field: 'offset', errors: [message] }]));
+      const errors = [{ field: 'offset', errors: [OFFSET_WITH_CURSOR] }];
+      throw new BadRequestException(errorBody(400, 'Invalid fields: offset', errors));
     }
     const offset = after === undefined ? (query.offset ?? 0) : 0;
     let cursorAliases: string[] = [];
@@ -98,6 +99,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
       entities.length > limit
         ? encodeCursor(
             order,
+            query.filter,
             cursorAliases.map((alias) => last[alias] ?? null),
           )
         : null;

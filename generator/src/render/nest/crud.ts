@@ -193,6 +193,7 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
   const listQueryBase = imports.value(platformImport(file, 'crud/list-query'), 'ListQueryBase');
   const validator = imports.values('class-validator', 'IsObject', 'IsOptional', 'IsString', 'MaxLength');
   const isSort = imports.value(platformImport(file, 'crud/sort-order'), 'IsSort');
+  const isFilter = imports.value(platformImport(file, 'crud/list-filter'), 'IsFilter');
   const resource = imports.value(importPath(file, entityPaths(entity).resource), resourceConstant(entity));
   const optional = imports.value('@nestjs/swagger', 'ApiPropertyOptional');
   const sortDescription =
@@ -211,6 +212,7 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
     `  @${imports.value('@nestjs/swagger', 'ApiHideProperty')}()`,
     `  @${validator.IsOptional}()`,
     `  @${validator.IsObject}()`,
+    `  @${isFilter}(${resource})`,
     '  filter?: Record<string, unknown>;',
     '}',
   ].join('\n');
@@ -356,8 +358,9 @@ const SERVICE_METHODS: Record<OperationName, string> = {
   remove: 'remove',
 };
 
-/** What each single-row operation does with entity tags (see the platform's EntityTag); lists have none. */
+/** What each operation does with entity tags (see the platform's EntityTag). */
 const ENTITY_TAG_ROLES: Partial<Record<OperationName, string>> = {
+  list: 'list',
   get: 'read',
   create: 'create',
   update: 'write',

@@ -12,6 +12,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
@@ -80,6 +81,7 @@ export class ListAuditEventsQuery extends ListQueryBase {
   @ApiHideProperty()
   @IsOptional()
   @IsObject()
+  @IsFilter(AUDIT_EVENT_RESOURCE)
   filter?: Record<string, unknown>;
 }
 

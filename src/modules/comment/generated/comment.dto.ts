@@ -2,6 +2,7 @@
 
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
@@ -49,6 +50,7 @@ export class ListCommentsQuery extends ListQueryBase {
   @ApiHideProperty()
   @IsOptional()
   @IsObject()
+  @IsFilter(COMMENT_RESOURCE)
   filter?: Record<string, unknown>;
 }
 

@@ -2,6 +2,7 @@
 
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
@@ -60,6 +61,7 @@ export class ListOrganizationsQuery extends ListQueryBase {
   @ApiHideProperty()
   @IsOptional()
   @IsObject()
+  @IsFilter(ORGANIZATION_RESOURCE)
   filter?: Record<string, unknown>;
 }
 

@@ -17,6 +17,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
@@ -107,6 +108,7 @@ export class ListProjectsQuery extends ListQueryBase {
   @ApiHideProperty()
   @IsOptional()
   @IsObject()
+  @IsFilter(PROJECT_RESOURCE)
   filter?: Record<string, unknown>;
 }
 

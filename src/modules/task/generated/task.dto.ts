@@ -14,6 +14,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { IsTimestamp } from '../../../platform/validation/is-timestamp';
@@ -101,6 +102,7 @@ export class ListTasksQuery extends ListQueryBase {
   @ApiHideProperty()
   @IsOptional()
   @IsObject()
+  @IsFilter(TASK_RESOURCE)
   filter?: Record<string, unknown>;
 }
 
