@@ -27,19 +27,24 @@ export const CORS_EXPOSED_HEADERS = ['ETag', 'X-Request-Id', 'Location', 'Retry-
  */
 export function allowCrossOrigin(instance: FastifyInstance, cors: CorsConfig): void {
   const allowed = cors.origins === '*' ? undefined : new Set(cors.origins);
-  const optionsFor = (request: FastifyRequest): FastifyCorsOptions => {
+  const shared: FastifyCorsOptions = {
+    credentials: cors.credentials,
+    methods: [...CORS_METHODS],
+    allowedHeaders: [...CORS_REQUEST_HEADERS],
+    exposedHeaders: [...CORS_EXPOSED_HEADERS],
+    maxAge: cors.maxAgeSeconds,
+  };
+  const originOf = (request: FastifyRequest): string | false => {
     const origin = request.headers.origin;
-    return {
-      origin: allowed === undefined ? '*' : origin !== undefined && allowed.has(origin) ? origin : false,
-      credentials: cors.credentials,
-      methods: [...CORS_METHODS],
-      allowedHeaders: [...CORS_REQUEST_HEADERS],
-      exposedHeaders: [...CORS_EXPOSED_HEADERS],
-      maxAge: cors.maxAgeSeconds,
-      preflight: request.headers['access-control-request-method'] !== undefined,
-    };
+    if (allowed === undefined) return '*';
+    return origin !== undefined && allowed.has(origin) ? origin : false;
   };
   void instance.register(fastifyCors, {
-    delegator: (request, answer) => answer(null, optionsFor(request)),
+    delegator: (request, answer) =>
+      answer(null, {
+        ...shared,
+        origin: originOf(request),
+        preflight: request.headers['access-control-request-method'] !== undefined,
+      }),
   });
 }
