@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
 import { assertProblem } from '../support/problem';
+import { eventually } from '../support/services';
 
 const REDIS_DATABASE = 1;
 const STRONG_TAG = /^"[\w-]+"$/;
@@ -48,7 +49,6 @@ describe('conditional requests', () => {
     assert.equal((await call('GET', `/widgets/${created.body.id}`)).headers.get('etag'), patched.headers.get('etag'));
     const replaced = await call('PUT', `/widgets/${created.body.id}`, { name: 'tagged' });
     assert.equal((await call('GET', `/widgets/${created.body.id}`)).headers.get('etag'), replaced.headers.get('etag'));
-    assert.equal((await call('GET', '/widgets')).headers.get('etag'), null, 'a list is not tagged');
   });
 
   test('If-None-Match with the current tag: 304 without a body; with another: 200', async () => {
@@ -74,6 +74,35 @@ describe('conditional requests', () => {
     const cached = await call('GET', `/widgets/${body.id}`, undefined, { 'if-none-match': first.headers.get('etag')! });
     assert.equal(cached.status, 304);
     assert.equal(cached.headers.get('x-cache'), 'HIT');
+  });
+
+  test('a list page has a strong ETag of its content; If-None-Match gets 304, also from the cache', async () => {
+    await createWidget('listed-1');
+    await createWidget('listed-2');
+    const path = '/widgets?filter[name][startsWith]=listed-&sort=name';
+    const first = await call('GET', path);
+    assert.equal(first.headers.get('x-cache'), 'MISS');
+    const tag = first.headers.get('etag')!;
+    assert.match(tag, STRONG_TAG);
+    const fresh = await call('GET', path, undefined, { 'if-none-match': tag });
+    assert.deepEqual([fresh.status, fresh.text, fresh.headers.get('etag')], [304, '', tag]);
+    // The page is stored in Redis after it is sent.
+    assert.ok(await eventually(async () => (await call('GET', path)).headers.get('x-cache') === 'HIT'));
+    // Behind the API's back, so only the cached page still has the old content and tag.
+    await sql.query("UPDATE widgets SET note = 'changed in SQL' WHERE name = 'listed-1'");
+    const cached = await call('GET', path);
+    assert.deepEqual([cached.status, cached.headers.get('x-cache'), cached.headers.get('etag')], [200, 'HIT', tag]);
+    const cachedNotModified = await call('GET', path, undefined, { 'if-none-match': tag });
+    assert.deepEqual([cachedNotModified.status, cachedNotModified.headers.get('x-cache')], [304, 'HIT']);
+    // A write through the API moves the list version: the page, and so its tag, is read anew.
+    await call('POST', '/widgets', { name: 'listed-3' });
+    const changed = await call('GET', path, undefined, { 'if-none-match': tag });
+    assert.equal(changed.status, 200);
+    assert.equal(changed.body.data.length, 3);
+    assert.match(changed.headers.get('etag') ?? '', STRONG_TAG);
+    assert.notEqual(changed.headers.get('etag'), tag);
+    const otherPage = await call('GET', '/widgets?filter[name][startsWith]=listed-&sort=-name');
+    assert.notEqual(otherPage.headers.get('etag'), changed.headers.get('etag'), 'another page, another tag');
   });
 
   test('PATCH, PUT and DELETE with a stale If-Match: 412 and no row changed', async () => {
@@ -151,5 +180,9 @@ describe('conditional requests', () => {
     }
     assert.ok(item.patch.responses['200'].headers.ETag);
     assert.ok(paths['/widgets'].post.responses['201'].headers.ETag);
+    assert.deepEqual(headerNames(paths['/widgets'].get), ['If-None-Match']);
+    assert.ok(paths['/widgets'].get.responses['200'].headers.ETag);
+    assert.ok(paths['/widgets'].get.responses['200'].content['application/json'], 'the page schema is kept');
+    assert.ok(paths['/widgets'].get.responses['304']);
   });
 });

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       httpKeepAliveTimeoutMs: 72_000,
       shutdownDrainMs: 0,
       logLevel: 'info',
+      cors: null,
     });
   });
 
@@ -102,6 +103,56 @@ describe('loadConfig', () => {
     );
     assert.deepEqual([config.replicaBreakerFailures, config.replicaBreakerCooldownMs], [7, 3000]);
     assert.deepEqual([config.cacheLockTtlMs, config.cacheLockWaitMs], [800, 0]);
+  });
+
+  test('CORS: off by default; exact origins, or * alone, with credentials and the preflight max age', () => {
+    const listed = loadConfig({
+      ...VALID,
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173,',
+      CORS_CREDENTIALS: 'true',
+      CORS_MAX_AGE: '120',
+    });
+    assert.deepEqual(listed.cors, {
+      origins: ['https://app.example.com', 'http://localhost:5173'],
+      credentials: true,
+      maxAgeSeconds: 120,
+    });
+    assert.deepEqual(loadConfig({ ...VALID, CORS_ORIGINS: ' * ' }).cors, {
+      origins: '*',
+      credentials: false,
+      maxAgeSeconds: 600,
+    });
+  });
+
+  test('CORS: refuses what is not an origin, * among origins, * with credentials, and credentials alone', () => {
+    for (const bad of [
+      'app.example.com',
+      'https://app.example.com/',
+      'https://app.example.com/path',
+      'https://App.example.com',
+      'https://app.example.com:443',
+      'ftp://files.example.com',
+      'https://*.example.com',
+    ]) {
+      const { message } = configError({ ...VALID, CORS_ORIGINS: `https://ok.example.com,${bad}` });
+      assert.match(message, /^Invalid configuration: CORS_ORIGINS must be \* or comma-separated origins/, bad);
+      assert.ok(message.endsWith(`not an origin: ${bad}`), message);
+    }
+    assert.match(
+      configError({ ...VALID, CORS_ORIGINS: '*,https://app.example.com' }).message,
+      /CORS_ORIGINS must be \* alone or a list of origins, not both/,
+    );
+    assert.match(
+      configError({ ...VALID, CORS_ORIGINS: '*', CORS_CREDENTIALS: 'true' }).message,
+      /CORS_CREDENTIALS=true cannot be combined with CORS_ORIGINS=\*/,
+    );
+    assert.match(
+      configError({ ...VALID, CORS_CREDENTIALS: 'true' }).message,
+      /CORS_CREDENTIALS has no effect without CORS_ORIGINS/,
+    );
+    const { message } = configError({ ...VALID, CORS_ORIGINS: '*', CORS_CREDENTIALS: 'yes', CORS_MAX_AGE: '-1' });
+    assert.match(message, /CORS_CREDENTIALS must be true or false/);
+    assert.match(message, /CORS_MAX_AGE must be an integer from 0 to 86400/);
   });
 
   test('rejects a cache timeout or a circuit setting out of range', () => {

@@ -84,16 +84,18 @@ describe('Cache-Control and CORS', { timeout: 60_000 }, () => {
 
   describe('CORS', () => {
     test('is off unless configured: no CORS headers, and a preflight is not answered as one', async () => {
+      const corsHeaders = (answer: Awaited<ReturnType<typeof http>>) =>
+        [...answer.headers.keys()].filter((name) => name.startsWith('access-control-'));
       const get = await http(plain.baseUrl, 'GET', '/widgets', undefined, { origin: LISTED });
       assert.equal(get.status, 200);
-      assert.equal(get.headers.get('access-control-allow-origin'), null);
+      assert.deepEqual(corsHeaders(get), []);
       const preflight = await http(plain.baseUrl, 'OPTIONS', '/widgets', undefined, {
         origin: LISTED,
         'access-control-request-method': 'POST',
       });
-      assert.notEqual(preflight.status, 204);
-      assert.equal(preflight.headers.get('access-control-allow-origin'), null);
-      assert.equal(preflight.headers.get('access-control-allow-methods'), null);
+      assert.equal(preflight.status, 405, 'an OPTIONS like any other');
+      assert.equal(preflight.headers.get('allow'), 'GET, HEAD, POST');
+      assert.deepEqual(corsHeaders(preflight), []);
     });
   });
 });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { Client } from 'pg';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
 import { http } from '../support/http';
+import { assertProblem } from '../support/problem';
 
 const REDIS_DATABASE = 13;
 const CURSOR_REDIS_DATABASE = 2;
@@ -455,6 +456,58 @@ describe('list filters over HTTP (real Postgres and Redis)', () => {
     assert.deepEqual(await fieldsOf(`?sort=-quantity&offset=2&cursor=${cursor}`), ['offset']);
     const last = await call<{ nextCursor: string | null }>('GET', '/parts?limit=100');
     assert.equal(last.body.nextCursor, null, 'the last page has no next cursor');
+  });
+
+  test('a cursor continues only the filter it was made with: another filter, or none, is a 400 saying so', async () => {
+    const filter = '&filter[kind][in]=bolt,nut&filter[quantity][gte]=0';
+    const first = await call<{ nextCursor: string }>('GET', `/parts?sort=name&limit=1${filter}`);
+    assert.equal(first.status, 200, first.text);
+    const cursor = first.body.nextCursor;
+    for (const other of [
+      '',
+      '&filter[kind][in]=bolt',
+      '&filter[kind][in]=bolt,nut',
+      `${filter}&filter[fragile][eq]=true`,
+    ]) {
+      const answer = await call('GET', `/parts?sort=name&limit=1${other}&cursor=${cursor}`);
+      const body = assertProblem(answer, 400, `${other}: ${answer.text}`);
+      assert.deepEqual(body.fields, [
+        {
+          field: 'cursor',
+          errors: [
+            'cursor continues a list with another filter; send the filter it was made with, or start again without cursor',
+          ],
+        },
+      ]);
+    }
+    const reordered = '&filter[quantity][gte]=0&filter[kind][in]=bolt,nut';
+    const next = await call('GET', `/parts?limit=1${reordered}&sort=name&cursor=${cursor}`);
+    assert.equal(next.status, 200, `the same filter, its conditions in another order: ${next.text}`);
+    const whole = await call<{ data: Part[] }>('GET', `/parts?sort=name&limit=100${filter}`);
+    assert.deepEqual(
+      [first.body, next.body].map((page: any) => page.data[0].id),
+      whole.body.data.slice(0, 2).map((part) => part.id),
+    );
+  });
+
+  test('every bad list parameter is named in one 400: filter, sort, limit, offset, count and cursor', async () => {
+    const byName = (await call<{ nextCursor: string }>('GET', '/parts?sort=name&limit=1')).body.nextCursor;
+    const answer = await call(
+      'GET',
+      `/parts?filter[colour][eq]=red&filter[quantity][gt]=many&sort=colour&limit=0&count=all&cursor=${byName}&offset=3`,
+    );
+    const body = assertProblem(answer, 400);
+    assert.equal(body.type, 'https://apso.dev/problems/validation');
+    const fields = body.fields.map((entry: { field: string }) => entry.field).sort();
+    assert.deepEqual(fields, ['count', 'cursor', 'filter[colour]', 'filter[quantity][gt]', 'limit', 'offset', 'sort']);
+    for (const field of fields) assert.ok(body.detail.includes(field), `the detail names ${field}`);
+    const filterAndLimit = await call('GET', '/parts?filter[nope][eq]=1&limit=101');
+    assert.deepEqual(
+      assertProblem(filterAndLimit, 400)
+        .fields.map((entry: { field: string }) => entry.field)
+        .sort(),
+      ['filter[nope]', 'limit'],
+    );
   });
 
   test('count: none by default, exact of the filtered rows, or estimated (exact below 1,000)', async () => {

@@ -49,10 +49,18 @@ describe('errors as problem details (real Postgres and Redis)', () => {
     assert.equal(body.detail, `Widget ${id} not found`);
   });
 
-  test('an unknown route: 404, with no Allow header', async () => {
-    const response = await call('GET', '/nothing-here');
-    assertProblem(response, 404);
-    assert.equal(response.headers.get('allow'), null);
+  test('an unknown route: 404 that does not echo the method or path, with no Allow header', async () => {
+    for (const [method, path] of [
+      ['GET', '/nothing-here/%3Cscript%3Ealert(1)%3C%2Fscript%3E?echo=me'],
+      ['DELETE', '/widgets-and-more'],
+    ]) {
+      const response = await call(method, path);
+      const body = assertProblem(response, 404);
+      assert.equal(body.type, 'about:blank');
+      assert.equal(body.detail, 'No resource is served at this path');
+      assert.doesNotMatch(response.text, /nothing-here|script|echo|widgets-and-more|GET|DELETE/, response.text);
+      assert.equal(response.headers.get('allow'), null);
+    }
   });
 
   test('a known path with a method it does not serve: 405 with Allow listing its methods', async () => {

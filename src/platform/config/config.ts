@@ -47,6 +47,17 @@ export interface AppConfig {
   /** How long /health/ready reports 503 after SIGTERM before the server stops accepting connections. */
   readonly shutdownDrainMs: number;
   readonly logLevel: LogLevel;
+  /** Cross-origin requests browsers may make; null (the default) answers none of them as CORS. */
+  readonly cors: CorsConfig | null;
+}
+
+export interface CorsConfig {
+  /** The origins whose pages may call the API, exactly as browsers send them, or `*` for any. */
+  readonly origins: readonly string[] | '*';
+  /** Whether browsers may send cookies and HTTP authentication along (never with `*`). */
+  readonly credentials: boolean;
+  /** How long a browser may reuse a preflight's answer (Access-Control-Max-Age). */
+  readonly maxAgeSeconds: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -76,6 +87,46 @@ function integer(min: number, max: number, fallback: number) {
 }
 
 const postgresUrl = urlWithProtocols(['postgres:', 'postgresql:']);
+
+/** `https://app.example.com`, `http://localhost:5173`: what a browser sends in Origin, nothing more. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    // Origins are compared exactly: `https://*.example.com` would be a host named `*.example.com`.
+    const wildcard = url.hostname.includes('*');
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value && !wildcard;
+  } catch {
+    return false;
+  }
+}
+
+function originList(value: string): string[] {
+  return value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+}
+
+/** What is wrong with CORS_ORIGINS, or undefined. Origins are compared exactly, so each must be spelled as browsers send it. */
+function corsOriginsProblem(value: string): string | undefined {
+  const origins = originList(value);
+  if (origins.includes('*')) return origins.length === 1 ? undefined : 'must be * alone or a list of origins, not both';
+  const invalid = origins.filter((origin) => !isOrigin(origin));
+  if (invalid.length === 0) return undefined;
+  return (
+    'must be * or comma-separated origins as browsers send them, like https://app.example.com ' +
+    `(scheme, lowercase host and port only, no path or trailing slash); not an origin: ${invalid.join(', ')}`
+  );
+}
+
+const corsOrigins = z
+  .string()
+  .refine((value) => corsOriginsProblem(value) === undefined, {
+    error: (issue) => corsOriginsProblem(String(issue.input)),
+  })
+  .transform((value): readonly string[] | '*' => (value.trim() === '*' ? '*' : originList(value)));
+
+const BOOLEAN_VALUES = ['true', 'false'] as const;
 
 /** Safe inside a Redis key and its hash tag: no braces, colons, spaces or wildcards. */
 const CACHE_NAMESPACE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -113,6 +164,13 @@ const schema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1, 3_600_000, 72_000),
   SHUTDOWN_DRAIN_MS: integer(0, 600_000, 0),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  CORS_ORIGINS: corsOrigins.optional(),
+  CORS_CREDENTIALS: z
+    .enum(BOOLEAN_VALUES, { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  // Firefox keeps a preflight at most 24 h, Chromium 2 h: longer values are cut to those anyway.
+  CORS_MAX_AGE: integer(0, 86_400, 600),
 });
 
 /** Empty strings count as unset, which is what `FOO= node app` usually means. */
@@ -172,7 +230,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     httpKeepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     logLevel: e.LOG_LEVEL,
+    cors: corsConfig(e),
   };
+}
+
+type Environment = z.infer<typeof schema>;
+
+/**
+ * CORS is off unless CORS_ORIGINS names who may call. Credentials with `*` are refused: browsers
+ * reject that combination, and reflecting every origin instead would let any site act as the user.
+ */
+function corsConfig(e: Environment): CorsConfig | null {
+  if (e.CORS_ORIGINS === undefined) {
+    if (e.CORS_CREDENTIALS) throw new ConfigError(['CORS_CREDENTIALS has no effect without CORS_ORIGINS']);
+    return null;
+  }
+  if (e.CORS_CREDENTIALS && e.CORS_ORIGINS === '*') {
+    throw new ConfigError([
+      'CORS_CREDENTIALS=true cannot be combined with CORS_ORIGINS=*: list the origins that may send credentials',
+    ]);
+  }
+  return { origins: e.CORS_ORIGINS, credentials: e.CORS_CREDENTIALS, maxAgeSeconds: e.CORS_MAX_AGE };
 }
 
 /**

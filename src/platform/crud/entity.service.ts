@@ -11,7 +11,7 @@ import { applyCursor, decodeCursor, encodeCursor, selectCursorValues } from './l
 import { applyFilter, parseFilter, propertyColumn } from './list-filter';
 import { ReadShape, readShape, ReadShapeQuery, sparseRow } from './list-fields';
 import { attachRelationIds, embedRelations } from './list-include';
-import { DEFAULT_LIST_LIMIT, ListQueryBase } from './list-query';
+import { DEFAULT_LIST_LIMIT, ListQueryBase, OFFSET_WITH_CURSOR } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
 import { onlyDeleted, refuseSoftDeletedReferences, restoreDeleted } from './soft-delete';
@@ -70,10 +70,11 @@ export abstract class EntityService<E extends { id: EntityId }> {
     const shape = readShape(this.resource, query);
     const filter = parseFilter(this.resource, query.filter);
     const order = sortOrder(this.resource, query.sort);
-    const after = query.cursor === undefined ? undefined : decodeCursor(this.resource, order, query.cursor);
+    const after =
+      query.cursor === undefined ? undefined : decodeCursor(this.resource, order, query.filter, query.cursor);
     if (after !== undefined && (query.offset ?? 0) > 0) {
-      const message = 'offset cannot be combined with cursor, which already says where the page starts';
-      throw new BadRequestException(errorBody(400, 'Invalid fields: offset', [{ field: 'offset', errors: [message] }]));
+      const errors = [{ field: 'offset', errors: [OFFSET_WITH_CURSOR] }];
+      throw new BadRequestException(errorBody(400, 'Invalid fields: offset', errors));
     }
     const offset = after === undefined ? (query.offset ?? 0) : 0;
     let cursorAliases: string[] = [];
@@ -106,6 +107,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
       entities.length > limit
         ? encodeCursor(
             order,
+            query.filter,
             cursorAliases.map((alias) => last[alias] ?? null),
           )
         : null;

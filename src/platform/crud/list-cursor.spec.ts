@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeCursor, encodeCursor } from './list-cursor';
+import { cursorProblem, decodeCursor, encodeCursor } from './list-cursor';
 import { ResourceDefinition } from './resource';
 import { SortKey } from './sort-order';
 
@@ -29,7 +29,7 @@ const BY_TITLE: SortKey[] = [
 /** The field a refused cursor is reported under, or undefined when it is accepted. */
 function refusal(cursor: string, order: readonly SortKey[] = BY_TITLE): string | undefined {
   try {
-    decodeCursor(NOTES, order, cursor);
+    decodeCursor(NOTES, order, undefined, cursor);
     return undefined;
   } catch (error) {
     return (error as { getResponse(): { fields: { field: string }[] } }).getResponse().fields[0].field;
@@ -39,7 +39,10 @@ function refusal(cursor: string, order: readonly SortKey[] = BY_TITLE): string |
 describe('list cursors', () => {
   test('a cursor the API made decodes to the values it holds, however long a text value is', () => {
     for (const title of ['a', 'x'.repeat(3_000), 'ünïcødé, "quoted"', null]) {
-      assert.deepEqual(decodeCursor(NOTES, BY_TITLE, encodeCursor(BY_TITLE, [title, ID])), [title, ID]);
+      assert.deepEqual(decodeCursor(NOTES, BY_TITLE, undefined, encodeCursor(BY_TITLE, undefined, [title, ID])), [
+        title,
+        ID,
+      ]);
     }
   });
 
@@ -48,11 +51,27 @@ describe('list cursors', () => {
       { property: 'rank', direction: 'ASC' },
       { property: 'id', direction: 'ASC' },
     ];
-    assert.equal(refusal(encodeCursor(byRank, ['1', ID])), 'cursor');
+    assert.equal(refusal(encodeCursor(byRank, undefined, ['1', ID])), 'cursor');
     assert.equal(refusal('not base64 json'), 'cursor');
     assert.equal(refusal(Buffer.from('{"sort":"-title,id"}').toString('base64url')), 'cursor');
-    assert.equal(refusal(encodeCursor(BY_TITLE, ['a', 'not-a-uuid'])), 'cursor');
-    assert.equal(refusal(encodeCursor(byRank, ['1.5', ID]), byRank), 'cursor');
-    assert.equal(refusal(encodeCursor(byRank, ['7', ID]), byRank), undefined);
+    const { filter } = JSON.parse(Buffer.from(encodeCursor(BY_TITLE, undefined, []), 'base64url').toString('utf8'));
+    const noAfter = Buffer.from(JSON.stringify({ sort: '-title,id', filter })).toString('base64url');
+    assert.equal(refusal(noAfter), 'cursor');
+    assert.equal(refusal(encodeCursor(BY_TITLE, undefined, ['a', 'not-a-uuid'])), 'cursor');
+    assert.equal(refusal(encodeCursor(byRank, undefined, ['1.5', ID]), byRank), 'cursor');
+    assert.equal(refusal(encodeCursor(byRank, undefined, ['7', ID]), byRank), undefined);
+  });
+
+  test('a cursor continues only the filter it was made with, however its conditions are ordered', () => {
+    const filter = { title: { eq: 'a' }, rank: { in: ['1', '2'] } };
+    const cursor = encodeCursor(BY_TITLE, filter, ['a', ID]);
+    const reordered = { rank: { in: ['1', '2'] }, title: { eq: 'a' } };
+    assert.deepEqual(decodeCursor(NOTES, BY_TITLE, reordered, cursor), ['a', ID]);
+    for (const other of [undefined, { title: { eq: 'b' } }, { ...filter, id: { null: 'false' } }]) {
+      assert.throws(() => decodeCursor(NOTES, BY_TITLE, other, cursor), /Invalid fields: cursor/);
+    }
+    assert.equal(cursorProblem(cursor, '-title,id', reordered), undefined);
+    assert.match(cursorProblem(cursor, '-title,id', undefined) ?? '', /another filter/);
+    assert.match(cursorProblem(cursor, 'title,id', filter) ?? '', /continues the order sort=-title,id/);
   });
 });

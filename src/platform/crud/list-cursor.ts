@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BadRequestException } from '@nestjs/common';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { errorBody } from '../http/error-body';
@@ -13,6 +14,8 @@ type CursorValues = readonly (string | null)[];
 interface CursorPayload {
   /** The order the cursor was made for, as `sort` spells it (`-priority,id`). */
   readonly sort: string;
+  /** A digest of the filter the cursor was made for (see filterDigest); the filter itself could be long. */
+  readonly filter: string;
   readonly after: CursorValues;
 }
 
@@ -21,31 +24,31 @@ export function sortSpelling(order: readonly SortKey[]): string {
   return order.map(({ property, direction }) => `${direction === 'DESC' ? '-' : ''}${property}`).join(',');
 }
 
-/** The opaque `nextCursor`: base64url of the order and the last row's sort values. */
-export function encodeCursor(order: readonly SortKey[], after: CursorValues): string {
-  const payload: CursorPayload = { sort: sortSpelling(order), after };
+/**
+ * The opaque `nextCursor`: base64url of the order, a digest of the filter (the `filter` query
+ * parameter as parsed) and the last row's sort values. The order and filter bind the cursor to its
+ * list: the same values after another filter or in another order would silently give wrong pages.
+ */
+export function encodeCursor(order: readonly SortKey[], filter: unknown, after: CursorValues): string {
+  const payload: CursorPayload = { sort: sortSpelling(order), filter: filterDigest(filter), after };
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
 /**
  * The last row's sort values from a cursor the client sent back. A cursor that does not decode, was
- * made for another order, or holds a value its property's type cannot (a tampered one) is a 400
- * naming `cursor`; the values are then bound as typed parameters like any filter value.
+ * made for another order or filter, or holds a value its property's type cannot (a tampered one) is a
+ * 400 naming `cursor`; the values are then bound as typed parameters like any filter value.
  */
-export function decodeCursor(resource: ResourceDefinition, order: readonly SortKey[], cursor: string): CursorValues {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw cursorError('cursor is not one this API returned');
-  }
-  const { sort, after } = (payload ?? {}) as Partial<CursorPayload>;
-  if (typeof sort !== 'string' || !Array.isArray(after) || after.length !== order.length) {
-    throw cursorError('cursor is not one this API returned');
-  }
-  if (sort !== sortSpelling(order)) {
-    throw cursorError(`cursor continues the order sort=${sort}; send that sort with it, or start again without cursor`);
-  }
+export function decodeCursor(
+  resource: ResourceDefinition,
+  order: readonly SortKey[],
+  filter: unknown,
+  cursor: string,
+): CursorValues {
+  const problem = cursorProblem(cursor, sortSpelling(order), filter);
+  if (problem !== undefined) throw cursorError(problem);
+  const { after } = readPayload(cursor)!;
+  if (after.length !== order.length) throw cursorError(NOT_OURS);
   order.forEach(({ property }, index) => {
     const value: unknown = after[index];
     if (value === null) return;
@@ -55,9 +58,66 @@ export function decodeCursor(resource: ResourceDefinition, order: readonly SortK
       typeof value === 'string' &&
       field !== undefined &&
       (TEXT_TYPES.has(field.type) || parseFilterValue(field, value) !== undefined);
-    if (!valid) throw cursorError('cursor is not one this API returned');
+    if (!valid) throw cursorError(NOT_OURS);
   });
-  return after as CursorValues;
+  return after;
+}
+
+const NOT_OURS = 'cursor is not one this API returned';
+
+/**
+ * What is wrong with a cursor for a list in the order `sort` (as sortSpelling spells it) and with
+ * `filter`, as far as can be told without the resource; undefined when it fits. The validation pipe
+ * uses this to report a cursor together with every other bad parameter.
+ */
+export function cursorProblem(cursor: string, sort: string | undefined, filter: unknown): string | undefined {
+  const payload = readPayload(cursor);
+  if (payload === undefined) return NOT_OURS;
+  if (sort !== undefined && payload.sort !== sort) {
+    return `cursor continues the order sort=${payload.sort}; send that sort with it, or start again without cursor`;
+  }
+  if (payload.filter !== filterDigest(filter)) {
+    return 'cursor continues a list with another filter; send the filter it was made with, or start again without cursor';
+  }
+  return undefined;
+}
+
+function readPayload(cursor: string): CursorPayload | undefined {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const { sort, filter, after } = (payload ?? {}) as Partial<CursorPayload>;
+  if (typeof sort !== 'string' || typeof filter !== 'string' || !Array.isArray(after)) return undefined;
+  return { sort, filter, after };
+}
+
+/**
+ * A short digest of the filter as parsed from the query string, keys sorted at every level: the
+ * order of the conditions in the URL changes nothing, and neither should it change the cursor.
+ */
+function filterDigest(filter: unknown): string {
+  return createHash('sha256')
+    .update(canonicalJson(filter ?? null))
+    .digest('base64url')
+    .slice(0, FILTER_DIGEST_LENGTH);
+}
+
+/** 132 bits: two different filters never share one by chance. */
+const FILTER_DIGEST_LENGTH = 22;
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`);
+    return `{${members.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 function cursorError(message: string): BadRequestException {

@@ -1,7 +1,8 @@
 import { BadRequestException } from '@nestjs/common';
-import { isISO8601, isUUID } from 'class-validator';
+import { isISO8601, isUUID, ValidateBy } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { errorBody, FieldError } from '../http/error-body';
+import type { DetailedFieldErrors } from '../http/validation';
 import { isTimestamp } from '../validation/is-timestamp';
 import { idsCondition } from './list-include';
 import { FilterableField, FilterType, RelationIds, ResourceDefinition } from './resource';
@@ -61,6 +62,31 @@ export function parseFilter(resource: ResourceDefinition, raw: unknown): FilterN
     throw new BadRequestException(errorBody(400, `Invalid fields: ${names}`, errors));
   }
   return node;
+}
+
+/** What is wrong with a `filter` parameter, one entry per offending parameter; empty when nothing is. */
+export function filterErrors(resource: ResourceDefinition, raw: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  if (raw !== undefined) parseGroup(resource, raw, 'filter', 'and', errors);
+  return errors;
+}
+
+/**
+ * Validates a list query's `filter` in the validation pipe, so that a bad filter is reported in the
+ * same 400 as a bad sort, limit or cursor; each offending parameter is named as parseFilter names it.
+ */
+export function IsFilter(resource: ResourceDefinition): PropertyDecorator {
+  const detail: DetailedFieldErrors = { fieldErrors: (value) => filterErrors(resource, value) };
+  return ValidateBy(
+    {
+      name: 'isFilter',
+      validator: {
+        validate: (value) => filterErrors(resource, value).length === 0,
+        defaultMessage: () => 'filter is not valid',
+      },
+    },
+    { context: detail },
+  );
 }
 
 function parseGroup(

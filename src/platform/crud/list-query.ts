@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidationArguments,
+} from 'class-validator';
 import { COUNT_MODES, CountMode, EXACT_COUNT_BELOW } from './list-count';
+import { cursorProblem } from './list-cursor';
+import { requestedSortSpelling } from './sort-order';
 import type { Page } from './resource';
 
 export const DEFAULT_LIST_LIMIT = 20;
@@ -10,6 +22,42 @@ export const MAX_LIST_LIMIT = 100;
 export const MAX_LIST_OFFSET = 10_000;
 /** Cursors hold a page's last sort values; no sortable column needs more. */
 export const MAX_CURSOR_LENGTH = 4_096;
+
+export const OFFSET_WITH_CURSOR = 'offset cannot be combined with cursor, which already says where the page starts';
+
+/** A positive offset beside a cursor: the cursor already says where the page starts. */
+function NotWithCursor(): PropertyDecorator {
+  return ValidateBy({
+    name: 'notWithCursor',
+    validator: {
+      validate: (value, args) => !(typeof value === 'number' && value > 0 && queryOf(args).cursor !== undefined),
+      defaultMessage: () => OFFSET_WITH_CURSOR,
+    },
+  });
+}
+
+/**
+ * A cursor continues the list it was made for: sent with another sort or filter it would give pages
+ * of a different list, so it is refused here, in the same 400 as every other bad parameter. The
+ * service checks what needs the resource (the values' types) again when it decodes the cursor.
+ */
+function ContinuesThisList(): PropertyDecorator {
+  const problem = (args: ValidationArguments | undefined) => {
+    const { sort, filter } = queryOf(args);
+    return typeof args?.value === 'string' ? cursorProblem(args.value, requestedSortSpelling(sort), filter) : undefined;
+  };
+  return ValidateBy({
+    name: 'continuesThisList',
+    validator: {
+      validate: (_value, args) => problem(args) === undefined,
+      defaultMessage: (args) => problem(args) ?? 'cursor is not valid',
+    },
+  });
+}
+
+function queryOf(args: ValidationArguments | undefined): { sort?: unknown; filter?: unknown; cursor?: unknown } {
+  return (args?.object ?? {}) as { sort?: unknown; filter?: unknown; cursor?: unknown };
+}
 
 /** Paging parameters shared by every list endpoint; generated list queries add `sort` and `filter`. */
 export class ListQueryBase {
@@ -27,6 +75,7 @@ export class ListQueryBase {
   @IsInt()
   @Min(0)
   @Max(MAX_LIST_OFFSET)
+  @NotWithCursor()
   offset: number = 0;
 
   @ApiPropertyOptional({
@@ -37,6 +86,7 @@ export class ListQueryBase {
   @IsOptional()
   @IsString()
   @MaxLength(MAX_CURSOR_LENGTH)
+  @ContinuesThisList()
   cursor?: string;
 
   @ApiPropertyOptional({

@@ -27,6 +27,18 @@ export function sortOrder(resource: ResourceDefinition, sort: string | undefined
   return order;
 }
 
+/**
+ * The order `sort` asks for as a cursor records it (see sortSpelling), judged by its spelling alone:
+ * its terms, then the primary key unless they name it. For every sort that sortOrder accepts, this
+ * is the spelling of the order it returns. Undefined when sort is not text.
+ */
+export function requestedSortSpelling(sort: unknown): string | undefined {
+  if (sort !== undefined && typeof sort !== 'string') return undefined;
+  const terms = sort === undefined || sort === '' ? [] : sort.split(',');
+  const total = terms.some((term) => term === PRIMARY_KEY || term === `-${PRIMARY_KEY}`);
+  return (total ? terms : [...terms, PRIMARY_KEY]).join(',');
+}
+
 /** The order `sort` asks for, or what is wrong with it. */
 function parseSort(resource: ResourceDefinition, sort: unknown): SortKey[] | string {
   if (sort !== undefined && typeof sort !== 'string') return 'sort must be text';

@@ -13,6 +13,8 @@ const routers = new WeakMap<
 
 const noop = (): void => undefined;
 
+const CATCH_ALL = new Set(['*', '/*']);
+
 /** Records every route the instance gets from now on; call before any route is registered. */
 export function trackRouteMethods(instance: FastifyInstance): void {
   const router = FindMyWay();
@@ -20,6 +22,9 @@ export function trackRouteMethods(instance: FastifyInstance): void {
   const registered = new Set<string>();
   routers.set(instance, { router, methods });
   instance.addHook('onRoute', (route) => {
+    // A catch-all route serves no resource: @fastify/cors's `OPTIONS *` exists only to let its hook
+    // answer preflights, and must not make every path, known or not, allow OPTIONS.
+    if (CATCH_ALL.has(route.url)) return;
     for (const method of [route.method].flat()) {
       const key = `${method} ${route.url}`;
       if (registered.has(key)) continue;

@@ -15,11 +15,11 @@ import { entityTagOf, ifNoneMatchMatches } from './entity-tag';
 const ENTITY_TAG_METADATA = 'apso:entity-tag';
 
 /**
- * What a single-row route does with entity tags: `read` (GET /:id) answers with an ETag and honours
- * If-None-Match; `create`, `write` (PATCH, PUT) answer with the ETag of the row they leave; `write`
- * and `delete` take If-Match, which the service checks under the row lock.
+ * What a route does with entity tags: `read` (GET /:id) and `list` (GET of a collection) answer with
+ * an ETag of the body and honour If-None-Match; `create`, `write` (PATCH, PUT) answer with the ETag
+ * of the row they leave; `write` and `delete` take If-Match, which the service checks under the row lock.
  */
-export type EntityTagRole = 'read' | 'create' | 'write' | 'delete';
+export type EntityTagRole = 'read' | 'list' | 'create' | 'write' | 'delete';
 
 const ETAG_HEADER = {
   ETag: {
@@ -28,20 +28,35 @@ const ETAG_HEADER = {
   },
 };
 
+const PAGE_ETAG_HEADER = {
+  ETag: {
+    description: "Strong entity tag of the page's content; send it back in If-None-Match.",
+    schema: { type: 'string' },
+  },
+};
+
+/** If-None-Match on a read, and the 304 it may get. */
+function notModifiedDecorators(): MethodDecorator[] {
+  return [
+    ApiHeader({
+      name: 'If-None-Match',
+      required: false,
+      description: 'ETags the client holds; 304 without a body when one is current.',
+    }),
+    ApiResponse({ status: 304, description: 'The representation tagged in If-None-Match is current.' }),
+  ];
+}
+
 /** Marks a route for EntityTagInterceptor and documents its conditional headers in the OpenAPI document. */
 export function EntityTag(role: EntityTagRole): MethodDecorator {
   const decorators: MethodDecorator[] = [SetMetadata(ENTITY_TAG_METADATA, role)];
-  if (role === 'read') {
+  if (role === 'read')
+    decorators.push(ApiResponse({ status: 200, description: '', headers: ETAG_HEADER }), ...notModifiedDecorators());
+  if (role === 'list')
     decorators.push(
-      ApiResponse({ status: 200, description: '', headers: ETAG_HEADER }),
-      ApiHeader({
-        name: 'If-None-Match',
-        required: false,
-        description: 'ETags the client holds; 304 without a body when one is current.',
-      }),
-      ApiResponse({ status: 304, description: 'The representation tagged in If-None-Match is current.' }),
+      ApiResponse({ status: 200, description: '', headers: PAGE_ETAG_HEADER }),
+      ...notModifiedDecorators(),
     );
-  }
   if (role === 'create') decorators.push(ApiResponse({ status: 201, description: '', headers: ETAG_HEADER }));
   if (role === 'write') decorators.push(ApiResponse({ status: 200, description: '', headers: ETAG_HEADER }));
   if (role === 'write' || role === 'delete') {
@@ -58,8 +73,8 @@ export function EntityTag(role: EntityTagRole): MethodDecorator {
 }
 
 /**
- * Sets the ETag of single-row answers. Global, so it sits outside the routes' own interceptors and
- * tags an answer served from the Redis cache exactly like one read from the database.
+ * Sets the ETag of single-row answers and list pages. Global, so it sits outside the routes' own
+ * interceptors and tags an answer served from the Redis cache exactly like one read from the database.
  */
 @Injectable()
 export class EntityTagInterceptor implements NestInterceptor {

@@ -17,6 +17,8 @@ interface LoggableRequest {
   readonly id?: string;
   readonly method?: string;
   readonly url?: string;
+  /** Fastify's: true when no route matched the method and path (Nest then throws `Cannot GET /path`). */
+  readonly is404?: boolean;
   readonly log?: { error(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
@@ -46,7 +48,9 @@ export class ApsoExceptionFilter implements ExceptionFilter {
       ? databaseUnavailableBody()
       : allow
         ? errorBody(405, `${request.method} is not allowed here; allowed: ${allow.join(', ')}`)
-        : (this.bodyFor(exception) ?? this.internalError(exception, request));
+        : isUnknownRoute(exception, request)
+          ? errorBody(404, UNKNOWN_ROUTE)
+          : (this.bodyFor(exception) ?? this.internalError(exception, request));
     const response = http.getResponse<unknown>();
     if (httpAdapter.isHeadersSent(response)) return;
     if (isHealthReport(exception)) {
@@ -89,6 +93,17 @@ export class ApsoExceptionFilter implements ExceptionFilter {
     else this.logger.error({ err: exception, reqId: request.id, msg: 'unhandled error' });
     return errorBody(500, 'Internal server error');
   }
+}
+
+/**
+ * The detail of a 404 for a path no route serves. Nest's own message repeats the method and path;
+ * a body that echoes the request's text back is how reflected content ends up in logs, caches and
+ * pages, and the client knows what it asked for.
+ */
+const UNKNOWN_ROUTE = 'No resource is served at this path';
+
+function isUnknownRoute(exception: unknown, request: LoggableRequest): boolean {
+  return exception instanceof NotFoundException && request.is404 === true;
 }
 
 /** The 503 of /health/ready: Terminus throws its report (`{ status: 'error', info, error, details }`). */

@@ -9,6 +9,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { guardRequestBodies } from './body-guard';
 import { trackRouteMethods } from './allowed-methods';
 import { CACHE_CONTROL_HEADER, NO_STORE, noStoreByDefault } from './cache-control';
+import { allowCrossOrigin } from './cors';
 import { answerNotModified } from './conditional-requests';
 import { errorBody, ErrorBody, PROBLEM_CONTENT_TYPE, problemOf, replyWithProblem } from './error-body';
 
@@ -44,10 +45,17 @@ export function createFastifyAdapter(config: AppConfig, logger: Logger): Fastify
     },
   });
   trackRouteMethods(adapter.getInstance());
-  // First, so that every answer, even one refused by the next hook, carries it.
+  // Hooks run in the order they are added, plugins' included. First, so that every answer, even
+  // one refused by a later hook, carries it.
   noStoreByDefault(adapter.getInstance());
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // After the two above, so that a preflight it answers carries them; before any refusal, so that a
+  // page can read why its request was refused.
+  if (config.cors !== null) allowCrossOrigin(adapter.getInstance(), config.cors);
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     const refused = refusedQuery(request.query);
     // An answered request goes no further, so done() is not called for it.
     if (refused !== undefined) replyWithProblem(reply, errorBody(400, refused));

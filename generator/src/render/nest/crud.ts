@@ -300,6 +300,7 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
   const listQueryBase = imports.value(platformImport(file, 'crud/list-query'), 'ListQueryBase');
   const validator = imports.values('class-validator', 'IsObject', 'IsOptional', 'IsString', 'MaxLength');
   const isSort = imports.value(platformImport(file, 'crud/sort-order'), 'IsSort');
+  const isFilter = imports.value(platformImport(file, 'crud/list-filter'), 'IsFilter');
   const resource = imports.value(importPath(file, entityPaths(entity).resource), resourceConstant(entity));
   const optional = imports.value('@nestjs/swagger', 'ApiPropertyOptional');
   const sortDescription =
@@ -318,6 +319,7 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
     `  @${imports.value('@nestjs/swagger', 'ApiHideProperty')}()`,
     `  @${validator.IsOptional}()`,
     `  @${validator.IsObject}()`,
+    `  @${isFilter}(${resource})`,
     '  filter?: Record<string, unknown>;',
     '',
     shapeProperties(entity, imports),
@@ -531,8 +533,9 @@ const EXTRA_ERRORS: Partial<Record<OperationName, { decorator: string; descripti
   restore: { decorator: 'ApiNotFoundResponse', description: 'No such row, or it is not deleted.' },
 };
 
-/** What each single-row operation does with entity tags (see the platform's EntityTag); lists have none. */
+/** What each operation does with entity tags (see the platform's EntityTag). */
 const ENTITY_TAG_ROLES: Partial<Record<OperationName, string>> = {
+  list: 'list',
   get: 'read',
   create: 'create',
   update: 'write',

@@ -75,6 +75,7 @@ export abstract class AuditEventControllerBase {
       'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, sequence, action, occurredOn, organizationId, actorId, createdAt, updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt, actor.id, actor.email, actor.displayName, actor.role, actor.lastSeenAt, actor.organizationId, actor.createdAt, actor.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
   })
   @ApiOkResponse({ type: AuditEventPage })
+  @EntityTag('list')
   list(@Query() query: ListAuditEventsQuery): Promise<AuditEventPage> {
     return this.service.list(query);
   }

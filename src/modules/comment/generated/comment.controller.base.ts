@@ -64,6 +64,7 @@ export abstract class CommentControllerBase {
       'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, body, edited, taskId, authorId, createdAt, updatedAt, task.id, task.title, task.status, task.priority, task.estimateHours, task.dueAt, task.externalRef, task.projectId, task.assigneeId, task.parentId, task.createdAt, task.updatedAt, author.id, author.email, author.displayName, author.role, author.lastSeenAt, author.organizationId, author.createdAt, author.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
   })
   @ApiOkResponse({ type: CommentPage })
+  @EntityTag('list')
   list(@Query() query: ListCommentsQuery): Promise<CommentPage> {
     return this.service.list(query);
   }

@@ -67,6 +67,7 @@ export abstract class OrganizationControllerBase {
       'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, name, slug, plan, seats, supportOpensAt, createdAt, updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
   })
   @ApiOkResponse({ type: OrganizationPage })
+  @EntityTag('list')
   list(@Query() query: ListOrganizationsQuery): Promise<OrganizationPage> {
     return this.service.list(query);
   }

@@ -64,6 +64,7 @@ export abstract class ProfileControllerBase {
       'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, bio, avatarUrl, timezone, userId, createdAt, updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
   })
   @ApiOkResponse({ type: ProfilePage })
+  @EntityTag('list')
   list(@Query() query: ListProfilesQuery): Promise<ProfilePage> {
     return this.service.list(query);
   }

@@ -81,6 +81,7 @@ export abstract class ProjectControllerBase {
       'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, name, description, status, budget, startsOn, ownerId, organizationId, createdAt, updatedAt, owner.id, owner.email, owner.displayName, owner.role, owner.lastSeenAt, owner.organizationId, owner.createdAt, owner.updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt, tagIds. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
   })
   @ApiOkResponse({ type: ProjectPage })
+  @EntityTag('list')
   list(@Query() query: ListProjectsQuery): Promise<ProjectPage> {
     return this.service.list(query);
   }

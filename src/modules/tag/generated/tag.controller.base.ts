@@ -53,6 +53,7 @@ export abstract class TagControllerBase {
       'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, label, color, organizationId, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
   })
   @ApiOkResponse({ type: TagPage })
+  @EntityTag('list')
   list(@Query() query: ListTagsQuery): Promise<TagPage> {
     return this.service.list(query);
   }

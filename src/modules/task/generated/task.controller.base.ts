@@ -85,6 +85,7 @@ export abstract class TaskControllerBase {
       'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, title, status, priority, estimateHours, dueAt, externalRef, projectId, assigneeId, parentId, createdAt, updatedAt, project.id, project.name, project.description, project.status, project.budget, project.startsOn, project.ownerId, project.organizationId, project.createdAt, project.updatedAt, assignee.id, assignee.email, assignee.displayName, assignee.role, assignee.lastSeenAt, assignee.organizationId, assignee.createdAt, assignee.updatedAt, parent.id, parent.title, parent.status, parent.priority, parent.estimateHours, parent.dueAt, parent.externalRef, parent.projectId, parent.assigneeId, parent.parentId, parent.createdAt, parent.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
   })
   @ApiOkResponse({ type: TaskPage })
+  @EntityTag('list')
   list(@Query() query: ListTasksQuery): Promise<TaskPage> {
     return this.service.list(query);
   }

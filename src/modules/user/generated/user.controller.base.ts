@@ -81,6 +81,7 @@ export abstract class UserControllerBase {
       'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, email, displayName, role, lastSeenAt, organizationId, createdAt, updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
   })
   @ApiOkResponse({ type: UserPage })
+  @EntityTag('list')
   list(@Query() query: ListUsersQuery): Promise<UserPage> {
     return this.service.list(query);
   }

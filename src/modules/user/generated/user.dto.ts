@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
+import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { IsTimestamp } from '../../../platform/validation/is-timestamp';
@@ -78,6 +79,7 @@ export class ListUsersQuery extends ListQueryBase {
   @ApiHideProperty()
   @IsOptional()
   @IsObject()
+  @IsFilter(USER_RESOURCE)
   filter?: Record<string, unknown>;
 
   @ApiHideProperty()
