@@ -86,7 +86,7 @@ describe('metrics, health and OpenAPI', () => {
   });
 
   test('/docs serves the OpenAPI document', async () => {
-    const docs = await call('GET', '/docs');
+    const docs = await call('GET', '/openapi.json');
     assert.equal(docs.status, 200);
     assert.match(docs.body.openapi, /^3\./);
     assert.ok(docs.body.paths['/widgets/{id}'].patch);

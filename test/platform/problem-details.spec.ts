@@ -103,7 +103,7 @@ describe('errors as problem details (real Postgres and Redis)', () => {
   });
 
   test('the OpenAPI document describes every error response as the Problem schema in application/problem+json', async () => {
-    const document = (await call('GET', '/docs')).body;
+    const document = (await call('GET', '/openapi.json')).body;
     const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
     assert.deepEqual(document.components.schemas.Problem.required, [
       'type',

@@ -216,13 +216,10 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
   ].join('\n');
 }
 
-function filterDescription(model: Model, entity: EntityModel): string {
-  const filterable = filterableProperties(model, entity)
-    .map(([property]) => property)
-    .join(', ');
+function filterDescription(): string {
   return (
-    `Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). ` +
-    `Properties: ${filterable}. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.`
+    'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of ' +
+    'which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.'
   );
 }
 
@@ -256,7 +253,7 @@ function renderInputProperty(
   const enumValues = column.type === 'enum' ? imports.value(entityImport, enumConstant(entity, column)) : undefined;
   const file = entityPaths(entity).dto;
   const numberToo = column.type === 'decimal' && api.decimals === 'stringOrNumber';
-  const lines = [`  ${apiPropertyDecorator(column, imports, 'create', enumValues, numberToo)}`];
+  const lines = [`  ${apiPropertyDecorator(column, imports, file, 'create', enumValues, numberToo)}`];
   if (column.nullable) {
     lines.push(`  @${imports.value('class-validator', 'IsOptional')}()`);
   } else if (optional) {
@@ -356,6 +353,43 @@ const SERVICE_METHODS: Record<OperationName, string> = {
   remove: 'remove',
 };
 
+/**
+ * The operationId and summary of each operation, from the entity's names: `listTasks` "List tasks",
+ * `getTask` "Get a task". Client generators name their methods after the operationId.
+ */
+const OPERATION_DOCS: Record<OperationName, (entity: EntityModel) => { operationId: string; summary: string }> = {
+  list: (entity) => ({ operationId: `list${pascalPlural(entity)}`, summary: `List ${words(entity.names.route)}` }),
+  get: (entity) => ({ operationId: `get${entity.names.className}`, summary: `Get ${article(entity)} by id` }),
+  create: (entity) => ({ operationId: `create${entity.names.className}`, summary: `Create ${article(entity)}` }),
+  update: (entity) => ({
+    operationId: `update${entity.names.className}`,
+    summary: `Change some properties of ${article(entity)}`,
+  }),
+  replace: (entity) => ({
+    operationId: `replace${entity.names.className}`,
+    summary: `Replace all writable properties of ${article(entity)}`,
+  }),
+  remove: (entity) => ({ operationId: `delete${entity.names.className}`, summary: `Delete ${article(entity)}` }),
+};
+
+/** `audit-events` -> `audit events`. */
+function words(kebab: string): string {
+  return kebab.replace(/-/g, ' ');
+}
+
+/** `a task`, `an audit event`, `a user` (a leading u mostly sounds like "you"). */
+function article(entity: EntityModel): string {
+  const noun = words(entity.names.kebab);
+  return `${/^[aeio]/.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+/** The `id` path parameter as the id pipes accept it: a uuid, or an integer in PostgreSQL's `integer` range. */
+function idParameterSchema(entity: EntityModel): string {
+  return entity.primaryKey.type === 'uuid'
+    ? `{ type: 'string', format: 'uuid' }`
+    : `{ type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 }`;
+}
+
 /** What each single-row operation does with entity tags (see the platform's EntityTag); lists have none. */
 const ENTITY_TAG_ROLES: Partial<Record<OperationName, string>> = {
   get: 'read',
@@ -398,6 +432,16 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
   const dto = (name: string) => imports.value(importPath(file, paths.dto), name);
   const names = dtoNames(entity);
   const decorators = [`@${nest(VERB_DECORATORS[operation.verb])}(${operation.path ? str(operation.path) : ''})`];
+  const { operationId, summary } = OPERATION_DOCS[operation.name](entity);
+  decorators.push(
+    `@${imports.value('@nestjs/swagger', 'ApiOperation')}({ operationId: ${str(operationId)}, summary: ${str(summary)} })`,
+  );
+  if (operation.path === ':id') {
+    const description = `The ${words(entity.names.kebab)}'s ${entity.primaryKey.type === 'uuid' ? 'uuid' : 'integer id'}.`;
+    decorators.push(
+      `@${imports.value('@nestjs/swagger', 'ApiParam')}({ name: 'id', description: ${str(description)}, schema: ${idParameterSchema(entity)} })`,
+    );
+  }
   // Nest answers 201 to a POST and 200 to everything else unless told otherwise.
   if (operation.successStatus !== (operation.verb === 'POST' ? 201 : 200)) {
     decorators.push(`@${nest('HttpCode')}(${operation.successStatus})`);
@@ -414,10 +458,13 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
         ? imports.value(importPath(file, paths.entity), entity.names.className)
         : undefined;
   if (operation.query) {
-    // filter[status][eq]=done: OpenAPI's deepObject style, so generated clients serialize it so.
+    // filter[status][eq]=done: OpenAPI's deepObject style, so generated clients serialize it so. The
+    // schema, built from the resource's whitelist, names every property and the operators it takes.
     const apiQuery = imports.value('@nestjs/swagger', 'ApiQuery');
+    const filterSchema = imports.value(platformImport(file, 'crud/filter-schema'), 'filterParameterSchema');
+    const resource = imports.value(importPath(file, paths.resource), resourceConstant(entity));
     decorators.push(
-      `@${apiQuery}({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: { type: 'object', additionalProperties: true }, description: ${str(filterDescription(model, entity))} })`,
+      `@${apiQuery}({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: ${filterSchema}(${resource}), description: ${str(filterDescription())} })`,
     );
   }
   const responseDecorator = imports.value('@nestjs/swagger', RESPONSE_DECORATORS[operation.successStatus]);

@@ -4,6 +4,7 @@ import { ApiHideProperty, ApiProperty, ApiPropertyOptional, PartialType } from '
 import { Allow, IsDefined, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
+import { JSON_VALUE_SCHEMA } from '../../../platform/http/openapi-schemas';
 import { IsTimestamp } from '../../../platform/validation/is-timestamp';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { User, USER_ROLE_VALUES, type UserRole } from './user.entity';
@@ -32,7 +33,7 @@ export class CreateUserDto {
   @IsTimestamp()
   lastSeenAt?: Date | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional(JSON_VALUE_SCHEMA)
   @OptionalNotNull()
   @Allow()
   preferences?: unknown;
