@@ -270,7 +270,7 @@ describe('generated backend over HTTP', () => {
     assert.match(text, /process_cpu_seconds_total/);
   });
 
-  test('the OpenAPI document at /docs lists every route', async () => {
+  test('the OpenAPI document at /openapi.json lists every route', async () => {
     const document = (await (await fetch(`${app.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     for (const entity of model.entities) {
       assert.ok(document.paths[`/${entity.names.route}`], `/${entity.names.route}`);

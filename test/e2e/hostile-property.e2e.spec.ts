@@ -47,7 +47,7 @@ interface OpenApiDocument {
 interface Route {
   readonly method: string;
   readonly path: string;
-  /** The collection segment (`projects`), or undefined for /health, /metrics and /docs. */
+  /** The collection segment (`projects`), or undefined for /health, /metrics and /openapi.json. */
   readonly resource?: string;
   readonly idType?: 'string' | 'number';
   readonly query: readonly { name: string; schema: SchemaObject }[];

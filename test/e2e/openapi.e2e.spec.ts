@@ -77,6 +77,13 @@ test('the document is OpenAPI 3.1, titled from the schema, with servers and an i
     maximum: 2147483647,
   });
   assert.deepEqual(document.paths['/tasks/{id}'].get.parameters?.[0].schema, { type: 'string', format: 'uuid' });
+  const schemas = document.components.schemas as Record<string, { properties: Record<string, { default?: unknown }> }>;
+  assert.equal(schemas.CreateTaskDto.properties.status.default, 'todo', 'a create takes the default');
+  assert.equal(
+    schemas.UpdateTaskDto.properties.status.default,
+    undefined,
+    'a PATCH leaves out what it does not change',
+  );
   const text = JSON.stringify(document);
   assert.ok(!/"nullable":/.test(text), 'no 3.0 nullable is left');
   assert.ok(!/"example":/.test(text), 'no 3.0 schema example is left');

@@ -91,7 +91,7 @@ export function filterParameterSchema(resource: ResourceDefinition): JsonSchema 
   }
   const group = (kind: string) => ({
     type: 'object',
-    description: `filter[${kind}][<n>][<property>][<operator>]=<value>: ${kind === 'or' ? 'at least one' : 'every one'} of the numbered groups holds (a group may nest and/or again).`,
+    description: `filter[${kind}][<n>][<property>][<operator>]=<value>: ${kind === 'or' ? 'at least one' : 'every one'} of the numbered groups holds; a group may nest and/or again.`,
     additionalProperties: { type: 'object' },
   });
   return {

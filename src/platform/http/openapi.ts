@@ -91,6 +91,22 @@ export function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
 }
 
 /**
+ * A PATCH changes only the properties it carries: one left out keeps its value rather than taking the
+ * column's default. The update DTOs are PartialType copies of the create DTOs and inherit their
+ * `default`s, which would tell a client otherwise; they are removed from the schemas PATCH bodies use.
+ */
+export function withoutDefaultsOnPatch(document: OpenAPIObject): OpenAPIObject {
+  const schemas = document.components?.schemas ?? {};
+  for (const item of Object.values(document.paths)) {
+    const body = item.patch?.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined;
+    const name = body?.content?.['application/json']?.schema?.$ref?.replace('#/components/schemas/', '');
+    const schema = name === undefined ? undefined : (schemas[name] as { properties?: Record<string, object> });
+    for (const property of Object.values(schema?.properties ?? {})) delete (property as { default?: unknown }).default;
+  }
+  return document;
+}
+
+/**
  * The document as this app serves it: OpenAPI 3.1, titled from the schema, with `servers` (PUBLIC_URL,
  * or `/`: the host the document was fetched from), every error response as a problem, and an explicit
  * empty `security`: no operation requires authentication yet, and saying so is the truth a client needs.
@@ -110,7 +126,7 @@ export function buildOpenApiDocument(
       publicUrl ? 'The configured public URL (PUBLIC_URL).' : 'The server serving this document.',
     )
     .build();
-  const document = withProblemResponses(SwaggerModule.createDocument(app, config));
+  const document = withoutDefaultsOnPatch(withProblemResponses(SwaggerModule.createDocument(app, config)));
   document.security = [];
   return toOpenApi31(document);
 }

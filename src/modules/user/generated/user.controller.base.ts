@@ -41,7 +41,7 @@ export abstract class UserControllerBase {
   }
 
   @Get(':id')
-  @ApiOperation({ operationId: 'getUser', summary: 'Get an user by id' })
+  @ApiOperation({ operationId: 'getUser', summary: 'Get a user by id' })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(USER_RESOURCE, 'item')
   @ApiOkResponse({ type: User })
@@ -51,7 +51,7 @@ export abstract class UserControllerBase {
   }
 
   @Post()
-  @ApiOperation({ operationId: 'createUser', summary: 'Create an user' })
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a user' })
   @ApiCreatedResponse({ type: User })
   @EntityTag('create')
   create(@Body() body: CreateUserDto): Promise<User> {
@@ -59,7 +59,7 @@ export abstract class UserControllerBase {
   }
 
   @Patch(':id')
-  @ApiOperation({ operationId: 'updateUser', summary: 'Change some properties of an user' })
+  @ApiOperation({ operationId: 'updateUser', summary: 'Change some properties of a user' })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: User })
   @EntityTag('write')
@@ -72,7 +72,7 @@ export abstract class UserControllerBase {
   }
 
   @Put(':id')
-  @ApiOperation({ operationId: 'replaceUser', summary: 'Replace all writable properties of an user' })
+  @ApiOperation({ operationId: 'replaceUser', summary: 'Replace all writable properties of a user' })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: User })
   @EntityTag('write')
@@ -85,7 +85,7 @@ export abstract class UserControllerBase {
   }
 
   @Delete(':id')
-  @ApiOperation({ operationId: 'deleteUser', summary: 'Delete an user' })
+  @ApiOperation({ operationId: 'deleteUser', summary: 'Delete a user' })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
