@@ -160,7 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheLockWaitMs: e.CACHE_LOCK_WAIT_MS,
     port: e.PORT,
     host: e.HOST,
-    publicUrl: e.PUBLIC_URL,
+    ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
     dbPoolMax: e.DB_POOL_MAX,
     dbReplicaPoolMax: e.DB_REPLICA_POOL_MAX,
     dbIdleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
