@@ -77,6 +77,9 @@ test('the document is OpenAPI 3.1, titled from the schema, with servers and an i
     maximum: 2147483647,
   });
   assert.deepEqual(document.paths['/tasks/{id}'].get.parameters?.[0].schema, { type: 'string', format: 'uuid' });
+  const readiness = document.paths['/health/ready'].get.responses['503'].content;
+  assert.deepEqual(Object.keys(readiness ?? {}), ['application/json'], "the 503 of /health/ready is Terminus's report");
+  assert.ok(document.paths['/tasks/{id}'].patch.responses['412'].content?.['application/problem+json']);
   const schemas = document.components.schemas as Record<string, { properties: Record<string, { default?: unknown }> }>;
   assert.equal(schemas.CreateTaskDto.properties.status.default, 'todo', 'a create takes the default');
   assert.equal(

@@ -82,8 +82,9 @@ export function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
       const responses = operation.responses as Record<string, ResponseObject>;
       for (const [status, description] of Object.entries(errorStatuses(path, method, hasInput)))
         responses[status] ??= { description };
+      // An error a decorator declared with its own body keeps it: /health/ready's 503 is Terminus's report.
       for (const [status, response] of Object.entries(responses)) {
-        if (status === 'default' || Number(status) >= 400) response.content = PROBLEM_CONTENT;
+        if (status === 'default' || Number(status) >= 400) response.content ??= PROBLEM_CONTENT;
       }
     }
   }

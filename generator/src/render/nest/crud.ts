@@ -216,12 +216,10 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
   ].join('\n');
 }
 
-function filterDescription(): string {
-  return (
-    'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of ' +
-    'which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.'
-  );
-}
+/** The list's `filter` parameter; its schema (filterParameterSchema) names the properties and operators. */
+const FILTER_DESCRIPTION =
+  'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of ' +
+  'which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.';
 
 /** What `sort` looks like; the runtime checks each property against the sortable whitelist. */
 const SORT_PATTERN = '^-?[A-Za-z][A-Za-z0-9]*(,-?[A-Za-z][A-Za-z0-9]*)*$';
@@ -464,7 +462,7 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
     const filterSchema = imports.value(platformImport(file, 'crud/filter-schema'), 'filterParameterSchema');
     const resource = imports.value(importPath(file, paths.resource), resourceConstant(entity));
     decorators.push(
-      `@${apiQuery}({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: ${filterSchema}(${resource}), description: ${str(filterDescription())} })`,
+      `@${apiQuery}({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: ${filterSchema}(${resource}), description: ${str(FILTER_DESCRIPTION)} })`,
     );
   }
   const responseDecorator = imports.value('@nestjs/swagger', RESPONSE_DECORATORS[operation.successStatus]);
