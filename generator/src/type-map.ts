@@ -143,7 +143,8 @@ export const TYPE_MAP: Record<FieldType, TypeInfo> = {
         String.raw`/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$/, { message: '$property must be a time like 09:30 or 09:30:00' }`,
       ),
     ],
-    openApi: { type: 'string', format: 'time', example: '09:30:00' },
+    // No `format: time`: RFC 3339's full-time needs an offset, which a `time` column neither takes nor gives.
+    openApi: { type: 'string', example: '09:30:00' },
   },
   timestamp: {
     ts: 'Date',

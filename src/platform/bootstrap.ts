@@ -8,7 +8,7 @@ import { AppConfig, loadConfig } from './config/config';
 import { ConfigError } from './config/config-error';
 import { AppConfigModule } from './config/config.module';
 import { createFastifyAdapter } from './http/fastify-adapter';
-import { serveOpenApi } from './http/openapi';
+import { ApiInfo, serveOpenApi } from './http/openapi';
 import { createLogger } from './logging/logger';
 import { PinoNestLogger } from './logging/nest-logger';
 import { recordHttpDurations } from './metrics/http-metrics.hook';
@@ -21,9 +21,13 @@ class ApsoApplication {}
 
 /**
  * Builds the app on Fastify without listening. `bootstrap` uses it, and tests call it and then
- * `app.listen(0)`.
+ * `app.listen(0)`. `apiInfo` titles the OpenAPI document (src/generated/api-info.ts).
  */
-export async function createApp(appModule: Type<unknown>, config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(
+  appModule: Type<unknown>,
+  config: AppConfig,
+  apiInfo?: ApiInfo,
+): Promise<NestFastifyApplication> {
   const logger = createLogger(config.logLevel);
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: ApsoApplication, imports: [AppConfigModule.withConfig(config), appModule] },
@@ -37,12 +41,12 @@ export async function createApp(appModule: Type<unknown>, config: AppConfig): Pr
     app.get<Histogram<HttpRequestLabel>>(getToken(HTTP_REQUEST_DURATION.name)),
   );
   closeConnectionsWhileDraining(app);
-  serveOpenApi(app);
+  serveOpenApi(app, apiInfo, config.publicUrl);
   return app;
 }
 
 /** Entry point of src/main.ts: config, app, listen, graceful shutdown. Exits 1 with one line on failure. */
-export async function bootstrap(appModule: Type<unknown>): Promise<void> {
+export async function bootstrap(appModule: Type<unknown>, apiInfo?: ApiInfo): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();
@@ -52,7 +56,7 @@ export async function bootstrap(appModule: Type<unknown>): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   try {
-    const app = await createApp(appModule, config);
+    const app = await createApp(appModule, config, apiInfo);
     await app.listen({ port: config.port, host: config.host });
     logger.info({ url: await app.getUrl() }, 'listening');
     shutdownOnSignals(app, config.shutdownDrainMs, logger);

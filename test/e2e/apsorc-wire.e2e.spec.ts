@@ -114,7 +114,7 @@ describe('an .apsorc backend answers what an APSO CLI client sends', () => {
     });
 
     test('the OpenAPI document says a decimal input may be a string or a number, and answers strings', async () => {
-      const openApi = (await running.http('GET', '/docs')).body;
+      const openApi = (await running.http('GET', '/openapi.json')).body;
       const schemas = openApi.components.schemas;
       assert.deepEqual(schemas.CreateProductDto.properties.price.oneOf, [
         { type: 'string', format: 'decimal' },

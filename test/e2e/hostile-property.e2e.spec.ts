@@ -17,13 +17,15 @@ import { assertProblem } from '../support/problem';
 const SEED = Number(process.env.HOSTILE_SEED ?? 12_2026);
 const RUNS = Number(process.env.HOSTILE_RUNS ?? 4000);
 
+/** OpenAPI 3.1 (JSON Schema 2020-12): a nullable property has `null` among its types or a `{ type: 'null' }` branch. */
 interface SchemaObject {
-  readonly type?: string;
+  readonly type?: string | readonly string[];
   readonly format?: string;
   readonly enum?: readonly unknown[];
   readonly default?: unknown;
-  readonly example?: unknown;
-  readonly nullable?: boolean;
+  readonly examples?: readonly unknown[];
+  readonly oneOf?: readonly SchemaObject[];
+  readonly anyOf?: readonly SchemaObject[];
   readonly maxLength?: number;
   readonly items?: SchemaObject;
   readonly properties?: Record<string, SchemaObject>;
@@ -45,7 +47,7 @@ interface OpenApiDocument {
 interface Route {
   readonly method: string;
   readonly path: string;
-  /** The collection segment (`projects`), or undefined for /health, /metrics and /docs. */
+  /** The collection segment (`projects`), or undefined for /health, /metrics and /openapi.json. */
   readonly resource?: string;
   readonly idType?: 'string' | 'number';
   readonly query: readonly { name: string; schema: SchemaObject }[];
@@ -75,7 +77,7 @@ const stats = { requests: 0, byStatus: new Map<number, number>(), slowest: [] as
 
 before(async () => {
   backend = await bootExampleBackend('apso_hostile_property', 10);
-  const document = (await backend.send('GET', '/docs')).body as OpenApiDocument;
+  const document = (await backend.send('GET', '/openapi.json')).body as OpenApiDocument;
   routes = routesOf(document);
   await seed();
   apiNames = new Set(
@@ -204,7 +206,7 @@ function sentQueryKeys(path: string): string[] {
 // Routes and seed rows, from the OpenAPI document
 
 function routesOf(document: OpenApiDocument): Route[] {
-  const found: Route[] = [{ method: 'GET', path: '/docs', query: [] }];
+  const found: Route[] = [{ method: 'GET', path: '/openapi.json', query: [] }];
   for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
       const parameters = operation.parameters ?? [];
@@ -216,7 +218,7 @@ function routesOf(document: OpenApiDocument): Route[] {
         method: method.toUpperCase(),
         path,
         resource: isEntity ? resource : undefined,
-        idType: id ? (id.schema?.type === 'number' ? 'number' : 'string') : undefined,
+        idType: id ? (typeOf(id.schema ?? {}) === 'integer' ? 'number' : 'string') : undefined,
         query: parameters.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema ?? {} })),
         body: body ? resolve(document, body) : undefined,
       });
@@ -241,6 +243,16 @@ function referencedResource(property: string): string | undefined {
   return [...seeded.keys()].find((resource) => resource === `${kebab}s` || resource === `${kebab}es`);
 }
 
+/** The schema's type other than null. */
+function typeOf(schema: SchemaObject): string | undefined {
+  return typeof schema.type === 'string' ? schema.type : schema.type?.find((type) => type !== 'null');
+}
+
+function isNullable(schema: SchemaObject): boolean {
+  const branches = [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])];
+  return (Array.isArray(schema.type) && schema.type.includes('null')) || branches.some((b) => b.type === 'null');
+}
+
 let unique = 0;
 
 /**
@@ -250,7 +262,7 @@ let unique = 0;
 function validValue(property: string, schema: SchemaObject, guess: number): unknown {
   unique += 1;
   if (schema.enum) return schema.enum[0];
-  if (schema.type === 'array') {
+  if (typeOf(schema) === 'array') {
     const target = referencedResource(property);
     return target === undefined ? [] : [seeded.get(target)];
   }
@@ -259,7 +271,7 @@ function validValue(property: string, schema: SchemaObject, guess: number): unkn
       const target = referencedResource(property);
       if (target !== undefined) return seeded.get(target);
       const candidates = [...seeded.values()].filter((id) => typeof id === 'string');
-      return schema.nullable || candidates.length === 0 ? null : candidates[guess % candidates.length];
+      return isNullable(schema) || candidates.length === 0 ? null : candidates[guess % candidates.length];
     }
     case 'email':
       return `person${unique}@example.com`;
@@ -269,12 +281,10 @@ function validValue(property: string, schema: SchemaObject, guess: number): unkn
       return '2024-01-31T09:30:00Z';
     case 'date':
       return '2024-01-31';
-    case 'time':
-      return '09:30:00';
   }
   if (schema.default !== undefined) return schema.default;
-  if (schema.example !== undefined) return schema.example;
-  switch (schema.type) {
+  if (schema.examples !== undefined) return schema.examples[0];
+  switch (typeOf(schema)) {
     case 'integer':
       return 1;
     case 'number':

@@ -166,7 +166,7 @@ describe('conditional requests', () => {
   });
 
   test('the OpenAPI document names ETag, If-None-Match, If-Match, 304 and 412', async () => {
-    const paths = (await call('GET', '/docs')).body.paths;
+    const paths = (await call('GET', '/openapi.json')).body.paths;
     const headerNames = (operation: { parameters: { in: string; name: string }[] }) =>
       operation.parameters.filter((p) => p.in === 'header').map((p) => p.name);
     const item = paths['/widgets/{id}'];

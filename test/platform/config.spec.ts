@@ -76,6 +76,7 @@ describe('loadConfig', () => {
       REPLICA_BREAKER_COOLDOWN_MS: '3000',
       CACHE_LOCK_TTL_MS: '800',
       CACHE_LOCK_WAIT_MS: '0',
+      PUBLIC_URL: 'https://api.example.com/v1',
     });
     assert.equal(config.databaseReplicaUrl, 'postgresql://ro@replica/app');
     assert.deepEqual(
@@ -103,6 +104,15 @@ describe('loadConfig', () => {
     );
     assert.deepEqual([config.replicaBreakerFailures, config.replicaBreakerCooldownMs], [7, 3000]);
     assert.deepEqual([config.cacheLockTtlMs, config.cacheLockWaitMs], [800, 0]);
+    assert.equal(config.publicUrl, 'https://api.example.com/v1');
+  });
+
+  test('rejects a PUBLIC_URL that is not an http or https URL', () => {
+    assert.match(
+      configError({ ...VALID, PUBLIC_URL: 'ftp://api.example.com' }).message,
+      /PUBLIC_URL must be a http:\/\/ or https:\/\/ URL/,
+    );
+    assert.match(configError({ ...VALID, PUBLIC_URL: '/api' }).message, /PUBLIC_URL/);
   });
 
   test('CORS: off by default; exact origins, or * alone, with credentials and the preflight max age', () => {

@@ -85,18 +85,24 @@ describe('metrics, health and OpenAPI', () => {
     assert.deepEqual(Object.keys(ready.body.details).sort(), ['database', 'database_replica', 'redis', 'shutdown']);
   });
 
-  test('/docs serves the OpenAPI document', async () => {
-    const docs = await call('GET', '/docs');
+  test('/openapi.json serves the OpenAPI document', async () => {
+    const docs = await call('GET', '/openapi.json');
     assert.equal(docs.status, 200);
-    assert.match(docs.body.openapi, /^3\./);
+    assert.equal(docs.body.openapi, '3.1.0');
+    assert.deepEqual(docs.body.servers, [{ url: '/', description: 'The server serving this document.' }]);
     assert.ok(docs.body.paths['/widgets/{id}'].patch);
     assert.ok(docs.body.components.schemas.CreateWidgetDto.properties.labelIds);
   });
 
-  test('a second app in the same process starts and shares the metrics registry', async () => {
-    const second = await startFixtureApp(REDIS_DATABASE + 1);
+  test('a second app in the same process starts and shares the metrics registry; PUBLIC_URL is its server', async () => {
+    const second = await startFixtureApp(REDIS_DATABASE + 1, { PUBLIC_URL: 'https://api.example.com/v1' });
     try {
       assert.equal((await http(second.baseUrl, 'GET', '/health/ready')).status, 200);
+      const servers = (await http(second.baseUrl, 'GET', '/openapi.json')).body.servers as { url: string }[];
+      assert.deepEqual(
+        servers.map((server) => server.url),
+        ['https://api.example.com/v1'],
+      );
       const metrics = await http(second.baseUrl, 'GET', '/metrics');
       assert.ok(metrics.text.includes('http_request_duration_seconds_count{method="GET",route="/health/ready"'));
     } finally {

@@ -129,7 +129,7 @@ export async function crudSmoke(model: Model, http: Http, client: WireClient = M
 }
 
 /** Parents before children along foreign keys; optional links that would form a cycle are left empty. */
-function creationOrder(model: Model): EntityModel[] {
+export function creationOrder(model: Model): EntityModel[] {
   const byName = new Map(model.entities.map((entity) => [entity.names.className, entity]));
   const order: EntityModel[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -189,7 +189,7 @@ function patchFor(
   return { property, body: { [property]: sampleValue(column, serial + 1000, client) } };
 }
 
-function sampleValue(column: ColumnModel, serial: number, client: WireClient): unknown {
+export function sampleValue(column: ColumnModel, serial: number, client: WireClient): unknown {
   switch (column.type) {
     case 'string':
       return `v${serial}-${randomUUID().slice(0, 8)}`.slice(0, column.length ?? 255);

@@ -22,6 +22,7 @@ export const APP_PATHS = {
   entities: 'src/generated/entities.ts',
   modules: 'src/generated/modules.ts',
   migrations: 'src/generated/migrations.ts',
+  apiInfo: 'src/generated/api-info.ts',
   migrationsDir: 'src/migrations',
   appModule: 'src/app.module.ts',
   main: 'src/main.ts',

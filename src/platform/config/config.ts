@@ -25,6 +25,8 @@ export interface AppConfig {
   readonly cacheLockWaitMs: number;
   readonly port: number;
   readonly host: string;
+  /** The URL clients reach the API at (PUBLIC_URL), the OpenAPI document's server; unset: `/`, relative. */
+  readonly publicUrl?: string;
   readonly dbPoolMax: number;
   readonly dbReplicaPoolMax: number;
   readonly dbIdleTimeoutMs: number;
@@ -147,6 +149,7 @@ const schema = z.object({
   CACHE_LOCK_WAIT_MS: integer(0, 60_000, 500),
   PORT: integer(0, 65535, 3000),
   HOST: z.string().min(1, { error: 'must not be empty' }).default('0.0.0.0'),
+  PUBLIC_URL: urlWithProtocols(['http:', 'https:']).optional(),
   DB_POOL_MAX: integer(1, 1000, 10),
   DB_REPLICA_POOL_MAX: integer(1, 1000, 10),
   DB_IDLE_TIMEOUT_MS: integer(0, 3_600_000, 10_000),
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheLockWaitMs: e.CACHE_LOCK_WAIT_MS,
     port: e.PORT,
     host: e.HOST,
+    ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
     dbPoolMax: e.DB_POOL_MAX,
     dbReplicaPoolMax: e.DB_REPLICA_POOL_MAX,
     dbIdleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,

@@ -61,7 +61,13 @@ function queryOf(args: ValidationArguments | undefined): { sort?: unknown; filte
 
 /** Paging parameters shared by every list endpoint; generated list queries add `sort` and `filter`. */
 export class ListQueryBase {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIST_LIMIT, default: DEFAULT_LIST_LIMIT })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_LIST_LIMIT,
+    default: DEFAULT_LIST_LIMIT,
+    description: 'How many rows the page holds at most.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -69,7 +75,13 @@ export class ListQueryBase {
   @Max(MAX_LIST_LIMIT)
   limit: number = DEFAULT_LIST_LIMIT;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_LIST_OFFSET, default: 0 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_LIST_OFFSET,
+    default: 0,
+    description: 'How many rows to skip (offset paging); past the maximum, filter or use cursor.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -79,6 +91,7 @@ export class ListQueryBase {
   offset: number = 0;
 
   @ApiPropertyOptional({
+    type: 'string',
     maxLength: MAX_CURSOR_LENGTH,
     description:
       "A page's nextCursor: the page after it, in the same sort (send the same sort and filter). Not combined with offset.",
@@ -101,7 +114,7 @@ export class ListQueryBase {
 
 /** What every list page carries besides its rows; generated `XPage` classes add `data`, typed by entity. */
 export abstract class PageBase implements Omit<Page<unknown>, 'data'> {
-  @ApiProperty({ type: 'integer' })
+  @ApiProperty({ type: 'integer', description: 'The limit the page was asked for.' })
   limit!: number;
 
   @ApiPropertyOptional({

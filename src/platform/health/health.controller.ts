@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { DependencyReport, OptionalDependencies, PING_TIMEOUT_MS } from './optional-dependencies';
@@ -20,6 +20,7 @@ export class HealthController {
 
   /** Liveness: the event loop answers. No I/O, so a database outage never restarts the pod. */
   @Get('live')
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -30,6 +31,10 @@ export class HealthController {
    * listed in `degraded` when down, without failing the check (see OptionalDependencies).
    */
   @Get('ready')
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'Readiness: 503 while the primary database is unreachable or the instance is draining',
+  })
   @HealthCheck()
   async ready() {
     const [result, optional] = await Promise.all([
@@ -47,6 +52,7 @@ export class HealthController {
 
   /** Always 200: `status` is `degraded` while Redis or the replica is down, for dashboards and alerts. */
   @Get('degraded')
+  @ApiOperation({ operationId: 'getDegradation', summary: 'Which optional dependencies (Redis, the replica) are down' })
   degraded(): Promise<DependencyReport> {
     return this.optional.check();
   }

@@ -20,6 +20,7 @@ import {
   METRICS_PATH,
 } from './metric-names';
 import { defaultMetricsRegistered } from './metric-registry';
+import { MetricsController } from './metrics.controller';
 
 const METRIC_PROVIDERS = [
   makeHistogramProvider({ ...HTTP_REQUEST_DURATION, labelNames: [...HTTP_REQUEST_DURATION.labelNames] }),
@@ -38,7 +39,11 @@ const METRIC_PROVIDERS = [
 /** Serves /metrics and provides the platform's metrics, injectable with `@InjectMetric(NAME.name)`. */
 @Module({
   imports: [
-    PrometheusModule.register({ path: METRICS_PATH, defaultMetrics: { enabled: !defaultMetricsRegistered() } }),
+    PrometheusModule.register({
+      controller: MetricsController,
+      path: METRICS_PATH,
+      defaultMetrics: { enabled: !defaultMetricsRegistered() },
+    }),
   ],
   providers: METRIC_PROVIDERS,
   exports: METRIC_PROVIDERS,

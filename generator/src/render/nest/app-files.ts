@@ -1,7 +1,7 @@
 import type { Model } from '../../model/types';
 import { apsoFile, type Artifact, text, userFile } from '../artifact';
 import { GENERATED_HEADER } from '../header';
-import { ImportSet } from '../imports';
+import { ImportSet, str } from '../imports';
 import { APP_PATHS, entityPaths, importPath, platformImport } from '../layout';
 
 /* Lists that come from the schema live in generated files; the user-owned app module only points at them. */
@@ -11,6 +11,7 @@ export const APP_FILES_ARTIFACT: Artifact = {
   files: ({ model }) => [
     apsoFile(APP_PATHS.entities, text(renderEntitiesList(model))),
     apsoFile(APP_PATHS.modules, text(renderModulesList(model))),
+    apsoFile(APP_PATHS.apiInfo, text(renderApiInfo(model))),
     userFile(APP_PATHS.appModule, text(renderAppModule())),
     userFile(APP_PATHS.main, text(renderMain())),
     userFile(APP_PATHS.migrate, text(renderMigrate())),
@@ -41,6 +42,16 @@ export function renderModulesList(model: Model): string {
   );
 }
 
+/** What the OpenAPI document says of the API as a whole; bootstrap (src/main.ts) passes it on. */
+export function renderApiInfo(model: Model): string {
+  const imports = new ImportSet(['API_INFO']);
+  const apiInfo = imports.type(platformImport(APP_PATHS.apiInfo, 'http/openapi'), 'ApiInfo');
+  return imports.file(
+    GENERATED_HEADER,
+    `/** The OpenAPI document's title: the schema's name. */\nexport const API_INFO: ${apiInfo} = { title: ${str(model.name)} };`,
+  );
+}
+
 export function renderAppModule(): string {
   const file = APP_PATHS.appModule;
   const imports = new ImportSet(['AppModule']);
@@ -64,8 +75,9 @@ export function renderMain(): string {
   const file = APP_PATHS.main;
   const imports = new ImportSet();
   const appModule = imports.value(importPath(file, APP_PATHS.appModule), 'AppModule');
+  const apiInfo = imports.value(importPath(file, APP_PATHS.apiInfo), 'API_INFO');
   const bootstrap = imports.value(platformImport(file, 'bootstrap'), 'bootstrap');
-  return imports.file(undefined, `void ${bootstrap}(${appModule});`);
+  return imports.file(undefined, `void ${bootstrap}(${appModule}, ${apiInfo});`);
 }
 
 export function renderMigrate(): string {

@@ -375,15 +375,10 @@ function shapeQueryDecorators(model: Model, entity: EntityModel, imports: Import
   return decorators;
 }
 
-function filterDescription(model: Model, entity: EntityModel): string {
-  const filterable = [...filterableProperties(model, entity), ...filterableIds(entity)]
-    .map(([property]) => property)
-    .join(', ');
-  return (
-    `Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). ` +
-    `Properties: ${filterable}. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.`
-  );
-}
+/** The list's `filter` parameter; its schema (filterParameterSchema) names the properties and operators. */
+const FILTER_DESCRIPTION =
+  'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of ' +
+  'which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.';
 
 /** What `sort` looks like; the runtime checks each property against the sortable whitelist. */
 const SORT_PATTERN = '^-?[A-Za-z][A-Za-z0-9]*(,-?[A-Za-z][A-Za-z0-9]*)*$';
@@ -415,7 +410,7 @@ function renderInputProperty(
   const enumValues = column.type === 'enum' ? imports.value(entityImport, enumConstant(entity, column)) : undefined;
   const file = entityPaths(entity).dto;
   const numberToo = column.type === 'decimal' && api.decimals === 'stringOrNumber';
-  const lines = [`  ${apiPropertyDecorator(column, imports, 'create', enumValues, numberToo)}`];
+  const lines = [`  ${apiPropertyDecorator(column, imports, file, 'create', enumValues, numberToo)}`];
   if (column.nullable) {
     lines.push(`  @${imports.value('class-validator', 'IsOptional')}()`);
   } else if (optional) {
@@ -519,19 +514,64 @@ const SERVICE_METHODS: Record<OperationName, string> = {
   restore: 'restore',
 };
 
-/** What the operations beyond single-row CRUD do, for the OpenAPI document. */
-const SUMMARIES: Partial<Record<OperationName, (entity: EntityModel) => string>> = {
-  createMany: (entity) => `Create several ${entity.names.camelPlural} in one transaction: all or none`,
-  removeMany: (entity) => `Delete several ${entity.names.camelPlural} by id in one transaction: all or none`,
-  listDeleted: (entity) => `List the soft-deleted ${entity.names.camelPlural}`,
-  restore: (entity) => `Restore a soft-deleted ${entity.names.camel}`,
-};
-
 /** Errors these operations answer beyond those every operation of their kind does (src/platform/http/openapi.ts). */
 const EXTRA_ERRORS: Partial<Record<OperationName, { decorator: string; description: string }>> = {
   removeMany: { decorator: 'ApiNotFoundResponse', description: 'An id names no row; `fields` says which (`ids[2]`).' },
   restore: { decorator: 'ApiNotFoundResponse', description: 'No such row, or it is not deleted.' },
 };
+
+/**
+ * The operationId and summary of each operation, from the entity's names: `listTasks` "List tasks",
+ * `getTask` "Get a task". Client generators name their methods after the operationId.
+ */
+const OPERATION_DOCS: Record<OperationName, (entity: EntityModel) => { operationId: string; summary: string }> = {
+  list: (entity) => ({ operationId: `list${pascalPlural(entity)}`, summary: `List ${words(entity.names.route)}` }),
+  get: (entity) => ({ operationId: `get${entity.names.className}`, summary: `Get ${article(entity)} by id` }),
+  create: (entity) => ({ operationId: `create${entity.names.className}`, summary: `Create ${article(entity)}` }),
+  update: (entity) => ({
+    operationId: `update${entity.names.className}`,
+    summary: `Change some properties of ${article(entity)}`,
+  }),
+  replace: (entity) => ({
+    operationId: `replace${entity.names.className}`,
+    summary: `Replace all writable properties of ${article(entity)}`,
+  }),
+  remove: (entity) => ({ operationId: `delete${entity.names.className}`, summary: `Delete ${article(entity)}` }),
+  createMany: (entity) => ({
+    operationId: `create${pascalPlural(entity)}`,
+    summary: `Create several ${words(entity.names.route)} in one transaction: all or none`,
+  }),
+  removeMany: (entity) => ({
+    operationId: `delete${pascalPlural(entity)}`,
+    summary: `Delete several ${words(entity.names.route)} by id in one transaction: all or none`,
+  }),
+  listDeleted: (entity) => ({
+    operationId: `listDeleted${pascalPlural(entity)}`,
+    summary: `List the soft-deleted ${words(entity.names.route)}`,
+  }),
+  restore: (entity) => ({
+    operationId: `restore${entity.names.className}`,
+    summary: `Restore a soft-deleted ${words(entity.names.kebab)}`,
+  }),
+};
+
+/** `audit-events` -> `audit events`. */
+function words(kebab: string): string {
+  return kebab.replace(/-/g, ' ');
+}
+
+/** `a task`, `an audit event`, `a user` (a leading u mostly sounds like "you"). */
+function article(entity: EntityModel): string {
+  const noun = words(entity.names.kebab);
+  return `${/^[aeio]/.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+/** The `id` path parameter as the id pipes accept it: a uuid, or an integer in PostgreSQL's `integer` range. */
+function idParameterSchema(entity: EntityModel): string {
+  return entity.primaryKey.type === 'uuid'
+    ? `{ type: 'string', format: 'uuid' }`
+    : `{ type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 }`;
+}
 
 /** What each operation does with entity tags (see the platform's EntityTag). */
 const ENTITY_TAG_ROLES: Partial<Record<OperationName, string>> = {
@@ -576,6 +616,16 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
   const dto = (name: string) => imports.value(importPath(file, paths.dto), name);
   const names = dtoNames(entity);
   const decorators = [`@${nest(VERB_DECORATORS[operation.verb])}(${operation.path ? str(operation.path) : ''})`];
+  const { operationId, summary } = OPERATION_DOCS[operation.name](entity);
+  decorators.push(
+    `@${imports.value('@nestjs/swagger', 'ApiOperation')}({ operationId: ${str(operationId)}, summary: ${str(summary)} })`,
+  );
+  if (operation.path.startsWith(':id')) {
+    const description = `The ${words(entity.names.kebab)}'s ${entity.primaryKey.type === 'uuid' ? 'uuid' : 'integer id'}.`;
+    decorators.push(
+      `@${imports.value('@nestjs/swagger', 'ApiParam')}({ name: 'id', description: ${str(description)}, schema: ${idParameterSchema(entity)} })`,
+    );
+  }
   // Nest answers 201 to a POST and 200 to everything else unless told otherwise.
   if (operation.successStatus !== (operation.verb === 'POST' ? 201 : 200)) {
     decorators.push(`@${nest('HttpCode')}(${operation.successStatus})`);
@@ -585,9 +635,6 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
     const resource = imports.value(importPath(file, paths.resource), resourceConstant(entity));
     decorators.push(`@${cachedRead}(${resource}, ${str(operation.cached)})`);
   }
-  const summary = SUMMARIES[operation.name];
-  if (summary)
-    decorators.push(`@${imports.value('@nestjs/swagger', 'ApiOperation')}({ summary: ${str(summary(entity))} })`);
   const responseType =
     operation.response === 'page'
       ? dto(names.page)
@@ -599,10 +646,13 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
   if (operation.name === 'list' || operation.name === 'listDeleted' || operation.name === 'get')
     decorators.push(...shapeQueryDecorators(model, entity, imports));
   if (operation.query) {
-    // filter[status][eq]=done: OpenAPI's deepObject style, so generated clients serialize it so.
+    // filter[status][eq]=done: OpenAPI's deepObject style, so generated clients serialize it so. The
+    // schema, built from the resource's whitelist, names every property and the operators it takes.
     const apiQuery = imports.value('@nestjs/swagger', 'ApiQuery');
+    const filterSchema = imports.value(platformImport(file, 'crud/filter-schema'), 'filterParameterSchema');
+    const resource = imports.value(importPath(file, paths.resource), resourceConstant(entity));
     decorators.push(
-      `@${apiQuery}({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: { type: 'object', additionalProperties: true }, description: ${str(filterDescription(model, entity))} })`,
+      `@${apiQuery}({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: ${filterSchema}(${resource}), description: ${str(FILTER_DESCRIPTION)} })`,
     );
   }
   const responseDecorator = imports.value('@nestjs/swagger', RESPONSE_DECORATORS[operation.successStatus]);

@@ -59,7 +59,7 @@ function renderIndex(index: IndexModel, imports: ImportSet): string {
 function renderColumnMember(column: ColumnModel, entity: EntityModel, imports: ImportSet): string {
   return [
     jsDoc(column.description, '  '),
-    `  ${apiPropertyDecorator(column, imports, 'response', enumConstant(entity, column))}`,
+    `  ${apiPropertyDecorator(column, imports, entityPaths(entity).entity, 'response', enumConstant(entity, column))}`,
     `  ${columnDecorator(column, entity, imports)}`,
     `  ${column.property}!: ${propertyType(column, entity)};`,
   ]

@@ -7,9 +7,11 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
 } from '@nestjs/swagger';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
+import { filterParameterSchema } from '../../../platform/crud/filter-schema';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { AuditEventService } from '../audit-event.service';
@@ -23,6 +25,7 @@ import {
   UpdateAuditEventDto,
 } from './audit-event.dto';
 import { AuditEvent } from './audit-event.entity';
+import { AUDIT_EVENT_RESOURCE } from './audit-event.resource';
 
 /** The REST routes of audit-events; the user-owned controller extends it and sets the path. */
 @Injectable()
@@ -30,6 +33,7 @@ export abstract class AuditEventControllerBase {
   constructor(protected readonly service: AuditEventService) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listAuditEvents', summary: 'List audit events' })
   @ApiQuery({
     name: 'fields',
     required: false,
@@ -70,9 +74,9 @@ export abstract class AuditEventControllerBase {
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: true },
+    schema: filterParameterSchema(AUDIT_EVENT_RESOURCE),
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, sequence, action, occurredOn, organizationId, actorId, createdAt, updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt, actor.id, actor.email, actor.displayName, actor.role, actor.lastSeenAt, actor.organizationId, actor.createdAt, actor.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
   })
   @ApiOkResponse({ type: AuditEventPage })
   @EntityTag('list')
@@ -81,6 +85,8 @@ export abstract class AuditEventControllerBase {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getAuditEvent', summary: 'Get an audit event by id' })
+  @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiQuery({
     name: 'fields',
     required: false,
@@ -123,6 +129,7 @@ export abstract class AuditEventControllerBase {
   }
 
   @Post()
+  @ApiOperation({ operationId: 'createAuditEvent', summary: 'Create an audit event' })
   @ApiCreatedResponse({ type: AuditEvent })
   @EntityTag('create')
   create(@Body() body: CreateAuditEventDto): Promise<AuditEvent> {
@@ -130,6 +137,8 @@ export abstract class AuditEventControllerBase {
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateAuditEvent', summary: 'Change some properties of an audit event' })
+  @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: AuditEvent })
   @EntityTag('write')
   update(
@@ -141,6 +150,8 @@ export abstract class AuditEventControllerBase {
   }
 
   @Put(':id')
+  @ApiOperation({ operationId: 'replaceAuditEvent', summary: 'Replace all writable properties of an audit event' })
+  @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: AuditEvent })
   @EntityTag('write')
   replace(
@@ -152,6 +163,8 @@ export abstract class AuditEventControllerBase {
   }
 
   @Delete(':id')
+  @ApiOperation({ operationId: 'deleteAuditEvent', summary: 'Delete an audit event' })
+  @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
   @EntityTag('delete')
@@ -160,15 +173,21 @@ export abstract class AuditEventControllerBase {
   }
 
   @Post('bulk')
-  @ApiOperation({ summary: 'Create several auditEvents in one transaction: all or none' })
+  @ApiOperation({
+    operationId: 'createAuditEvents',
+    summary: 'Create several audit events in one transaction: all or none',
+  })
   @ApiCreatedResponse({ type: AuditEventBatch })
   createMany(@Body() body: BulkCreateAuditEventDto): Promise<AuditEventBatch> {
     return this.service.createMany(body);
   }
 
   @Post('bulk-delete')
+  @ApiOperation({
+    operationId: 'deleteAuditEvents',
+    summary: 'Delete several audit events by id in one transaction: all or none',
+  })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete several auditEvents by id in one transaction: all or none' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })
   removeMany(@Body() body: BulkDeleteUuids): Promise<void> {

@@ -21,6 +21,7 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
+import { INTERVAL_INPUT_SCHEMA, JSON_VALUE_SCHEMA } from '../../../platform/http/openapi-schemas';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { AuditEvent } from './audit-event.entity';
 import { AUDIT_EVENT_RESOURCE } from './audit-event.resource';
@@ -37,12 +38,12 @@ export class CreateAuditEventDto {
   @MaxLength(100)
   action!: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
+  @ApiPropertyOptional({ ...JSON_VALUE_SCHEMA, nullable: true })
   @IsOptional()
   @Allow()
   payload?: unknown;
 
-  @ApiPropertyOptional({ type: 'string', default: '90 days', example: '1 day 02:00:00' })
+  @ApiPropertyOptional({ ...INTERVAL_INPUT_SCHEMA, default: '90 days' })
   @OptionalNotNull()
   @IsString()
   @Matches(

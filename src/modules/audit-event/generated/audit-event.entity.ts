@@ -11,6 +11,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { INTERVAL_OUTPUT_SCHEMA, JSON_VALUE_SCHEMA } from '../../../platform/http/openapi-schemas';
 import { Organization } from '../../organization/generated/organization.entity';
 import { User } from '../../user/generated/user.entity';
 
@@ -32,11 +33,11 @@ export class AuditEvent {
   @Column({ name: 'action', type: 'varchar', length: 100 })
   action!: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  @ApiProperty({ ...JSON_VALUE_SCHEMA, nullable: true })
   @Column({ name: 'payload', type: 'json', nullable: true })
   payload!: unknown;
 
-  @ApiProperty({ type: 'string', example: '1 day 02:00:00' })
+  @ApiProperty(INTERVAL_OUTPUT_SCHEMA)
   @Column({ name: 'retention', type: 'interval', default: '90 days' })
   retention!: string;
 

@@ -7,10 +7,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
+import { filterParameterSchema } from '../../../platform/crud/filter-schema';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { CommentService } from '../comment.service';
@@ -32,6 +34,7 @@ export abstract class CommentControllerBase {
   constructor(protected readonly service: CommentService) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listComments', summary: 'List comments' })
   @CachedRead(COMMENT_RESOURCE, 'list')
   @ApiQuery({
     name: 'fields',
@@ -59,9 +62,9 @@ export abstract class CommentControllerBase {
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: true },
+    schema: filterParameterSchema(COMMENT_RESOURCE),
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, body, edited, taskId, authorId, createdAt, updatedAt, task.id, task.title, task.status, task.priority, task.estimateHours, task.dueAt, task.externalRef, task.projectId, task.assigneeId, task.parentId, task.createdAt, task.updatedAt, author.id, author.email, author.displayName, author.role, author.lastSeenAt, author.organizationId, author.createdAt, author.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
   })
   @ApiOkResponse({ type: CommentPage })
   @EntityTag('list')
@@ -70,6 +73,8 @@ export abstract class CommentControllerBase {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getComment', summary: 'Get a comment by id' })
+  @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(COMMENT_RESOURCE, 'item')
   @ApiQuery({
     name: 'fields',
@@ -99,6 +104,7 @@ export abstract class CommentControllerBase {
   }
 
   @Post()
+  @ApiOperation({ operationId: 'createComment', summary: 'Create a comment' })
   @ApiCreatedResponse({ type: Comment })
   @EntityTag('create')
   create(@Body() body: CreateCommentDto): Promise<Comment> {
@@ -106,6 +112,8 @@ export abstract class CommentControllerBase {
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateComment', summary: 'Change some properties of a comment' })
+  @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Comment })
   @EntityTag('write')
   update(
@@ -117,6 +125,8 @@ export abstract class CommentControllerBase {
   }
 
   @Put(':id')
+  @ApiOperation({ operationId: 'replaceComment', summary: 'Replace all writable properties of a comment' })
+  @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Comment })
   @EntityTag('write')
   replace(
@@ -128,6 +138,8 @@ export abstract class CommentControllerBase {
   }
 
   @Delete(':id')
+  @ApiOperation({ operationId: 'deleteComment', summary: 'Delete a comment' })
+  @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
   @EntityTag('delete')
@@ -136,15 +148,18 @@ export abstract class CommentControllerBase {
   }
 
   @Post('bulk')
-  @ApiOperation({ summary: 'Create several comments in one transaction: all or none' })
+  @ApiOperation({ operationId: 'createComments', summary: 'Create several comments in one transaction: all or none' })
   @ApiCreatedResponse({ type: CommentBatch })
   createMany(@Body() body: BulkCreateCommentDto): Promise<CommentBatch> {
     return this.service.createMany(body);
   }
 
   @Post('bulk-delete')
+  @ApiOperation({
+    operationId: 'deleteComments',
+    summary: 'Delete several comments by id in one transaction: all or none',
+  })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete several comments by id in one transaction: all or none' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })
   removeMany(@Body() body: BulkDeleteUuids): Promise<void> {

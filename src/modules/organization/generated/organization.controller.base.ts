@@ -7,10 +7,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
+import { filterParameterSchema } from '../../../platform/crud/filter-schema';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { OrganizationService } from '../organization.service';
@@ -32,6 +34,7 @@ export abstract class OrganizationControllerBase {
   constructor(protected readonly service: OrganizationService) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listOrganizations', summary: 'List organizations' })
   @CachedRead(ORGANIZATION_RESOURCE, 'list')
   @ApiQuery({
     name: 'fields',
@@ -62,9 +65,9 @@ export abstract class OrganizationControllerBase {
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: true },
+    schema: filterParameterSchema(ORGANIZATION_RESOURCE),
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, name, slug, plan, seats, supportOpensAt, createdAt, updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
   })
   @ApiOkResponse({ type: OrganizationPage })
   @EntityTag('list')
@@ -73,6 +76,8 @@ export abstract class OrganizationControllerBase {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getOrganization', summary: 'Get an organization by id' })
+  @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(ORGANIZATION_RESOURCE, 'item')
   @ApiQuery({
     name: 'fields',
@@ -105,6 +110,7 @@ export abstract class OrganizationControllerBase {
   }
 
   @Post()
+  @ApiOperation({ operationId: 'createOrganization', summary: 'Create an organization' })
   @ApiCreatedResponse({ type: Organization })
   @EntityTag('create')
   create(@Body() body: CreateOrganizationDto): Promise<Organization> {
@@ -112,6 +118,8 @@ export abstract class OrganizationControllerBase {
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateOrganization', summary: 'Change some properties of an organization' })
+  @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Organization })
   @EntityTag('write')
   update(
@@ -123,6 +131,8 @@ export abstract class OrganizationControllerBase {
   }
 
   @Put(':id')
+  @ApiOperation({ operationId: 'replaceOrganization', summary: 'Replace all writable properties of an organization' })
+  @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Organization })
   @EntityTag('write')
   replace(
@@ -134,6 +144,8 @@ export abstract class OrganizationControllerBase {
   }
 
   @Delete(':id')
+  @ApiOperation({ operationId: 'deleteOrganization', summary: 'Delete an organization' })
+  @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
   @EntityTag('delete')
@@ -142,15 +154,21 @@ export abstract class OrganizationControllerBase {
   }
 
   @Post('bulk')
-  @ApiOperation({ summary: 'Create several organizations in one transaction: all or none' })
+  @ApiOperation({
+    operationId: 'createOrganizations',
+    summary: 'Create several organizations in one transaction: all or none',
+  })
   @ApiCreatedResponse({ type: OrganizationBatch })
   createMany(@Body() body: BulkCreateOrganizationDto): Promise<OrganizationBatch> {
     return this.service.createMany(body);
   }
 
   @Post('bulk-delete')
+  @ApiOperation({
+    operationId: 'deleteOrganizations',
+    summary: 'Delete several organizations by id in one transaction: all or none',
+  })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete several organizations by id in one transaction: all or none' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })
   removeMany(@Body() body: BulkDeleteUuids): Promise<void> {

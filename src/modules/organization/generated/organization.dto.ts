@@ -22,6 +22,7 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
+import { TIME_INPUT_SCHEMA } from '../../../platform/http/openapi-schemas';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { Organization, ORGANIZATION_PLAN_VALUES, type OrganizationPlan } from './organization.entity';
 import { ORGANIZATION_RESOURCE } from './organization.resource';
@@ -51,7 +52,7 @@ export class CreateOrganizationDto {
   @Max(2147483647)
   seats?: number;
 
-  @ApiPropertyOptional({ type: 'string', format: 'time', nullable: true, example: '09:30:00' })
+  @ApiPropertyOptional({ ...TIME_INPUT_SCHEMA, nullable: true })
   @IsOptional()
   @Matches(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$/, {
     message: '$property must be a time like 09:30 or 09:30:00',

@@ -2,6 +2,7 @@
 
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TIME_OUTPUT_SCHEMA } from '../../../platform/http/openapi-schemas';
 import { Project } from '../../project/generated/project.entity';
 import { Tag } from '../../tag/generated/tag.entity';
 import { User } from '../../user/generated/user.entity';
@@ -41,7 +42,7 @@ export class Organization {
   @Column({ name: 'seats', type: 'integer', default: 5 })
   seats!: number;
 
-  @ApiProperty({ type: 'string', format: 'time', nullable: true, example: '09:30:00' })
+  @ApiProperty({ ...TIME_OUTPUT_SCHEMA, nullable: true })
   @Column({ name: 'support_opens_at', type: 'time', nullable: true })
   supportOpensAt!: string | null;
 

@@ -7,10 +7,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
+import { filterParameterSchema } from '../../../platform/crud/filter-schema';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { ProfileService } from '../profile.service';
@@ -32,6 +34,7 @@ export abstract class ProfileControllerBase {
   constructor(protected readonly service: ProfileService) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listProfiles', summary: 'List profiles' })
   @CachedRead(PROFILE_RESOURCE, 'list')
   @ApiQuery({
     name: 'fields',
@@ -59,9 +62,9 @@ export abstract class ProfileControllerBase {
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: true },
+    schema: filterParameterSchema(PROFILE_RESOURCE),
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, bio, avatarUrl, timezone, userId, createdAt, updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
   })
   @ApiOkResponse({ type: ProfilePage })
   @EntityTag('list')
@@ -70,6 +73,8 @@ export abstract class ProfileControllerBase {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getProfile', summary: 'Get a profile by id' })
+  @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(PROFILE_RESOURCE, 'item')
   @ApiQuery({
     name: 'fields',
@@ -99,6 +104,7 @@ export abstract class ProfileControllerBase {
   }
 
   @Post()
+  @ApiOperation({ operationId: 'createProfile', summary: 'Create a profile' })
   @ApiCreatedResponse({ type: Profile })
   @EntityTag('create')
   create(@Body() body: CreateProfileDto): Promise<Profile> {
@@ -106,6 +112,8 @@ export abstract class ProfileControllerBase {
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateProfile', summary: 'Change some properties of a profile' })
+  @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Profile })
   @EntityTag('write')
   update(
@@ -117,6 +125,8 @@ export abstract class ProfileControllerBase {
   }
 
   @Put(':id')
+  @ApiOperation({ operationId: 'replaceProfile', summary: 'Replace all writable properties of a profile' })
+  @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Profile })
   @EntityTag('write')
   replace(
@@ -128,6 +138,8 @@ export abstract class ProfileControllerBase {
   }
 
   @Delete(':id')
+  @ApiOperation({ operationId: 'deleteProfile', summary: 'Delete a profile' })
+  @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
   @EntityTag('delete')
@@ -136,15 +148,18 @@ export abstract class ProfileControllerBase {
   }
 
   @Post('bulk')
-  @ApiOperation({ summary: 'Create several profiles in one transaction: all or none' })
+  @ApiOperation({ operationId: 'createProfiles', summary: 'Create several profiles in one transaction: all or none' })
   @ApiCreatedResponse({ type: ProfileBatch })
   createMany(@Body() body: BulkCreateProfileDto): Promise<ProfileBatch> {
     return this.service.createMany(body);
   }
 
   @Post('bulk-delete')
+  @ApiOperation({
+    operationId: 'deleteProfiles',
+    summary: 'Delete several profiles by id in one transaction: all or none',
+  })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete several profiles by id in one transaction: all or none' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })
   removeMany(@Body() body: BulkDeleteUuids): Promise<void> {

@@ -7,10 +7,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
+import { filterParameterSchema } from '../../../platform/crud/filter-schema';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { ProjectService } from '../project.service';
@@ -33,6 +35,7 @@ export abstract class ProjectControllerBase {
   constructor(protected readonly service: ProjectService) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listProjects', summary: 'List projects' })
   @CachedRead(PROJECT_RESOURCE, 'list')
   @ApiQuery({
     name: 'fields',
@@ -76,9 +79,9 @@ export abstract class ProjectControllerBase {
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: true },
+    schema: filterParameterSchema(PROJECT_RESOURCE),
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, name, description, status, budget, startsOn, ownerId, organizationId, createdAt, updatedAt, owner.id, owner.email, owner.displayName, owner.role, owner.lastSeenAt, owner.organizationId, owner.createdAt, owner.updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt, tagIds. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
   })
   @ApiOkResponse({ type: ProjectPage })
   @EntityTag('list')
@@ -87,6 +90,8 @@ export abstract class ProjectControllerBase {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getProject', summary: 'Get a project by id' })
+  @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(PROJECT_RESOURCE, 'item')
   @ApiQuery({
     name: 'fields',
@@ -132,6 +137,7 @@ export abstract class ProjectControllerBase {
   }
 
   @Post()
+  @ApiOperation({ operationId: 'createProject', summary: 'Create a project' })
   @ApiCreatedResponse({ type: Project })
   @EntityTag('create')
   create(@Body() body: CreateProjectDto): Promise<Project> {
@@ -139,6 +145,8 @@ export abstract class ProjectControllerBase {
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateProject', summary: 'Change some properties of a project' })
+  @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Project })
   @EntityTag('write')
   update(
@@ -150,6 +158,8 @@ export abstract class ProjectControllerBase {
   }
 
   @Put(':id')
+  @ApiOperation({ operationId: 'replaceProject', summary: 'Replace all writable properties of a project' })
+  @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Project })
   @EntityTag('write')
   replace(
@@ -161,6 +171,8 @@ export abstract class ProjectControllerBase {
   }
 
   @Delete(':id')
+  @ApiOperation({ operationId: 'deleteProject', summary: 'Delete a project' })
+  @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
   @EntityTag('delete')
@@ -169,15 +181,18 @@ export abstract class ProjectControllerBase {
   }
 
   @Post('bulk')
-  @ApiOperation({ summary: 'Create several projects in one transaction: all or none' })
+  @ApiOperation({ operationId: 'createProjects', summary: 'Create several projects in one transaction: all or none' })
   @ApiCreatedResponse({ type: ProjectBatch })
   createMany(@Body() body: BulkCreateProjectDto): Promise<ProjectBatch> {
     return this.service.createMany(body);
   }
 
   @Post('bulk-delete')
+  @ApiOperation({
+    operationId: 'deleteProjects',
+    summary: 'Delete several projects by id in one transaction: all or none',
+  })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete several projects by id in one transaction: all or none' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })
   removeMany(@Body() body: BulkDeleteUuids): Promise<void> {

@@ -7,10 +7,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteIntegers } from '../../../platform/crud/bulk-write';
+import { filterParameterSchema } from '../../../platform/crud/filter-schema';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { IntegerIdPipe } from '../../../platform/validation/id.pipe';
 import { TagService } from '../tag.service';
@@ -24,6 +26,7 @@ export abstract class TagControllerBase {
   constructor(protected readonly service: TagService) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listTags', summary: 'List tags' })
   @CachedRead(TAG_RESOURCE, 'list')
   @ApiQuery({
     name: 'fields',
@@ -48,9 +51,9 @@ export abstract class TagControllerBase {
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: true },
+    schema: filterParameterSchema(TAG_RESOURCE),
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, label, color, organizationId, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
   })
   @ApiOkResponse({ type: TagPage })
   @EntityTag('list')
@@ -59,6 +62,12 @@ export abstract class TagControllerBase {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getTag', summary: 'Get a tag by id' })
+  @ApiParam({
+    name: 'id',
+    description: "The tag's integer id.",
+    schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
+  })
   @CachedRead(TAG_RESOURCE, 'item')
   @ApiQuery({
     name: 'fields',
@@ -85,6 +94,7 @@ export abstract class TagControllerBase {
   }
 
   @Post()
+  @ApiOperation({ operationId: 'createTag', summary: 'Create a tag' })
   @ApiCreatedResponse({ type: Tag })
   @EntityTag('create')
   create(@Body() body: CreateTagDto): Promise<Tag> {
@@ -92,6 +102,12 @@ export abstract class TagControllerBase {
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateTag', summary: 'Change some properties of a tag' })
+  @ApiParam({
+    name: 'id',
+    description: "The tag's integer id.",
+    schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
+  })
   @ApiOkResponse({ type: Tag })
   @EntityTag('write')
   update(
@@ -103,6 +119,12 @@ export abstract class TagControllerBase {
   }
 
   @Put(':id')
+  @ApiOperation({ operationId: 'replaceTag', summary: 'Replace all writable properties of a tag' })
+  @ApiParam({
+    name: 'id',
+    description: "The tag's integer id.",
+    schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
+  })
   @ApiOkResponse({ type: Tag })
   @EntityTag('write')
   replace(
@@ -114,6 +136,12 @@ export abstract class TagControllerBase {
   }
 
   @Delete(':id')
+  @ApiOperation({ operationId: 'deleteTag', summary: 'Delete a tag' })
+  @ApiParam({
+    name: 'id',
+    description: "The tag's integer id.",
+    schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
+  })
   @HttpCode(204)
   @ApiNoContentResponse()
   @EntityTag('delete')
@@ -122,15 +150,15 @@ export abstract class TagControllerBase {
   }
 
   @Post('bulk')
-  @ApiOperation({ summary: 'Create several tags in one transaction: all or none' })
+  @ApiOperation({ operationId: 'createTags', summary: 'Create several tags in one transaction: all or none' })
   @ApiCreatedResponse({ type: TagBatch })
   createMany(@Body() body: BulkCreateTagDto): Promise<TagBatch> {
     return this.service.createMany(body);
   }
 
   @Post('bulk-delete')
+  @ApiOperation({ operationId: 'deleteTags', summary: 'Delete several tags by id in one transaction: all or none' })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete several tags by id in one transaction: all or none' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })
   removeMany(@Body() body: BulkDeleteIntegers): Promise<void> {

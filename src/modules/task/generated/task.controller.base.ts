@@ -7,10 +7,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
+import { filterParameterSchema } from '../../../platform/crud/filter-schema';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { TaskService } from '../task.service';
@@ -33,6 +35,7 @@ export abstract class TaskControllerBase {
   constructor(protected readonly service: TaskService) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listTasks', summary: 'List tasks' })
   @CachedRead(TASK_RESOURCE, 'list')
   @ApiQuery({
     name: 'fields',
@@ -80,9 +83,9 @@ export abstract class TaskControllerBase {
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: true },
+    schema: filterParameterSchema(TASK_RESOURCE),
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, title, status, priority, estimateHours, dueAt, externalRef, projectId, assigneeId, parentId, createdAt, updatedAt, project.id, project.name, project.description, project.status, project.budget, project.startsOn, project.ownerId, project.organizationId, project.createdAt, project.updatedAt, assignee.id, assignee.email, assignee.displayName, assignee.role, assignee.lastSeenAt, assignee.organizationId, assignee.createdAt, assignee.updatedAt, parent.id, parent.title, parent.status, parent.priority, parent.estimateHours, parent.dueAt, parent.externalRef, parent.projectId, parent.assigneeId, parent.parentId, parent.createdAt, parent.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
   })
   @ApiOkResponse({ type: TaskPage })
   @EntityTag('list')
@@ -91,6 +94,8 @@ export abstract class TaskControllerBase {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getTask', summary: 'Get a task by id' })
+  @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(TASK_RESOURCE, 'item')
   @ApiQuery({
     name: 'fields',
@@ -140,6 +145,7 @@ export abstract class TaskControllerBase {
   }
 
   @Post()
+  @ApiOperation({ operationId: 'createTask', summary: 'Create a task' })
   @ApiCreatedResponse({ type: Task })
   @EntityTag('create')
   create(@Body() body: CreateTaskDto): Promise<Task> {
@@ -147,6 +153,8 @@ export abstract class TaskControllerBase {
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateTask', summary: 'Change some properties of a task' })
+  @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Task })
   @EntityTag('write')
   update(
@@ -158,6 +166,8 @@ export abstract class TaskControllerBase {
   }
 
   @Put(':id')
+  @ApiOperation({ operationId: 'replaceTask', summary: 'Replace all writable properties of a task' })
+  @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: Task })
   @EntityTag('write')
   replace(
@@ -169,6 +179,8 @@ export abstract class TaskControllerBase {
   }
 
   @Delete(':id')
+  @ApiOperation({ operationId: 'deleteTask', summary: 'Delete a task' })
+  @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
   @EntityTag('delete')
@@ -177,15 +189,15 @@ export abstract class TaskControllerBase {
   }
 
   @Post('bulk')
-  @ApiOperation({ summary: 'Create several tasks in one transaction: all or none' })
+  @ApiOperation({ operationId: 'createTasks', summary: 'Create several tasks in one transaction: all or none' })
   @ApiCreatedResponse({ type: TaskBatch })
   createMany(@Body() body: BulkCreateTaskDto): Promise<TaskBatch> {
     return this.service.createMany(body);
   }
 
   @Post('bulk-delete')
+  @ApiOperation({ operationId: 'deleteTasks', summary: 'Delete several tasks by id in one transaction: all or none' })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete several tasks by id in one transaction: all or none' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })
   removeMany(@Body() body: BulkDeleteUuids): Promise<void> {

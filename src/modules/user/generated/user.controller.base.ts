@@ -7,10 +7,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
+import { filterParameterSchema } from '../../../platform/crud/filter-schema';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { UserService } from '../user.service';
@@ -32,6 +34,7 @@ export abstract class UserControllerBase {
   constructor(protected readonly service: UserService) {}
 
   @Get()
+  @ApiOperation({ operationId: 'listUsers', summary: 'List users' })
   @CachedRead(USER_RESOURCE, 'list')
   @ApiQuery({
     name: 'fields',
@@ -76,9 +79,9 @@ export abstract class UserControllerBase {
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: true },
+    schema: filterParameterSchema(USER_RESOURCE),
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, email, displayName, role, lastSeenAt, organizationId, createdAt, updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
   })
   @ApiOkResponse({ type: UserPage })
   @EntityTag('list')
@@ -87,6 +90,8 @@ export abstract class UserControllerBase {
   }
 
   @Get(':id')
+  @ApiOperation({ operationId: 'getUser', summary: 'Get a user by id' })
+  @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(USER_RESOURCE, 'item')
   @ApiQuery({
     name: 'fields',
@@ -133,6 +138,7 @@ export abstract class UserControllerBase {
   }
 
   @Post()
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a user' })
   @ApiCreatedResponse({ type: User })
   @EntityTag('create')
   create(@Body() body: CreateUserDto): Promise<User> {
@@ -140,6 +146,8 @@ export abstract class UserControllerBase {
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateUser', summary: 'Change some properties of a user' })
+  @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: User })
   @EntityTag('write')
   update(
@@ -151,6 +159,8 @@ export abstract class UserControllerBase {
   }
 
   @Put(':id')
+  @ApiOperation({ operationId: 'replaceUser', summary: 'Replace all writable properties of a user' })
+  @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: User })
   @EntityTag('write')
   replace(
@@ -162,6 +172,8 @@ export abstract class UserControllerBase {
   }
 
   @Delete(':id')
+  @ApiOperation({ operationId: 'deleteUser', summary: 'Delete a user' })
+  @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
   @EntityTag('delete')
@@ -170,15 +182,15 @@ export abstract class UserControllerBase {
   }
 
   @Post('bulk')
-  @ApiOperation({ summary: 'Create several users in one transaction: all or none' })
+  @ApiOperation({ operationId: 'createUsers', summary: 'Create several users in one transaction: all or none' })
   @ApiCreatedResponse({ type: UserBatch })
   createMany(@Body() body: BulkCreateUserDto): Promise<UserBatch> {
     return this.service.createMany(body);
   }
 
   @Post('bulk-delete')
+  @ApiOperation({ operationId: 'deleteUsers', summary: 'Delete several users by id in one transaction: all or none' })
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete several users by id in one transaction: all or none' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })
   removeMany(@Body() body: BulkDeleteUuids): Promise<void> {
@@ -186,7 +198,7 @@ export abstract class UserControllerBase {
   }
 
   @Get('deleted')
-  @ApiOperation({ summary: 'List the soft-deleted users' })
+  @ApiOperation({ operationId: 'listDeletedUsers', summary: 'List the soft-deleted users' })
   @ApiQuery({
     name: 'fields',
     required: false,
@@ -230,9 +242,9 @@ export abstract class UserControllerBase {
     required: false,
     style: 'deepObject',
     explode: true,
-    schema: { type: 'object', additionalProperties: true },
+    schema: filterParameterSchema(USER_RESOURCE),
     description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (see docs/api.md). Properties: id, email, displayName, role, lastSeenAt, organizationId, createdAt, updatedAt, organization.id, organization.name, organization.slug, organization.plan, organization.seats, organization.supportOpensAt, organization.createdAt, organization.updatedAt. Operators: eq, ne, gt, gte, lt, lte, in, nin, between, contains, icontains, startsWith, istartsWith, null.',
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
   })
   @ApiOkResponse({ type: UserPage })
   listDeleted(@Query() query: ListUsersQuery): Promise<UserPage> {
@@ -240,8 +252,9 @@ export abstract class UserControllerBase {
   }
 
   @Post(':id/restore')
+  @ApiOperation({ operationId: 'restoreUser', summary: 'Restore a soft-deleted user' })
+  @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Restore a soft-deleted user' })
   @ApiOkResponse({ type: User })
   @ApiNotFoundResponse({ description: 'No such row, or it is not deleted.' })
   restore(@Param('id', UuidIdPipe) id: string): Promise<User> {

@@ -21,6 +21,7 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
+import { JSON_VALUE_SCHEMA } from '../../../platform/http/openapi-schemas';
 import { IsTimestamp } from '../../../platform/validation/is-timestamp';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { User, USER_ROLE_VALUES, type UserRole } from './user.entity';
@@ -49,7 +50,7 @@ export class CreateUserDto {
   @IsTimestamp()
   lastSeenAt?: Date | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional(JSON_VALUE_SCHEMA)
   @OptionalNotNull()
   @Allow()
   preferences?: unknown;

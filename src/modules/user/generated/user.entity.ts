@@ -14,6 +14,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { JSON_VALUE_SCHEMA } from '../../../platform/http/openapi-schemas';
 import { Organization } from '../../organization/generated/organization.entity';
 import { Profile } from '../../profile/generated/profile.entity';
 import { Project } from '../../project/generated/project.entity';
@@ -48,7 +49,7 @@ export class User {
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
   lastSeenAt!: Date | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
+  @ApiProperty(JSON_VALUE_SCHEMA)
   @Column({ name: 'preferences', type: 'jsonb', default: () => "'{}'" })
   preferences!: unknown;
 

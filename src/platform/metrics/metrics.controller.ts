@@ -1,0 +1,16 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { PrometheusController } from '@willsoto/nestjs-prometheus';
+
+/** The library's /metrics handler, documented: the OpenAPI document names and describes every operation. */
+@ApiTags('metrics')
+@Controller()
+export class MetricsController extends PrometheusController {
+  @Get()
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics, in the text exposition format' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Every metric of this instance.', schema: { type: 'string' } })
+  override index(@Res({ passthrough: true }) response: unknown): Promise<string> {
+    return super.index(response);
+  }
+}
