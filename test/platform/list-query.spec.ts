@@ -490,16 +490,27 @@ describe('list filters over HTTP (real Postgres and Redis)', () => {
     );
   });
 
-  test('every bad list parameter is named in one 400: filter, sort, limit, offset, count and cursor', async () => {
+  test('every bad list parameter is named in one 400: filter, sort, limit, offset, count, cursor, fields, include', async () => {
     const byName = (await call<{ nextCursor: string }>('GET', '/parts?sort=name&limit=1')).body.nextCursor;
     const answer = await call(
       'GET',
-      `/parts?filter[colour][eq]=red&filter[quantity][gt]=many&sort=colour&limit=0&count=all&cursor=${byName}&offset=3`,
+      `/parts?filter[colour][eq]=red&filter[quantity][gt]=many&sort=colour&limit=0&count=all&cursor=${byName}&offset=3` +
+        '&fields=colour&include=wheel',
     );
     const body = assertProblem(answer, 400);
     assert.equal(body.type, 'https://apso.dev/problems/validation');
     const fields = body.fields.map((entry: { field: string }) => entry.field).sort();
-    assert.deepEqual(fields, ['count', 'cursor', 'filter[colour]', 'filter[quantity][gt]', 'limit', 'offset', 'sort']);
+    assert.deepEqual(fields, [
+      'count',
+      'cursor',
+      'fields',
+      'filter[colour]',
+      'filter[quantity][gt]',
+      'include',
+      'limit',
+      'offset',
+      'sort',
+    ]);
     for (const field of fields) assert.ok(body.detail.includes(field), `the detail names ${field}`);
     const filterAndLimit = await call('GET', '/parts?filter[nope][eq]=1&limit=101');
     assert.deepEqual(

@@ -70,9 +70,11 @@ function variable(entity: EntityModel): string {
   return entity.names.camel;
 }
 
-/** The list query of the program: a filter on the row's id. Add `include` here to drive it too. */
+/** The list query of the program: a filter on the row's id, embedding every relation of the entity. */
 function listQuery(entity: EntityModel): string {
-  return `{ filter: { id: { eq: ${variable(entity)}.id } }, limit: 10 }`;
+  const relations = entity.relations.map((relation) => JSON.stringify(relation.property));
+  const include = relations.length > 0 ? `, include: [${relations.join(', ')}]` : '';
+  return `{ filter: { id: { eq: ${variable(entity)}.id } }, limit: 10${include} }`;
 }
 
 /** A create body: sample values for fields, the created parents' ids for foreign keys and id lists. */

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { ValidateBy } from 'class-validator';
 import { errorBody, FieldError } from '../http/error-body';
 import { IncludableRelation, ResourceDefinition } from './resource';
 
@@ -16,6 +17,9 @@ export interface ReadShapeQuery {
   readonly include?: unknown;
 }
 
+/** Longer `fields` or `include` lists are refused before they are split: no entity has that many names. */
+const MAX_SHAPE_LENGTH = 2_000;
+
 /** The primary key, which every sparse row keeps so a client can still tell rows apart. */
 const PRIMARY_KEY = 'id';
 
@@ -24,21 +28,11 @@ const PRIMARY_KEY = 'id';
  * `relations`). Every problem is answered with one 400 naming the parameter, as list filters are.
  */
 export function readShape(resource: ResourceDefinition, query: ReadShapeQuery): ReadShape {
+  const fields = SHAPE_PARAMETERS.fields(resource, query.fields);
+  const include = SHAPE_PARAMETERS.include(resource, query.include);
   const errors: FieldError[] = [];
-  const fields = parseNames(query.fields, 'fields', resource.readable, (name) => {
-    return `${resource.name} has no property ${name} (fields: ${resource.readable.join(', ')})`;
-  });
-  const relationNames = resource.relations.map((relation) => relation.name);
-  const include = parseNames(query.include, 'include', relationNames, (name) => {
-    const known = relationNames.length > 0 ? relationNames.join(', ') : 'none';
-    return `${resource.name} has no relation ${name} to include (relations: ${known})`;
-  });
-  for (const [field, parsed] of [
-    ['fields', fields],
-    ['include', include],
-  ] as const) {
-    if (typeof parsed === 'string') errors.push({ field, errors: [parsed] });
-  }
+  if (typeof fields === 'string') errors.push({ field: 'fields', errors: [fields] });
+  if (typeof include === 'string') errors.push({ field: 'include', errors: [include] });
   if (errors.length > 0) {
     const names = errors.map((error) => error.field).join(', ');
     throw new BadRequestException(errorBody(400, `Invalid fields: ${names}`, errors));
@@ -50,7 +44,49 @@ export function readShape(resource: ResourceDefinition, query: ReadShapeQuery): 
   };
 }
 
-/** A comma-separated list of names from `allowed`, or what is wrong with it. Repeated names count once. */
+type ShapeParameter = keyof ReadShapeQuery;
+
+/** Each shape parameter's names, or what is wrong with them. */
+const SHAPE_PARAMETERS: Record<
+  ShapeParameter,
+  (resource: ResourceDefinition, raw: unknown) => string[] | string | undefined
+> = {
+  fields: (resource, raw) =>
+    parseNames(raw, 'fields', resource.readable, (name) => {
+      return `${resource.name} has no property ${name} (fields: ${resource.readable.join(', ')})`;
+    }),
+  include: (resource, raw) => {
+    const relationNames = resource.relations.map((relation) => relation.name);
+    return parseNames(raw, 'include', relationNames, (name) => {
+      const known = relationNames.length > 0 ? relationNames.join(', ') : 'none';
+      return `${resource.name} has no relation ${name} to include (relations: ${known})`;
+    });
+  },
+};
+
+/**
+ * Validates `fields` or `include` in the validation pipe, so that its problems are reported in the
+ * same 400 as those of the other query parameters (a bad filter, sort or limit).
+ */
+export function IsReadShape(resource: ResourceDefinition, parameter: ShapeParameter): PropertyDecorator {
+  const problem = (value: unknown) => {
+    const parsed = SHAPE_PARAMETERS[parameter](resource, value);
+    return typeof parsed === 'string' ? parsed : undefined;
+  };
+  return ValidateBy({
+    name: 'isReadShape',
+    validator: {
+      validate: (value) => problem(value) === undefined,
+      defaultMessage: (args) => problem(args?.value) ?? `${parameter} is not valid`,
+    },
+  });
+}
+
+/**
+ * A comma-separated list of names from `allowed` (`include=project,tags`), or the parameter repeated
+ * (`include=project&include=tags`, as many clients serialize an array), or what is wrong with it.
+ * Repeated names count once.
+ */
 function parseNames(
   raw: unknown,
   parameter: string,
@@ -58,8 +94,12 @@ function parseNames(
   unknown: (name: string) => string,
 ): string[] | string | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') return `${parameter} must be one comma-separated list, like ${parameter}=a,b`;
-  const names = raw.split(',');
+  const lists = typeof raw === 'string' ? [raw] : raw;
+  if (!Array.isArray(lists) || !lists.every((list) => typeof list === 'string'))
+    return `${parameter} must be a comma-separated list, like ${parameter}=a,b`;
+  const joined = lists.join(',');
+  if (joined.length > MAX_SHAPE_LENGTH) return `${parameter} must be at most ${MAX_SHAPE_LENGTH} characters long`;
+  const names = joined.split(',');
   if (names.some((name) => name === '')) return `${parameter} must be a comma-separated list of names`;
   const stranger = names.find((name) => !allowed.includes(name));
   return stranger === undefined ? [...new Set(names)] : unknown(stranger);

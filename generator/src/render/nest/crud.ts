@@ -249,7 +249,7 @@ export function renderDto(entity: EntityModel, model: Model): string {
     [
       '/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */',
       `export class ${names.get} {`,
-      shapeProperties(entity, imports),
+      shapeProperties(entity, imports, file),
       '}',
     ].join('\n'),
   );
@@ -322,30 +322,29 @@ function renderListQuery(model: Model, entity: EntityModel, imports: ImportSet, 
     `  @${isFilter}(${resource})`,
     '  filter?: Record<string, unknown>;',
     '',
-    shapeProperties(entity, imports),
+    shapeProperties(entity, imports, file),
     '}',
   ].join('\n');
 }
 
-/** Longer `fields` or `include` lists are refused before they are parsed: no entity has that many names. */
-const MAX_SHAPE_LENGTH = 2_000;
-
 /**
- * `fields` and `include`, validated against the model's whitelists by the service; documented by the
- * handler as comma-separated lists of their allowed names (an enum), which a DTO property cannot say.
+ * `fields` and `include`, validated against the model's whitelists in the validation pipe (so their
+ * problems share the 400 of the other parameters); documented by the handler as comma-separated lists
+ * of their allowed names (an enum), which a DTO property cannot say.
  */
-function shapeProperties(entity: EntityModel, imports: ImportSet): string {
-  const validator = imports.values('class-validator', 'IsOptional', 'IsString', 'MaxLength');
+function shapeProperties(entity: EntityModel, imports: ImportSet, file: string): string {
+  const optional = imports.value('class-validator', 'IsOptional');
   const hidden = imports.value('@nestjs/swagger', 'ApiHideProperty');
+  const isReadShape = imports.value(platformImport(file, 'crud/list-fields'), 'IsReadShape');
+  const resource = imports.value(importPath(file, entityPaths(entity).resource), resourceConstant(entity));
   const names = entity.relations.length > 0 ? ['fields', 'include'] : ['fields'];
   return names
     .map((name) =>
       [
         `  @${hidden}()`,
-        `  @${validator.IsOptional}()`,
-        `  @${validator.IsString}()`,
-        `  @${validator.MaxLength}(${MAX_SHAPE_LENGTH})`,
-        `  ${name}?: string;`,
+        `  @${optional}()`,
+        `  @${isReadShape}(${resource}, ${str(name)})`,
+        `  ${name}?: string | string[];`,
       ].join('\n'),
     )
     .join('\n\n');

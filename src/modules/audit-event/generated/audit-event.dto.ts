@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
+import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
@@ -93,15 +94,13 @@ export class ListAuditEventsQuery extends ListQueryBase {
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(AUDIT_EVENT_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(AUDIT_EVENT_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class BulkCreateAuditEventDto {
@@ -128,15 +127,13 @@ export class AuditEventBatch {
 export class GetAuditEventQuery {
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(AUDIT_EVENT_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(AUDIT_EVENT_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class AuditEventPage extends PageBase {

@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
+import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
@@ -69,15 +70,13 @@ export class ListCommentsQuery extends ListQueryBase {
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(COMMENT_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(COMMENT_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class BulkCreateCommentDto {
@@ -104,15 +103,13 @@ export class CommentBatch {
 export class GetCommentQuery {
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(COMMENT_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(COMMENT_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class CommentPage extends PageBase {

@@ -19,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
+import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
@@ -84,15 +85,13 @@ export class ListOrganizationsQuery extends ListQueryBase {
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(ORGANIZATION_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(ORGANIZATION_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class BulkCreateOrganizationDto {
@@ -119,15 +118,13 @@ export class OrganizationBatch {
 export class GetOrganizationQuery {
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(ORGANIZATION_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(ORGANIZATION_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class OrganizationPage extends PageBase {

@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
+import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
@@ -70,15 +71,13 @@ export class ListProfilesQuery extends ListQueryBase {
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(PROFILE_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(PROFILE_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class BulkCreateProfileDto {
@@ -105,15 +104,13 @@ export class ProfileBatch {
 export class GetProfileQuery {
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(PROFILE_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(PROFILE_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class ProfilePage extends PageBase {

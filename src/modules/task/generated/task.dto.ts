@@ -20,6 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
+import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
@@ -113,15 +114,13 @@ export class ListTasksQuery extends ListQueryBase {
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(TASK_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(TASK_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class BulkCreateTaskDto {
@@ -148,15 +147,13 @@ export class TaskBatch {
 export class GetTaskQuery {
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  fields?: string;
+  @IsReadShape(TASK_RESOURCE, 'fields')
+  fields?: string | string[];
 
   @ApiHideProperty()
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  include?: string;
+  @IsReadShape(TASK_RESOURCE, 'include')
+  include?: string | string[];
 }
 
 export class TaskPage extends PageBase {
