@@ -37,6 +37,8 @@ test('a nullable schema without one type gets a null branch; its description sta
         type: 'object',
         properties: {
           parent: { allOf: [{ $ref: '#/components/schemas/Parent' }], nullable: true, description: 'The parent.' },
+          // As @nestjs/swagger writes `@ApiPropertyOptional({ type: () => Profile, nullable: true })`.
+          profile: { type: 'object', allOf: [{ $ref: '#/components/schemas/Profile' }], nullable: true },
           value: { oneOf: [{ type: 'object' }, { type: 'string' }], nullable: true },
           list: { type: 'array', items: { type: 'string', nullable: true } },
         },
@@ -50,6 +52,7 @@ test('a nullable schema without one type gets a null branch; its description sta
         description: 'The parent.',
         anyOf: [{ allOf: [{ $ref: '#/components/schemas/Parent' }] }, { type: 'null' }],
       },
+      profile: { anyOf: [{ allOf: [{ $ref: '#/components/schemas/Profile' }] }, { type: 'null' }] },
       value: { oneOf: [{ type: 'object' }, { type: 'string' }, { type: 'null' }] },
       list: { type: 'array', items: { type: ['string', 'null'] } },
     },

@@ -59,6 +59,12 @@ function rewriteSchema(schema: unknown): void {
 const ANNOTATIONS = new Set(['description', 'title', 'default', 'examples', 'readOnly', 'writeOnly']);
 
 function allowNull(schema: Schema): void {
+  // @nestjs/swagger writes a nullable reference as { type: 'object', allOf: [{ $ref }] }: null would
+  // still have to pass the allOf, so the reference becomes one branch of an anyOf, null the other.
+  if (Array.isArray(schema.allOf) || typeof schema.$ref === 'string') {
+    if (schema.type === 'object') delete schema.type;
+    return nullOrAsItWas(schema);
+  }
   if (typeof schema.type === 'string') {
     schema.type = [schema.type, 'null'];
     if (Array.isArray(schema.enum)) schema.enum = [...(schema.enum as unknown[]), null];
@@ -76,7 +82,11 @@ function allowNull(schema: Schema): void {
     schema.oneOf = [...(schema.oneOf as unknown[]), { type: 'null' }];
     return;
   }
-  // A $ref or an allOf: the schema as it was, or null; annotations stay on the outside.
+  nullOrAsItWas(schema);
+}
+
+/** The schema as it was, or null: an anyOf, with the annotations kept on the outside. */
+function nullOrAsItWas(schema: Schema): void {
   const inner = Object.fromEntries(Object.entries(schema).filter(([key]) => !ANNOTATIONS.has(key)));
   for (const key of Object.keys(inner)) delete schema[key];
   schema.anyOf = [inner, { type: 'null' }];
