@@ -1,6 +1,6 @@
 import type { SchemaObject } from '@nestjs/swagger';
 import { FILTER_OPERATORS, FilterOperator, MAX_FILTER_LIST } from './list-filter';
-import { FilterableField, FilterType, ResourceDefinition } from './resource';
+import { FilterableField, filterableFields, FilterType, ResourceDefinition } from './resource';
 
 type JsonSchema = SchemaObject;
 
@@ -81,7 +81,7 @@ function operatorSchema(operator: FilterOperator, field: FilterableField): JsonS
  */
 export function filterParameterSchema(resource: ResourceDefinition): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
-  for (const [property, field] of Object.entries(resource.filterable)) {
+  for (const [property, field] of filterableFields(resource)) {
     properties[property] = {
       type: 'object',
       description: `Conditions on ${property}.`,

@@ -5,7 +5,7 @@ import { errorBody, FieldError } from '../http/error-body';
 import type { DetailedFieldErrors } from '../http/validation';
 import { isTimestamp } from '../validation/is-timestamp';
 import { idsCondition } from './list-include';
-import { FilterableField, FilterType, RelationIds, ResourceDefinition } from './resource';
+import { FilterableField, filterableFields, FilterType, RelationIds, ResourceDefinition } from './resource';
 
 /** The operators of `filter[<property>][<operator>]=<value>`. */
 export const FILTER_OPERATORS = [
@@ -126,9 +126,10 @@ function parseConditions(
   path: string,
   errors: FieldError[],
 ): FilterNode[] {
-  const field = Object.hasOwn(resource.filterable, property) ? resource.filterable[property] : undefined;
+  const whitelist = filterableFields(resource);
+  const field = whitelist.get(property);
   if (field === undefined) {
-    const known = Object.keys(resource.filterable).join(', ');
+    const known = [...whitelist.keys()].join(', ');
     errors.push({ field: path, errors: [`${resource.name} cannot be filtered by ${property} (filterable: ${known})`] });
     return [];
   }

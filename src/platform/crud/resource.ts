@@ -54,8 +54,8 @@ export interface ResourceDefinition {
   /** Entity properties a list may be sorted by (`sort=title` or `sort=-title`). */
   readonly sortable: readonly string[];
   /**
-   * Properties a list may be filtered by (`filter[status][eq]=done`), including those of many-to-one
-   * relations as `relation.property` (`filter[project.name][eq]=Apollo`).
+   * The resource's own properties a list may be filtered by (`filter[status][eq]=done`), many-to-many
+   * id sets (`tagIds`) included. filterableFields() adds those of many-to-one relations.
    */
   readonly filterable: Readonly<Record<string, FilterableField>>;
   /** Properties that PUT sets to null when the body leaves them out. */
@@ -103,4 +103,28 @@ export interface Page<E> {
   total?: number;
   /** Whether total was counted or is the planner's estimate. */
   totalKind?: 'exact' | 'estimated';
+}
+
+const wholeWhitelists = new WeakMap<ResourceDefinition, ReadonlyMap<string, FilterableField>>();
+
+/**
+ * Every property a list of `resource` may be filtered by: its own, then the columns of each many-to-one
+ * target as `relation.property` (`project.name`), one level deep. Built from the targets' definitions
+ * on first use (their `target()` references are lazy, so it must not run while resource files load),
+ * then kept.
+ */
+export function filterableFields(resource: ResourceDefinition): ReadonlyMap<string, FilterableField> {
+  let fields = wholeWhitelists.get(resource);
+  if (fields === undefined) {
+    const entries = Object.entries(resource.filterable);
+    for (const relation of resource.relations.filter((candidate) => candidate.kind === 'ManyToOne')) {
+      const target = relation.target();
+      const idSets = new Set(target.relationIds.map((ids) => ids.idsProperty));
+      for (const [property, field] of Object.entries(target.filterable))
+        if (!idSets.has(property)) entries.push([`${relation.name}.${property}`, field]);
+    }
+    fields = new Map(entries);
+    wholeWhitelists.set(resource, fields);
+  }
+  return fields;
 }

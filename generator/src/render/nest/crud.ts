@@ -43,26 +43,6 @@ function filterableColumns(entity: EntityModel): ColumnModel[] {
   );
 }
 
-/**
- * The entity's filterable properties and, as `relation.property`, those of the entities its
- * many-to-one relations point at (one level: the join a filter needs stays one per relation).
- */
-function filterableProperties(model: Model, entity: EntityModel): [string, ColumnModel][] {
-  const own = filterableColumns(entity).map((column): [string, ColumnModel] => [column.property, column]);
-  const related = entity.relations
-    .filter((relation) => relation.kind === 'ManyToOne' && relation.owner)
-    .flatMap((relation) => {
-      const target = model.entities.find((candidate) => candidate.names.className === relation.target);
-      return target
-        ? filterableColumns(target).map((column): [string, ColumnModel] => [
-            `${relation.property}.${column.property}`,
-            column,
-          ])
-        : [];
-    });
-  return [...own, ...related];
-}
-
 /** The owned many-to-many id sets a list may be filtered by (`filter[tagIds][in]=…`), typed by the target's key. */
 function filterableIds(entity: EntityModel): [string, string][] {
   return entity.relations.flatMap((relation): [string, string][] =>
@@ -102,7 +82,7 @@ export function renderResource(model: Model, entity: EntityModel): string {
     sortable: `[${sortableProperties(entity).map(str).join(', ')}]`,
     filterable: objectLiteral(
       Object.fromEntries([
-        ...filterableProperties(model, entity).map(([property, column]) => [property, filterableField(column)]),
+        ...filterableColumns(entity).map((column) => [column.property, filterableField(column)]),
         ...filterableIds(entity),
       ]),
     ),
@@ -127,7 +107,7 @@ export function renderResource(model: Model, entity: EntityModel): string {
 
 /**
  * Other cached resources whose lists filter over this entity's properties through a many-to-one
- * relation (`filter[assignee.displayName]` on tasks): see filterableProperties.
+ * relation (`filter[assignee.displayName]` on tasks): see the platform's filterableFields.
  */
 function cachedResourcesFilteringOver(model: Model, entity: EntityModel): string[] {
   return model.entities
