@@ -1,4 +1,4 @@
-import type { SchemaObject } from '@nestjs/swagger';
+import { ApiQuery, type SchemaObject } from '@nestjs/swagger';
 import { FILTER_OPERATORS, FilterOperator, MAX_FILTER_LIST } from './list-filter';
 import { FilterableField, filterableFields, FilterType, ResourceDefinition } from './resource';
 
@@ -99,4 +99,21 @@ export function filterParameterSchema(resource: ResourceDefinition): JsonSchema 
     properties: { ...properties, and: group('and'), or: group('or') },
     additionalProperties: false,
   };
+}
+
+/**
+ * Documents a list's `filter` parameter: deepObject style (`filter[status][eq]=done`), so generated
+ * clients serialize it so, with the schema filterParameterSchema builds from the resource's whitelist.
+ */
+export function FilterQuery(resource: ResourceDefinition): MethodDecorator {
+  return ApiQuery({
+    name: 'filter',
+    required: false,
+    style: 'deepObject',
+    explode: true,
+    schema: filterParameterSchema(resource),
+    description:
+      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups ' +
+      'of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
+  });
 }

@@ -1,6 +1,8 @@
-import { BadRequestException } from '@nestjs/common';
+import { applyDecorators, BadRequestException } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { ValidateBy } from 'class-validator';
 import { errorBody, FieldError } from '../http/error-body';
+import { MAX_EMBEDDED_ROWS } from './list-include';
 import { IncludableRelation, ResourceDefinition } from './resource';
 
 /** What `fields` and `include` ask a read to answer with. */
@@ -113,4 +115,38 @@ export function sparseRow(row: object, shape: ReadShape): object {
   if (shape.fields === undefined) return row;
   const keep = new Set([...shape.fields, ...shape.include.map((relation) => relation.name)]);
   return Object.fromEntries(Object.entries(row).filter(([property]) => keep.has(property)));
+}
+
+/**
+ * Documents `fields` and `include` on a read operation: comma-separated (form, not exploded) lists
+ * of the names the resource allows, as enums built from its whitelists (which a DTO property cannot say).
+ */
+export function ReadShapeQueries(resource: ResourceDefinition): MethodDecorator {
+  const names = (name: ShapeParameter, values: readonly string[], description: string) =>
+    ApiQuery({
+      name,
+      required: false,
+      style: 'form',
+      explode: false,
+      schema: { type: 'array', items: { type: 'string', enum: [...values] } },
+      description,
+    });
+  const decorators = [
+    names(
+      'fields',
+      resource.readable,
+      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
+    ),
+  ];
+  const relations = resource.relations.map((relation) => relation.name);
+  if (relations.length > 0) {
+    decorators.push(
+      names(
+        'include',
+        relations,
+        `Related rows to embed, separated by commas (include=${relations[0]}): one level deep; a to-many relation embeds at most ${MAX_EMBEDDED_ROWS} rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).`,
+      ),
+    );
+  }
+  return applyDecorators(...decorators);
 }

@@ -7,9 +7,6 @@ import { ImportSet, objectLiteral, str } from '../imports';
 import { entityPaths, importPath, platformImport } from '../layout';
 import { apiPropertyDecorator, enumConstant, enumTypeName, isOptionalOnCreate } from './shared';
 
-/** Mirrors the platform's MAX_EMBEDDED_ROWS (src/platform/crud/list-include.ts), for the OpenAPI description. */
-const MAX_EMBEDDED_ROWS = 20;
-
 /** The apso-owned CRUD layer of each entity: resource definition, DTOs, service base and controller base. */
 export const CRUD_ARTIFACT: Artifact = {
   name: 'crud',
@@ -330,35 +327,6 @@ function shapeProperties(entity: EntityModel, imports: ImportSet, file: string):
     .join('\n\n');
 }
 
-/** The OpenAPI `fields` and `include` query parameters: comma-separated (form, not exploded) lists of an enum. */
-function shapeQueryDecorators(model: Model, entity: EntityModel, imports: ImportSet): string[] {
-  const apiQuery = imports.value('@nestjs/swagger', 'ApiQuery');
-  const list = (name: string, values: readonly string[], description: string) =>
-    `@${apiQuery}({ name: ${str(name)}, required: false, style: 'form', explode: false, schema: { type: 'array', items: { type: 'string', enum: [${values.map(str).join(', ')}] } }, description: ${str(description)} })`;
-  const decorators = [
-    list(
-      'fields',
-      readableProperties(entity),
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-    ),
-  ];
-  if (entity.relations.length > 0) {
-    decorators.push(
-      list(
-        'include',
-        entity.relations.map((relation) => relation.property),
-        `Related rows to embed, separated by commas (include=${entity.relations[0].property}): one level deep; a to-many relation embeds at most ${MAX_EMBEDDED_ROWS} rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).`,
-      ),
-    );
-  }
-  return decorators;
-}
-
-/** The list's `filter` parameter; its schema (filterParameterSchema) names the properties and operators. */
-const FILTER_DESCRIPTION =
-  'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of ' +
-  'which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.';
-
 /** What `sort` looks like; the runtime checks each property against the sortable whitelist. */
 const SORT_PATTERN = '^-?[A-Za-z][A-Za-z0-9]*(,-?[A-Za-z][A-Za-z0-9]*)*$';
 const MAX_SORT_LENGTH = 500;
@@ -622,18 +590,12 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
         : operation.response === 'entity'
           ? imports.value(importPath(file, paths.entity), entity.names.className)
           : undefined;
+  const resource = () => imports.value(importPath(file, paths.resource), resourceConstant(entity));
   if (operation.name === 'list' || operation.name === 'listDeleted' || operation.name === 'get')
-    decorators.push(...shapeQueryDecorators(model, entity, imports));
-  if (operation.query) {
-    // filter[status][eq]=done: OpenAPI's deepObject style, so generated clients serialize it so. The
-    // schema, built from the resource's whitelist, names every property and the operators it takes.
-    const apiQuery = imports.value('@nestjs/swagger', 'ApiQuery');
-    const filterSchema = imports.value(platformImport(file, 'crud/filter-schema'), 'filterParameterSchema');
-    const resource = imports.value(importPath(file, paths.resource), resourceConstant(entity));
-    decorators.push(
-      `@${apiQuery}({ name: 'filter', required: false, style: 'deepObject', explode: true, schema: ${filterSchema}(${resource}), description: ${str(FILTER_DESCRIPTION)} })`,
-    );
-  }
+    decorators.push(`@${imports.value(platformImport(file, 'crud/list-fields'), 'ReadShapeQueries')}(${resource()})`);
+  // filter[status][eq]=done, documented from the resource's whitelist: every property and its operators.
+  if (operation.query)
+    decorators.push(`@${imports.value(platformImport(file, 'crud/filter-schema'), 'FilterQuery')}(${resource()})`);
   const responseDecorator = imports.value('@nestjs/swagger', RESPONSE_DECORATORS[operation.successStatus]);
   decorators.push(`@${responseDecorator}(${responseType ? `{ type: ${responseType} }` : ''})`);
   const extraError = EXTRA_ERRORS[operation.name];

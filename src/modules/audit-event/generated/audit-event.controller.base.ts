@@ -8,10 +8,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { AuditEventService } from '../audit-event.service';
@@ -34,50 +34,8 @@ export abstract class AuditEventControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listAuditEvents', summary: 'List audit events' })
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'sequence',
-          'action',
-          'payload',
-          'retention',
-          'occurredOn',
-          'organizationId',
-          'actorId',
-          'createdAt',
-          'updatedAt',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'actor'] } },
-    description:
-      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(AUDIT_EVENT_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(AUDIT_EVENT_RESOURCE)
+  @FilterQuery(AUDIT_EVENT_RESOURCE)
   @ApiOkResponse({ type: AuditEventPage })
   @EntityTag('list')
   list(@Query() query: ListAuditEventsQuery): Promise<AuditEventPage> {
@@ -87,41 +45,7 @@ export abstract class AuditEventControllerBase {
   @Get(':id')
   @ApiOperation({ operationId: 'getAuditEvent', summary: 'Get an audit event by id' })
   @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'sequence',
-          'action',
-          'payload',
-          'retention',
-          'occurredOn',
-          'organizationId',
-          'actorId',
-          'createdAt',
-          'updatedAt',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'actor'] } },
-    description:
-      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(AUDIT_EVENT_RESOURCE)
   @ApiOkResponse({ type: AuditEvent })
   @EntityTag('read')
   get(@Param('id', UuidIdPipe) id: string, @Query() query: GetAuditEventQuery): Promise<AuditEvent> {

@@ -8,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { OrganizationService } from '../organization.service';
@@ -36,39 +36,8 @@ export abstract class OrganizationControllerBase {
   @Get()
   @ApiOperation({ operationId: 'listOrganizations', summary: 'List organizations' })
   @CachedRead(ORGANIZATION_RESOURCE, 'list')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: ['id', 'name', 'slug', 'plan', 'seats', 'supportOpensAt', 'createdAt', 'updatedAt'],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['members', 'projects', 'tags'] } },
-    description:
-      "Related rows to embed, separated by commas (include=members): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(ORGANIZATION_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(ORGANIZATION_RESOURCE)
+  @FilterQuery(ORGANIZATION_RESOURCE)
   @ApiOkResponse({ type: OrganizationPage })
   @EntityTag('list')
   list(@Query() query: ListOrganizationsQuery): Promise<OrganizationPage> {
@@ -79,30 +48,7 @@ export abstract class OrganizationControllerBase {
   @ApiOperation({ operationId: 'getOrganization', summary: 'Get an organization by id' })
   @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(ORGANIZATION_RESOURCE, 'item')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: ['id', 'name', 'slug', 'plan', 'seats', 'supportOpensAt', 'createdAt', 'updatedAt'],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['members', 'projects', 'tags'] } },
-    description:
-      "Related rows to embed, separated by commas (include=members): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(ORGANIZATION_RESOURCE)
   @ApiOkResponse({ type: Organization })
   @EntityTag('read')
   get(@Param('id', UuidIdPipe) id: string, @Query() query: GetOrganizationQuery): Promise<Organization> {

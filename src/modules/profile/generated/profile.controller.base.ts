@@ -8,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { ProfileService } from '../profile.service';
@@ -36,36 +36,8 @@ export abstract class ProfileControllerBase {
   @Get()
   @ApiOperation({ operationId: 'listProfiles', summary: 'List profiles' })
   @CachedRead(PROFILE_RESOURCE, 'list')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['id', 'bio', 'avatarUrl', 'timezone', 'userId', 'createdAt', 'updatedAt'] },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['user'] } },
-    description:
-      "Related rows to embed, separated by commas (include=user): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(PROFILE_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(PROFILE_RESOURCE)
+  @FilterQuery(PROFILE_RESOURCE)
   @ApiOkResponse({ type: ProfilePage })
   @EntityTag('list')
   list(@Query() query: ListProfilesQuery): Promise<ProfilePage> {
@@ -76,27 +48,7 @@ export abstract class ProfileControllerBase {
   @ApiOperation({ operationId: 'getProfile', summary: 'Get a profile by id' })
   @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(PROFILE_RESOURCE, 'item')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['id', 'bio', 'avatarUrl', 'timezone', 'userId', 'createdAt', 'updatedAt'] },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['user'] } },
-    description:
-      "Related rows to embed, separated by commas (include=user): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(PROFILE_RESOURCE)
   @ApiOkResponse({ type: Profile })
   @EntityTag('read')
   get(@Param('id', UuidIdPipe) id: string, @Query() query: GetProfileQuery): Promise<Profile> {

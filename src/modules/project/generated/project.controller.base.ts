@@ -8,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { ProjectService } from '../project.service';
@@ -37,52 +37,8 @@ export abstract class ProjectControllerBase {
   @Get()
   @ApiOperation({ operationId: 'listProjects', summary: 'List projects' })
   @CachedRead(PROJECT_RESOURCE, 'list')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'name',
-          'description',
-          'status',
-          'budget',
-          'startsOn',
-          'ownerId',
-          'organizationId',
-          'createdAt',
-          'updatedAt',
-          'version',
-          'tagIds',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['owner', 'tags', 'organization', 'tasks'] } },
-    description:
-      "Related rows to embed, separated by commas (include=owner): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(PROJECT_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(PROJECT_RESOURCE)
+  @FilterQuery(PROJECT_RESOURCE)
   @ApiOkResponse({ type: ProjectPage })
   @EntityTag('list')
   list(@Query() query: ListProjectsQuery): Promise<ProjectPage> {
@@ -93,43 +49,7 @@ export abstract class ProjectControllerBase {
   @ApiOperation({ operationId: 'getProject', summary: 'Get a project by id' })
   @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(PROJECT_RESOURCE, 'item')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'name',
-          'description',
-          'status',
-          'budget',
-          'startsOn',
-          'ownerId',
-          'organizationId',
-          'createdAt',
-          'updatedAt',
-          'version',
-          'tagIds',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['owner', 'tags', 'organization', 'tasks'] } },
-    description:
-      "Related rows to embed, separated by commas (include=owner): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(PROJECT_RESOURCE)
   @ApiOkResponse({ type: Project })
   @EntityTag('read')
   get(@Param('id', UuidIdPipe) id: string, @Query() query: GetProjectQuery): Promise<Project> {

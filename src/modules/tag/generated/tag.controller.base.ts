@@ -8,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteIntegers } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { IntegerIdPipe } from '../../../platform/validation/id.pipe';
 import { TagService } from '../tag.service';
@@ -28,33 +28,8 @@ export abstract class TagControllerBase {
   @Get()
   @ApiOperation({ operationId: 'listTags', summary: 'List tags' })
   @CachedRead(TAG_RESOURCE, 'list')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['id', 'label', 'color', 'organizationId'] } },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'projects'] } },
-    description:
-      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(TAG_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(TAG_RESOURCE)
+  @FilterQuery(TAG_RESOURCE)
   @ApiOkResponse({ type: TagPage })
   @EntityTag('list')
   list(@Query() query: ListTagsQuery): Promise<TagPage> {
@@ -69,24 +44,7 @@ export abstract class TagControllerBase {
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
   @CachedRead(TAG_RESOURCE, 'item')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['id', 'label', 'color', 'organizationId'] } },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['organization', 'projects'] } },
-    description:
-      "Related rows to embed, separated by commas (include=organization): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(TAG_RESOURCE)
   @ApiOkResponse({ type: Tag })
   @EntityTag('read')
   get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetTagQuery): Promise<Tag> {

@@ -8,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { TaskService } from '../task.service';
@@ -37,56 +37,8 @@ export abstract class TaskControllerBase {
   @Get()
   @ApiOperation({ operationId: 'listTasks', summary: 'List tasks' })
   @CachedRead(TASK_RESOURCE, 'list')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'title',
-          'status',
-          'priority',
-          'estimateHours',
-          'dueAt',
-          'externalRef',
-          'projectId',
-          'assigneeId',
-          'parentId',
-          'createdAt',
-          'updatedAt',
-          'version',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['project', 'assignee', 'parent', 'comments', 'subtasks'] },
-    },
-    description:
-      "Related rows to embed, separated by commas (include=project): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(TASK_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(TASK_RESOURCE)
+  @FilterQuery(TASK_RESOURCE)
   @ApiOkResponse({ type: TaskPage })
   @EntityTag('list')
   list(@Query() query: ListTasksQuery): Promise<TaskPage> {
@@ -97,47 +49,7 @@ export abstract class TaskControllerBase {
   @ApiOperation({ operationId: 'getTask', summary: 'Get a task by id' })
   @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(TASK_RESOURCE, 'item')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'title',
-          'status',
-          'priority',
-          'estimateHours',
-          'dueAt',
-          'externalRef',
-          'projectId',
-          'assigneeId',
-          'parentId',
-          'createdAt',
-          'updatedAt',
-          'version',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['project', 'assignee', 'parent', 'comments', 'subtasks'] },
-    },
-    description:
-      "Related rows to embed, separated by commas (include=project): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(TASK_RESOURCE)
   @ApiOkResponse({ type: Task })
   @EntityTag('read')
   get(@Param('id', UuidIdPipe) id: string, @Query() query: GetTaskQuery): Promise<Task> {

@@ -8,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { UserService } from '../user.service';
@@ -36,53 +36,8 @@ export abstract class UserControllerBase {
   @Get()
   @ApiOperation({ operationId: 'listUsers', summary: 'List users' })
   @CachedRead(USER_RESOURCE, 'list')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'email',
-          'displayName',
-          'role',
-          'lastSeenAt',
-          'preferences',
-          'organizationId',
-          'createdAt',
-          'updatedAt',
-          'deletedAt',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['assignedTasks', 'organization', 'ownedProjects', 'profile'] },
-    },
-    description:
-      "Related rows to embed, separated by commas (include=assignedTasks): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(USER_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(USER_RESOURCE)
+  @FilterQuery(USER_RESOURCE)
   @ApiOkResponse({ type: UserPage })
   @EntityTag('list')
   list(@Query() query: ListUsersQuery): Promise<UserPage> {
@@ -93,44 +48,7 @@ export abstract class UserControllerBase {
   @ApiOperation({ operationId: 'getUser', summary: 'Get a user by id' })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(USER_RESOURCE, 'item')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'email',
-          'displayName',
-          'role',
-          'lastSeenAt',
-          'preferences',
-          'organizationId',
-          'createdAt',
-          'updatedAt',
-          'deletedAt',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['assignedTasks', 'organization', 'ownedProjects', 'profile'] },
-    },
-    description:
-      "Related rows to embed, separated by commas (include=assignedTasks): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(USER_RESOURCE)
   @ApiOkResponse({ type: User })
   @EntityTag('read')
   get(@Param('id', UuidIdPipe) id: string, @Query() query: GetUserQuery): Promise<User> {
@@ -199,53 +117,8 @@ export abstract class UserControllerBase {
 
   @Get('deleted')
   @ApiOperation({ operationId: 'listDeletedUsers', summary: 'List the soft-deleted users' })
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'email',
-          'displayName',
-          'role',
-          'lastSeenAt',
-          'preferences',
-          'organizationId',
-          'createdAt',
-          'updatedAt',
-          'deletedAt',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['assignedTasks', 'organization', 'ownedProjects', 'profile'] },
-    },
-    description:
-      "Related rows to embed, separated by commas (include=assignedTasks): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(USER_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(USER_RESOURCE)
+  @FilterQuery(USER_RESOURCE)
   @ApiOkResponse({ type: UserPage })
   listDeleted(@Query() query: ListUsersQuery): Promise<UserPage> {
     return this.service.listDeleted(query);

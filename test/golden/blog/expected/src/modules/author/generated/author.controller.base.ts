@@ -8,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteIntegers } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { IntegerIdPipe } from '../../../platform/validation/id.pipe';
 import { AuthorService } from '../author.service';
@@ -36,36 +36,8 @@ export abstract class AuthorControllerBase {
   @Get()
   @ApiOperation({ operationId: 'listAuthors', summary: 'List authors' })
   @CachedRead(AUTHOR_RESOURCE, 'list')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['id', 'email', 'name', 'createdAt', 'updatedAt', 'deletedAt'] },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['posts', 'settings'] } },
-    description:
-      "Related rows to embed, separated by commas (include=posts): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(AUTHOR_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(AUTHOR_RESOURCE)
+  @FilterQuery(AUTHOR_RESOURCE)
   @ApiOkResponse({ type: AuthorPage })
   @EntityTag('list')
   list(@Query() query: ListAuthorsQuery): Promise<AuthorPage> {
@@ -80,27 +52,7 @@ export abstract class AuthorControllerBase {
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
   @CachedRead(AUTHOR_RESOURCE, 'item')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['id', 'email', 'name', 'createdAt', 'updatedAt', 'deletedAt'] },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['posts', 'settings'] } },
-    description:
-      "Related rows to embed, separated by commas (include=posts): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(AUTHOR_RESOURCE)
   @ApiOkResponse({ type: Author })
   @EntityTag('read')
   get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetAuthorQuery): Promise<Author> {
@@ -184,36 +136,8 @@ export abstract class AuthorControllerBase {
 
   @Get('deleted')
   @ApiOperation({ operationId: 'listDeletedAuthors', summary: 'List the soft-deleted authors' })
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['id', 'email', 'name', 'createdAt', 'updatedAt', 'deletedAt'] },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['posts', 'settings'] } },
-    description:
-      "Related rows to embed, separated by commas (include=posts): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(AUTHOR_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(AUTHOR_RESOURCE)
+  @FilterQuery(AUTHOR_RESOURCE)
   @ApiOkResponse({ type: AuthorPage })
   listDeleted(@Query() query: ListAuthorsQuery): Promise<AuthorPage> {
     return this.service.listDeleted(query);

@@ -8,10 +8,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { BulkDeleteIntegers } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { IntegerIdPipe } from '../../../platform/validation/id.pipe';
 import { CategoryService } from '../category.service';
@@ -34,33 +34,8 @@ export abstract class CategoryControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listCategories', summary: 'List categories' })
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['id', 'slug', 'price', 'parentId'] } },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['parent', 'children', 'posts'] } },
-    description:
-      "Related rows to embed, separated by commas (include=parent): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(CATEGORY_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(CATEGORY_RESOURCE)
+  @FilterQuery(CATEGORY_RESOURCE)
   @ApiOkResponse({ type: CategoryPage })
   @EntityTag('list')
   list(@Query() query: ListCategoriesQuery): Promise<CategoryPage> {
@@ -74,24 +49,7 @@ export abstract class CategoryControllerBase {
     description: "The category's integer id.",
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['id', 'slug', 'price', 'parentId'] } },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['parent', 'children', 'posts'] } },
-    description:
-      "Related rows to embed, separated by commas (include=parent): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(CATEGORY_RESOURCE)
   @ApiOkResponse({ type: Category })
   @EntityTag('read')
   get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetCategoryQuery): Promise<Category> {

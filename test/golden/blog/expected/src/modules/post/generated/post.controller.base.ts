@@ -8,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { PostService } from '../post.service';
@@ -37,53 +37,8 @@ export abstract class PostControllerBase {
   @Get()
   @ApiOperation({ operationId: 'listPosts', summary: 'List posts' })
   @CachedRead(POST_RESOURCE, 'list')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'title',
-          'body',
-          'state',
-          'publishedAt',
-          'wordCount',
-          'metadata',
-          'replyToId',
-          'authorId',
-          'createdAt',
-          'updatedAt',
-          'version',
-          'categoryIds',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['categories', 'replyTo', 'author', 'replies'] } },
-    description:
-      "Related rows to embed, separated by commas (include=categories): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(POST_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(POST_RESOURCE)
+  @FilterQuery(POST_RESOURCE)
   @ApiOkResponse({ type: PostPage })
   @EntityTag('list')
   list(@Query() query: ListPostsQuery): Promise<PostPage> {
@@ -94,44 +49,7 @@ export abstract class PostControllerBase {
   @ApiOperation({ operationId: 'getPost', summary: 'Get a post by id' })
   @ApiParam({ name: 'id', description: "The post's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(POST_RESOURCE, 'item')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: {
-        type: 'string',
-        enum: [
-          'id',
-          'title',
-          'body',
-          'state',
-          'publishedAt',
-          'wordCount',
-          'metadata',
-          'replyToId',
-          'authorId',
-          'createdAt',
-          'updatedAt',
-          'version',
-          'categoryIds',
-        ],
-      },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['categories', 'replyTo', 'author', 'replies'] } },
-    description:
-      "Related rows to embed, separated by commas (include=categories): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(POST_RESOURCE)
   @ApiOkResponse({ type: PostEntity })
   @EntityTag('read')
   get(@Param('id', UuidIdPipe) id: string, @Query() query: GetPostQuery): Promise<PostEntity> {

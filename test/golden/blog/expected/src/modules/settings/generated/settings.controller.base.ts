@@ -8,11 +8,11 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
 } from '@nestjs/swagger';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
-import { filterParameterSchema } from '../../../platform/crud/filter-schema';
+import { FilterQuery } from '../../../platform/crud/filter-schema';
+import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { UuidIdPipe } from '../../../platform/validation/id.pipe';
 import { SettingsService } from '../settings.service';
@@ -36,36 +36,8 @@ export abstract class SettingsControllerBase {
   @Get()
   @ApiOperation({ operationId: 'listSettings', summary: 'List settings' })
   @CachedRead(SETTINGS_RESOURCE, 'list')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['id', 'theme', 'layout', 'authorId', 'createdAt', 'updatedAt'] },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['author'] } },
-    description:
-      "Related rows to embed, separated by commas (include=author): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
-  @ApiQuery({
-    name: 'filter',
-    required: false,
-    style: 'deepObject',
-    explode: true,
-    schema: filterParameterSchema(SETTINGS_RESOURCE),
-    description:
-      'Conditions, all of which a row must meet: filter[<property>][<operator>]=<value>, and filter[or][<n>][…] for groups of which one must hold (docs/api.md has an example for every operator). The schema lists each property and the operators it takes.',
-  })
+  @ReadShapeQueries(SETTINGS_RESOURCE)
+  @FilterQuery(SETTINGS_RESOURCE)
   @ApiOkResponse({ type: SettingsPage })
   @EntityTag('list')
   list(@Query() query: ListSettingsQuery): Promise<SettingsPage> {
@@ -76,27 +48,7 @@ export abstract class SettingsControllerBase {
   @ApiOperation({ operationId: 'getSettings', summary: 'Get a settings by id' })
   @ApiParam({ name: 'id', description: "The settings's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(SETTINGS_RESOURCE, 'item')
-  @ApiQuery({
-    name: 'fields',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: {
-      type: 'array',
-      items: { type: 'string', enum: ['id', 'theme', 'layout', 'authorId', 'createdAt', 'updatedAt'] },
-    },
-    description:
-      'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
-  })
-  @ApiQuery({
-    name: 'include',
-    required: false,
-    style: 'form',
-    explode: false,
-    schema: { type: 'array', items: { type: 'string', enum: ['author'] } },
-    description:
-      "Related rows to embed, separated by commas (include=author): one level deep; a to-many relation embeds at most 20 rows per row, the first by id (list the related resource, filtered by this row's key, for the rest).",
-  })
+  @ReadShapeQueries(SETTINGS_RESOURCE)
   @ApiOkResponse({ type: Settings })
   @EntityTag('read')
   get(@Param('id', UuidIdPipe) id: string, @Query() query: GetSettingsQuery): Promise<Settings> {
