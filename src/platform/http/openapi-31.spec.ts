@@ -50,9 +50,9 @@ test('a nullable schema without one type gets a null branch; its description sta
     properties: {
       parent: {
         description: 'The parent.',
-        anyOf: [{ allOf: [{ $ref: '#/components/schemas/Parent' }] }, { type: 'null' }],
+        anyOf: [{ $ref: '#/components/schemas/Parent' }, { type: 'null' }],
       },
-      profile: { anyOf: [{ allOf: [{ $ref: '#/components/schemas/Profile' }] }, { type: 'null' }] },
+      profile: { anyOf: [{ $ref: '#/components/schemas/Profile' }, { type: 'null' }] },
       value: { oneOf: [{ type: 'object' }, { type: 'string' }, { type: 'null' }] },
       list: { type: 'array', items: { type: ['string', 'null'] } },
     },

@@ -85,9 +85,13 @@ function allowNull(schema: Schema): void {
   nullOrAsItWas(schema);
 }
 
-/** The schema as it was, or null: an anyOf, with the annotations kept on the outside. */
+/**
+ * The schema as it was, or null: an anyOf, with the annotations kept on the outside. A lone reference
+ * wrapped in allOf (how @nestjs/swagger attaches annotations to a $ref) is the reference itself there.
+ */
 function nullOrAsItWas(schema: Schema): void {
   const inner = Object.fromEntries(Object.entries(schema).filter(([key]) => !ANNOTATIONS.has(key)));
   for (const key of Object.keys(inner)) delete schema[key];
-  schema.anyOf = [inner, { type: 'null' }];
+  const loneMember = Object.keys(inner).length === 1 && Array.isArray(inner.allOf) && inner.allOf.length === 1;
+  schema.anyOf = [loneMember ? (inner.allOf as unknown[])[0] : inner, { type: 'null' }];
 }
