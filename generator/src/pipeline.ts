@@ -13,6 +13,7 @@ import { PLATFORM_HEADER } from './render/header';
 import { APP_PATHS } from './render/layout';
 import { VENDORED_JSON_SCHEMA } from './render/project/scaffold';
 import { DATABASE_STATE_PATH } from './render/sql/migrations';
+import { readMetricCatalogue } from './runtime/metric-catalogue';
 import { isPlatformHome, locateRuntime, platformFiles, type RuntimeSource } from './runtime/runtime-source';
 import { jsonSchemaSource } from './schema/json-schema';
 import { type Diagnostic, SchemaError } from './validate/diagnostic';
@@ -60,6 +61,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     dependencies: runtime.dependencies,
     devDependencies: runtime.devDependencies,
     apsoVersion: runtime.apsoVersion,
+    metrics: readMetricCatalogue(runtime.platformDir),
   });
   const read = cachedReader(outDir);
   const manifest = parseManifest(read(MANIFEST_PATH));

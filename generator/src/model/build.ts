@@ -1,4 +1,5 @@
 import type { EntitySpec, FieldSpec, PropertyNames, SchemaDocument } from '../schema/document';
+import { deploymentOf } from './deployment';
 import { inferIndexes } from './indexes';
 import {
   bookkeepingProperties,
@@ -43,7 +44,7 @@ export function buildModel(document: SchemaDocument, serviceName = document.name
   const entities = document.entities
     .map((spec) => buildEntity(spec, sidesOf(spec.name, sides), specs, api))
     .sort((a, b) => a.names.className.localeCompare(b.names.className));
-  return deepFreeze({ name: serviceName, entities, api });
+  return deepFreeze({ name: serviceName, entities, api, deployment: deploymentOf(document.deployment, serviceName) });
 }
 
 export function apiOf(document: Pick<SchemaDocument, 'api'>): ApiModel {

@@ -8,6 +8,7 @@ import type {
   ReadOnlyInput,
   RelationType,
 } from '../schema/document';
+import type { DeploymentModel } from './deployment';
 
 /**
  * The intermediate representation every emitter reads. Built once from a valid schema,
@@ -18,6 +19,7 @@ export interface Model {
   /** Sorted by class name, so schema order never changes output. */
   readonly entities: readonly EntityModel[];
   readonly api: ApiModel;
+  readonly deployment: DeploymentModel;
 }
 
 /** The request and response conventions (schema `api`), with their defaults applied. */

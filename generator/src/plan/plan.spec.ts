@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildModel } from '../model/build';
 import { apsoFile, type Artifact, type ArtifactContext, json, text, userFile } from '../render/artifact';
+import { readMetricCatalogue } from '../runtime/metric-catalogue';
+import { locateRuntime } from '../runtime/runtime-source';
 import { planFiles } from './plan';
 
 const document = { entities: [{ name: 'Note' }] };
@@ -14,6 +16,7 @@ const context: ArtifactContext = {
   dependencies: {},
   devDependencies: {},
   apsoVersion: '0.0.0',
+  metrics: readMetricCatalogue(locateRuntime().platformDir),
 };
 
 describe('planFiles', () => {

@@ -1,5 +1,6 @@
 import type { DatabaseState } from '../database/state';
 import type { Model } from '../model/types';
+import type { MetricCatalogue } from '../runtime/metric-catalogue';
 import type { SchemaDocument } from '../schema/document';
 
 /*
@@ -18,7 +19,15 @@ export type Owner = 'apso' | 'user';
 export type FileContent =
   | { readonly kind: 'text'; readonly text: string }
   /** A plain object or array: strings, numbers, booleans, null, nested; `undefined` properties are left out. */
-  | { readonly kind: 'json' | 'yaml'; readonly value: object };
+  | { readonly kind: 'json' | 'yaml'; readonly value: object }
+  /**
+   * An INI file (pgbouncer.ini): sections of key = value. `comments` open the file, one `;` line
+   * each, for what a reader of the file needs beside the values (the pool arithmetic).
+   */
+  | { readonly kind: 'ini'; readonly value: IniSections; readonly comments: readonly string[] };
+
+/** Sections of an INI file, in order; each maps keys to values in order. */
+export type IniSections = Readonly<Record<string, Readonly<Record<string, string | number>>>>;
 
 export interface ArtifactFile {
   /** Relative to the project root, `/`-separated. */
@@ -52,6 +61,8 @@ export interface ArtifactContext {
   readonly devDependencies: Readonly<Record<string, string>>;
   /** The project regenerates itself with this version of apso, a dev dependency. */
   readonly apsoVersion: string;
+  /** The metrics the platform runtime emits, for dashboards and alerts (see metric-catalogue.ts). */
+  readonly metrics: MetricCatalogue;
 }
 
 export interface Artifact {
@@ -63,6 +74,11 @@ export interface Artifact {
 export const text = (value: string): FileContent => ({ kind: 'text', text: value });
 export const json = (value: object): FileContent => ({ kind: 'json', value });
 export const yaml = (value: object): FileContent => ({ kind: 'yaml', value });
+export const ini = (value: IniSections, comments: readonly string[] = []): FileContent => ({
+  kind: 'ini',
+  value,
+  comments,
+});
 
 export const apsoFile = (path: string, content: FileContent): ArtifactFile => ({ path, owner: 'apso', content });
 export const userFile = (path: string, content: FileContent): ArtifactFile => ({ path, owner: 'user', content });

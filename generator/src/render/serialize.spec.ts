@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { json, text, yaml } from './artifact';
+import { ini, json, text, yaml } from './artifact';
 import { serializeContent } from './serialize';
 
 describe('serializeContent', () => {
@@ -49,6 +49,23 @@ describe('serializeContent', () => {
     assert.equal(
       serializeContent(yaml({ port: '8080', enabled: 'true', empty: '' })),
       'port: "8080"\nenabled: "true"\nempty: ""\n',
+    );
+  });
+});
+
+describe('INI', () => {
+  test('sections in order, values as written (PgBouncer reads quotes as part of a value), comments first', () => {
+    assert.equal(
+      serializeContent(
+        ini(
+          {
+            databases: { app: 'host=db port=5432 dbname=app' },
+            pgbouncer: { pool_mode: 'transaction', max_client_conn: 1000 },
+          },
+          ['Pool sizes:', '', '3 × 20 = 60'],
+        ),
+      ),
+      '; Pool sizes:\n;\n; 3 × 20 = 60\n\n[databases]\napp = host=db port=5432 dbname=app\n\n[pgbouncer]\npool_mode = transaction\nmax_client_conn = 1000\n',
     );
   });
 });

@@ -1,5 +1,6 @@
+import { stringify as stringifyIni } from 'js-ini';
 import { stringify as stringifyYaml } from 'yaml';
-import type { FileContent } from './artifact';
+import type { FileContent, IniSections } from './artifact';
 
 /**
  * Writes a file's content as text, once, after every artifact has built its objects. Keys keep the
@@ -14,7 +15,17 @@ export function serializeContent(content: FileContent): string {
       return `${JSON.stringify(content.value, null, 2)}\n`;
     case 'yaml':
       return serializeYaml(content.value);
+    case 'ini':
+      return serializeIni(content.value, content.comments);
   }
+}
+
+function serializeIni(value: IniSections, comments: readonly string[]): string {
+  const header = comments.map((line) => (line === '' ? ';' : `; ${line}`)).join('\n');
+  // js-ini writes values as they are; `ini` quotes any value holding `=`, which PgBouncer reads as
+  // part of the value (a database entry is a `key=value` connection string).
+  const body = `${stringifyIni(value as Parameters<typeof stringifyIni>[0], { spaceBefore: true, spaceAfter: true }).trim()}\n`;
+  return header === '' ? body : `${header}\n\n${body}`;
 }
 
 function serializeYaml(value: object): string {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type {
   apiSchema,
   cacheSchema,
+  deploymentSchema,
   entitySchema,
   fieldSchema,
   indexSchema,
@@ -46,6 +47,9 @@ export type SchemaDocument = z.input<typeof schemaDocumentSchema>;
 export type EntitySpec = z.input<typeof entitySchema>;
 export type ApiSpec = z.input<typeof apiSchema>;
 export type CacheSpec = z.input<typeof cacheSchema>;
+export type DeploymentSpec = z.input<typeof deploymentSchema>;
+/** The deployment options with every default applied. */
+export type DeploymentOptions = z.output<typeof deploymentSchema>;
 export type FieldSpec = z.input<typeof fieldSchema>;
 export type RelationSpec = z.input<typeof relationshipSchema>;
 export type IndexSpec = z.input<typeof indexSchema>;

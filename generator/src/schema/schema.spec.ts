@@ -20,6 +20,7 @@ const SECTIONS: Record<string, string> = {
   field: 'Fields',
   relationship: 'Relationships',
   index: 'Indexes',
+  deployment: 'Deployment',
 };
 
 const sorted = (objects: ReadonlyMap<string, Iterable<string>>): Map<string, string[]> =>

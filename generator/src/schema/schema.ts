@@ -194,6 +194,127 @@ export const apiSchema = z
     description: "The request and response conventions; an imported .apsorc gets the APSO CLI's (see docs/apsorc.md).",
   });
 
+const kubernetesQuantity = (example: string) =>
+  z
+    .string()
+    .regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/)
+    .describe(`A Kubernetes quantity, e.g. ${example}.`);
+
+const resourceAmountsSchema = (cpu: string, memory: string) =>
+  z.strictObject({
+    cpu: kubernetesQuantity(cpu).default(cpu),
+    memory: kubernetesQuantity(memory).default(memory),
+  });
+
+export const deploymentSchema = z
+  .strictObject({
+    image: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._/:@-]*$/)
+      .max(255)
+      .optional()
+      .describe('The container image the manifests run; defaults to <name>:latest.'),
+    replicas: z
+      .strictObject({
+        min: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(2)
+          .describe('Fewest API pods; at least 2 keeps the service up through a node drain.'),
+        max: z.int().min(1).max(1000).default(10).describe('Most API pods the autoscaler may run.'),
+      })
+      .default({ min: 2, max: 10 })
+      .describe('The HorizontalPodAutoscaler bounds.'),
+    autoscaling: z
+      .strictObject({
+        cpuUtilization: z.int().min(1).max(100).default(70).describe('Target average CPU, percent of the request.'),
+        memoryUtilization: z
+          .int()
+          .min(1)
+          .max(100)
+          .default(80)
+          .describe('Target average memory, percent of the request.'),
+        scaleDownStabilizationSeconds: z
+          .int()
+          .min(0)
+          .max(3600)
+          .default(300)
+          .describe('How long load must stay low before pods are removed.'),
+      })
+      .default({ cpuUtilization: 70, memoryUtilization: 80, scaleDownStabilizationSeconds: 300 })
+      .describe('The HorizontalPodAutoscaler targets.'),
+    resources: z
+      .strictObject({
+        requests: resourceAmountsSchema('250m', '256Mi').default({ cpu: '250m', memory: '256Mi' }),
+        limits: resourceAmountsSchema('1', '512Mi').default({ cpu: '1', memory: '512Mi' }),
+      })
+      .default({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } })
+      .describe('CPU and memory of one API pod.'),
+    database: z
+      .strictObject({
+        poolSize: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(10)
+          .describe('Connections one pod opens to the primary (DB_POOL_MAX).'),
+        replicaPoolSize: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(10)
+          .describe('Connections one pod opens to the replica (DB_REPLICA_POOL_MAX).'),
+        maxConnections: z.int().min(10).max(100000).default(100).describe("PostgreSQL's max_connections."),
+        reservedConnections: z
+          .int()
+          .min(0)
+          .max(1000)
+          .default(10)
+          .describe('Connections kept free for migrations, administrators and monitoring.'),
+        statementTimeoutMs: z
+          .int()
+          .min(0)
+          .max(3600000)
+          .default(15000)
+          .describe('The longest a statement may run before PostgreSQL cancels it (0: no limit).'),
+      })
+      .default({
+        poolSize: 10,
+        replicaPoolSize: 10,
+        maxConnections: 100,
+        reservedConnections: 10,
+        statementTimeoutMs: 15000,
+      })
+      .describe('Database connections and their bounds.'),
+    pgbouncer: z
+      .strictObject({
+        replicas: z.int().min(1).max(100).default(2).describe('PgBouncer pods; each holds its own server pools.'),
+        maxClientConnections: z.int().min(1).max(100000).default(1000).describe('max_client_conn of one PgBouncer.'),
+        defaultPoolSize: z
+          .int()
+          .min(1)
+          .max(10000)
+          .default(20)
+          .describe('Server connections per database of one PgBouncer.'),
+        minPoolSize: z.int().min(0).max(10000).default(5).describe('Server connections kept open when idle.'),
+        reservePoolSize: z.int().min(0).max(10000).default(5).describe('Extra server connections for a burst.'),
+      })
+      .default({ replicas: 2, maxClientConnections: 1000, defaultPoolSize: 20, minPoolSize: 5, reservePoolSize: 5 })
+      .describe('The transaction-pooling PgBouncer between the pods and PostgreSQL.'),
+    shutdownDrainSeconds: z
+      .int()
+      .min(0)
+      .max(600)
+      .default(10)
+      .describe('How long a stopping pod keeps answering while load balancers take it out (SHUTDOWN_DRAIN_MS).'),
+  })
+  .meta({
+    id: 'deployment',
+    description:
+      'How the service runs: container, Kubernetes autoscaling, resources, database pools and PgBouncer (docs/deploy.md).',
+  });
+
 export const schemaDocumentSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path to apso.schema.json, for editors.'),
@@ -205,6 +326,7 @@ export const schemaDocumentSchema = z
       .describe('The service name, used for the package name and the OpenAPI title.'),
     api: apiSchema.optional().describe("Request and response conventions; apso's own when absent."),
     entities: z.array(entitySchema).min(1).describe('At least one entity.'),
+    deployment: deploymentSchema.optional().describe('Deployment options; every one has a default.'),
   })
   .meta({
     $id: 'https://apso.dev/schema/apso.schema.json',

@@ -1,5 +1,6 @@
 import { isSqlDefault, routeOf, tableName } from '../model/build';
 import { edgeCycles } from '../model/cycles';
+import { poolArithmeticProblems } from '../model/deployment';
 import { bookkeepingProperties, camelCase, closest, kebabCase, snakeCase } from '../model/naming';
 import {
   foreignKeyColumn,
@@ -10,6 +11,7 @@ import {
   type RelationSide,
 } from '../model/relations';
 import type { EntitySpec, FieldSpec, PropertyNames, SchemaDocument } from '../schema/document';
+import { deploymentSchema } from '../schema/schema';
 import { DEFAULT_LITERALS } from '../type-map';
 import { type Diagnostic, pointer } from './diagnostic';
 
@@ -160,6 +162,9 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
     ),
   );
   checkRequiredCycles(sides, report);
+  for (const problem of poolArithmeticProblems(deploymentSchema.parse(document.deployment ?? {}))) {
+    report(pointer('deployment', ...problem.path), problem.message);
+  }
   return diagnostics;
 }
 

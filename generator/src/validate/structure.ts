@@ -92,6 +92,8 @@ function patternSentence(value: string, pattern: string): string {
   if (pattern.startsWith('^[a-z][A-Za-z0-9]'))
     return `"${value}" must be camelCase (letters and digits, starting lower-case), e.g. "${camelHint(value)}"`;
   if (pattern.startsWith('^[a-z_]')) return `"${value}" must be a lower-case SQL identifier (a-z, 0-9, _)`;
+  if (pattern.startsWith('^[0-9]'))
+    return `"${value}" must be a Kubernetes quantity: a number with an optional unit (250m, 1, 512Mi, 2Gi)`;
   return `"${value}" must be lower-case letters, digits and hyphens`;
 }
 

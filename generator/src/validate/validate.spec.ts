@@ -165,3 +165,37 @@ describe('semantic diagnostics', () => {
     );
   });
 });
+
+describe('deployment options', () => {
+  const entities = [{ name: 'Task', fields: [{ name: 'title', type: 'string' }] }];
+
+  test('the defaults add up', () => {
+    assert.deepEqual(problems({ entities }), []);
+    assert.deepEqual(problems({ entities, deployment: {} }), []);
+  });
+
+  test('pool sizes that do not add up are refused with the arithmetic', () => {
+    assert.deepEqual(
+      problems({
+        entities,
+        deployment: {
+          replicas: { min: 12, max: 60 },
+          database: { poolSize: 10, maxConnections: 50 },
+          pgbouncer: { defaultPoolSize: 25, minPoolSize: 30 },
+        },
+      }),
+      [
+        'schema.apso.json: /deployment/pgbouncer/defaultPoolSize: 2 PgBouncer pods × (25 + 5 reserve) = 60 server connections, more than max_connections 50 − 10 reserved = 40',
+        'schema.apso.json: /deployment/pgbouncer/maxClientConnections: 60 pods × (10 + 10) pool connections = 1200, more than max_client_conn 1000; raise it or lower replicas.max or the pool sizes',
+        'schema.apso.json: /deployment/pgbouncer/minPoolSize: minPoolSize 30 is larger than defaultPoolSize 25',
+      ],
+    );
+  });
+
+  test('a bad quantity or an unknown key names the field', () => {
+    assert.deepEqual(problems({ entities, deployment: { resources: { limits: { cpu: 'lots' } }, replica: 3 } }), [
+      'schema.apso.json: /deployment/replica: unknown property "replica"; did you mean "replicas"?',
+      'schema.apso.json: /deployment/resources/limits/cpu: "lots" must be a Kubernetes quantity: a number with an optional unit (250m, 1, 512Mi, 2Gi)',
+    ]);
+  });
+});

@@ -8,13 +8,23 @@ import { generate } from '../../pipeline';
 import { planFiles } from '../../plan/plan';
 import { PACKAGE_ROOT } from '../../runtime/runtime-source';
 import type { EntitySpec, SchemaDocument } from '../../schema/document';
+import { readMetricCatalogue } from '../../runtime/metric-catalogue';
+import { locateRuntime } from '../../runtime/runtime-source';
 import { validateDocument } from '../../validate/validate';
 
 /** Every TypeScript file apso writes for a schema, in memory. */
 function typeScriptFiles(document: SchemaDocument): { path: string; content: string }[] {
   const model = buildModel(document);
   const previous = { database: null, migrations: [] };
-  const context = { model, document, previous, allowDrop: false, vendoredFiles: new Map(), apsoVersion: '0.0.0' };
+  const context = {
+    model,
+    document,
+    previous,
+    allowDrop: false,
+    vendoredFiles: new Map(),
+    apsoVersion: '0.0.0',
+    metrics: {},
+  };
   return planFiles({ ...context, dependencies: {}, devDependencies: {} }).filter((file) => file.path.endsWith('.ts'));
 }
 

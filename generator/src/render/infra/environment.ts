@@ -1,0 +1,40 @@
+import type { DeploymentModel } from '../../model/deployment';
+
+/** Seconds a pod waits in preStop before it is signalled, while endpoints and load balancers drop it. */
+export const PRE_STOP_SECONDS = 5;
+/** The platform's default HTTP_REQUEST_TIMEOUT_MS: the longest an in-flight request may still need. */
+const REQUEST_TIMEOUT_SECONDS = 30;
+/** For closing pools and the Redis client after the last response. */
+const CLOSE_MARGIN_SECONDS = 5;
+
+/**
+ * The non-secret environment of every API pod, in Kubernetes (a ConfigMap) and compose alike. The
+ * platform reads each variable (src/platform/config/config.ts) and refuses a bad value at start.
+ */
+export function appEnvironment(deployment: DeploymentModel): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    PORT: String(deployment.port),
+    LOG_LEVEL: 'info',
+    DB_POOL_MAX: String(deployment.database.poolSize),
+    DB_REPLICA_POOL_MAX: String(deployment.database.replicaPoolSize),
+    DB_STATEMENT_TIMEOUT_MS: String(deployment.database.statementTimeoutMs),
+    SHUTDOWN_DRAIN_MS: String(deployment.shutdownDrainSeconds * 1000),
+  };
+}
+
+/**
+ * The secret environment: connection URLs carry credentials, so they come from a Secret (Kubernetes)
+ * or a `.env` file (compose) that the repository never holds. `DATABASE_URL` and
+ * `DATABASE_REPLICA_URL` go through PgBouncer; `DATABASE_DIRECT_URL` reaches the primary itself, for
+ * migrations (DDL and advisory locks need a session of their own).
+ */
+export const SECRET_KEYS = ['DATABASE_URL', 'DATABASE_REPLICA_URL', 'DATABASE_DIRECT_URL', 'REDIS_URL'] as const;
+
+/**
+ * How long Kubernetes lets a stopping pod finish: the preStop pause, the drain (readiness 503 while
+ * still serving), the longest request still in flight, and closing its connections.
+ */
+export function terminationGraceSeconds(deployment: DeploymentModel): number {
+  return PRE_STOP_SECONDS + deployment.shutdownDrainSeconds + REQUEST_TIMEOUT_SECONDS + CLOSE_MARGIN_SECONDS;
+}

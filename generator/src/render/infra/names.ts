@@ -1,0 +1,49 @@
+import type { Model } from '../../model/types';
+
+/**
+ * The names every deployment file gives the service's parts. Kubernetes objects, compose services,
+ * Prometheus jobs and Grafana uids all derive from the schema's service name here, so they are stable
+ * across regenerations and agree with each other (a ServiceMonitor selects the labels the Deployment sets).
+ */
+export interface DeploymentNames {
+  readonly service: string;
+  /** The API: Deployment, Service, HPA, PDB, ServiceMonitor. */
+  readonly api: string;
+  readonly pgbouncer: string;
+  readonly migrate: string;
+  /** Non-secret settings of every pod. */
+  readonly config: string;
+  /** Connection URLs with credentials; never in the repository. */
+  readonly secrets: string;
+  readonly alerts: string;
+  readonly dashboards: string;
+}
+
+export function deploymentNames(model: Model): DeploymentNames {
+  const service = model.name;
+  return {
+    service,
+    api: service,
+    pgbouncer: `${service}-pgbouncer`,
+    migrate: `${service}-migrate`,
+    config: `${service}-config`,
+    secrets: `${service}-secrets`,
+    alerts: `${service}-alerts`,
+    dashboards: `${service}-dashboards`,
+  };
+}
+
+export type Component = 'api' | 'pgbouncer' | 'migrate';
+
+/** The recommended Kubernetes labels; `selectorLabels` are the subset a selector may use (never changes). */
+export function selectorLabels(model: Model, component: Component): Record<string, string> {
+  return { 'app.kubernetes.io/name': model.name, 'app.kubernetes.io/component': component };
+}
+
+export function labels(model: Model, component: Component): Record<string, string> {
+  return {
+    ...selectorLabels(model, component),
+    'app.kubernetes.io/part-of': model.name,
+    'app.kubernetes.io/managed-by': 'apso',
+  };
+}
