@@ -253,6 +253,12 @@ export const deploymentSchema = z
       .describe('CPU and memory of one API pod.'),
     database: z
       .strictObject({
+        name: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]*$/)
+          .max(63)
+          .default('app')
+          .describe('The PostgreSQL database the service uses, on the primary and the replica.'),
         poolSize: z
           .int()
           .min(1)
@@ -280,6 +286,7 @@ export const deploymentSchema = z
           .describe('The longest a statement may run before PostgreSQL cancels it (0: no limit).'),
       })
       .default({
+        name: 'app',
         poolSize: 10,
         replicaPoolSize: 10,
         maxConnections: 100,

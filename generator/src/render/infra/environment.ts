@@ -20,6 +20,8 @@ export function appEnvironment(deployment: DeploymentModel): Record<string, stri
     DB_REPLICA_POOL_MAX: String(deployment.database.replicaPoolSize),
     DB_STATEMENT_TIMEOUT_MS: String(deployment.database.statementTimeoutMs),
     SHUTDOWN_DRAIN_MS: String(deployment.shutdownDrainSeconds * 1000),
+    // The database URLs go through PgBouncer in transaction mode (see the platform's config.ts).
+    DB_TRANSACTION_POOLING: 'true',
   };
 }
 
