@@ -99,6 +99,11 @@ function upstreamBlock(options: NginxOptions): NginxNode[] {
     ...comment('The instance with the fewest requests in flight: a slow request does not pile more onto its instance.'),
     directive('least_conn'),
     ...comment(
+      'Shared memory for the counts of requests in flight and of failures: without it each worker',
+      'process balances and marks instances down on its own, and least_conn degrades to round robin.',
+    ),
+    directive('zone', `${API_SERVICE}_upstream`, '64k'),
+    ...comment(
       'Passive health check: 3 failures (errors, timeouts, and the statuses proxy_next_upstream lists)',
       'within 10 s take an address out for 10 s.',
     ),
