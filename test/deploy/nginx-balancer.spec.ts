@@ -221,10 +221,24 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
     assert.deepEqual(failing.methods, ['POST', 'GET']);
   });
 
-  test('with one instance stopped, every GET is answered 200 by the other', async () => {
+  test('with one instance stopped, every request is answered by the other (a refused POST was never sent)', async () => {
     const target = await balancer([hostOf(first), hostOf(second)]);
     cleanups.push(() => target.nginx.stop());
     await second.stop();
+    // A refused connection means the request was never sent: nginx may then try a POST elsewhere.
+    for (let i = 0; i < 2; i += 1) {
+      const response = await fetch(`${target.url}/organizations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Refused', slug: `refused-${i}-${Date.now()}` }),
+      });
+      assert.equal(response.status, 201);
+    }
+    const posts = await logged(target, 2);
+    assert.ok(
+      posts.some((line) => line.upstream === `${hostOf(second)}, ${hostOf(first)}`),
+      `a POST refused by the stopped instance was sent to the other: ${JSON.stringify(posts.map((l) => l.upstream))}`,
+    );
     for (let i = 0; i < 6; i += 1) assert.equal((await fetch(`${target.url}/organizations`)).status, 200);
     const lines = await logged(target, 6);
     assert.ok(
