@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
+import { parse } from 'yaml';
 import { deploymentOf } from '../../generator/src/model/deployment';
+import { COMPOSE_SCALE_PATH } from '../../generator/src/render/infra/compose/compose-scale';
 import { serializeNginx } from '../../generator/src/render/infra/nginx/directives';
 import { nginxConf } from '../../generator/src/render/infra/nginx/nginx-conf';
 import { nginxSuiteOptions, type RunningNginx, startNginx } from '../support/nginx';
@@ -120,6 +124,18 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
     await first?.stop();
     await second?.stop();
     await database?.drop();
+  });
+
+  test("the compose file's healthcheck command (node's fetch, no curl) tells a ready instance from a dead one", async () => {
+    const file = parse(readFileSync(join(REPO_ROOT, COMPOSE_SCALE_PATH), 'utf8')) as {
+      services: { api: { healthcheck: { test: string[] } } };
+    };
+    const [kind, program, flag, script] = file.services.api.healthcheck.test;
+    assert.deepEqual([kind, program, flag], ['CMD', 'node', '-e']);
+    const probe = (host: string) =>
+      spawnSync(process.execPath, ['-e', script.replace('127.0.0.1:3000', host)], { timeout: 10_000 }).status;
+    assert.equal(probe(hostOf(first)), 0);
+    assert.equal(probe(`127.0.0.1:${await freePort()}`), 1);
   });
 
   test('requests spread over both instances; probes are answered but not logged; X-Request-Id passes through', async () => {
