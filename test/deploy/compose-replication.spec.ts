@@ -78,7 +78,7 @@ function interpolated(script: string): string {
   return script.replace(/\$\$/g, '$');
 }
 
-function runHarness(initScript: string, waitSeconds: number): string {
+function runHarness(initScript: (script: string) => string, waitSeconds: number): string {
   const file = parse(readFileSync(join(REPO_ROOT, COMPOSE_SCALE_PATH), 'utf8')) as {
     services: Record<string, { command: string[] }>;
     configs: Record<string, { content: string }>;
