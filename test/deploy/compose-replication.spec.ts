@@ -37,8 +37,11 @@ mount -t tmpfs tmpfs /var/run/postgresql
 chown postgres:postgres /var/run/postgresql
 export PATH="${BIN}:$PATH"
 as_pg() { runuser -u postgres -- env PATH="$PATH" "$@"; }
+replica_group=""
 cleanup() {
   as_pg pg_ctl -D "$dir/replica" -m immediate stop >/dev/null 2>&1 || true
+  # The replica's script, still retrying pg_basebackup when the primary refuses it.
+  if [ -n "$replica_group" ]; then kill -KILL -- "-$replica_group" 2>/dev/null || true; fi
   as_pg pg_ctl -D "$dir/primary" -m immediate stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -54,7 +57,9 @@ psql -q -h 127.0.0.1 -U app -d app -c 'CREATE TABLE probe (x int); INSERT INTO p
 # As the image prepares it: owned by postgres, mode 1777.
 mkdir -m 1777 "$dir/replica"
 chown postgres:postgres "$dir/replica"
-as_pg env PGDATA="$dir/replica" PGPASSWORD="$REPLICATION_PASSWORD" PGPORT=5433 bash -c "$replica_script" >"$dir/replica.log" 2>&1 &
+setsid runuser -u postgres -- env PATH="$PATH" PGDATA="$dir/replica" PGPASSWORD="$REPLICATION_PASSWORD" PGPORT=5433 \
+  bash -c "$replica_script" >"$dir/replica.log" 2>&1 &
+replica_group=$!
 for _ in $(seq $((wait_seconds * 5))); do
   if pg_isready -q -h 127.0.0.1 -p 5433; then
     psql -q -h 127.0.0.1 -U app -d app -c 'INSERT INTO probe VALUES (43)'
