@@ -1,4 +1,6 @@
 import type { Artifact } from './artifact';
+import { COMPOSE_ARTIFACT } from './infra/compose/compose-scale';
+import { NGINX_ARTIFACT } from './infra/nginx/nginx-conf';
 import { APP_FILES_ARTIFACT } from './nest/app-files';
 import { CRUD_ARTIFACT } from './nest/crud';
 import { ENTITY_ARTIFACT } from './nest/entity';
@@ -21,4 +23,6 @@ export const ARTIFACTS: readonly Artifact[] = [
   MIGRATIONS_ARTIFACT,
   SCAFFOLD_ARTIFACT,
   VENDORED_ARTIFACT,
+  COMPOSE_ARTIFACT,
+  NGINX_ARTIFACT,
 ];

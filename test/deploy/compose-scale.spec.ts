@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import Ajv from 'ajv';
+import DRAFT_07 from 'ajv/dist/refs/json-schema-draft-07.json';
+import { parse } from 'yaml';
+import { deploymentOf } from '../../generator/src/model/deployment';
+import {
+  API_REPLICAS,
+  COMPOSE_SCALE_PATH,
+  composeScale,
+  REQUIRED_ENV,
+} from '../../generator/src/render/infra/compose/compose-scale';
+import { appEnvironment } from '../../generator/src/render/infra/environment';
+import { NGINX_CONF_PATH } from '../../generator/src/render/infra/nginx/nginx-conf';
+import { REPO_ROOT } from '../support/repository';
+
+/*
+ * The Compose specification's own JSON Schema (draft-07, hence Ajv's default class), vendored with its
+ * licence and source commit in compose-spec/. `strict: false`: the schema uses annotations
+ * (`deprecated`) that draft-07 does not define, which strict mode would refuse to compile.
+ */
+const SCHEMA = JSON.parse(readFileSync(join(__dirname, 'compose-spec', 'compose-spec.json'), 'utf8')) as object;
+const validate = compileSchema();
+
+/** The schema names draft-07 by its https address; Ajv knows the meta-schema by the http one. */
+function compileSchema() {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addMetaSchema({ ...DRAFT_07, $id: 'https://json-schema.org/draft-07/schema' });
+  return ajv.compile(SCHEMA);
+}
+
+type Services = Record<string, Record<string, unknown>>;
+
+function problems(document: unknown): string[] {
+  return validate(document) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+}
+
+const rootFile = parse(readFileSync(join(REPO_ROOT, COMPOSE_SCALE_PATH), 'utf8')) as { services: Services };
+
+describe('docker-compose.scale.yml', () => {
+  test("this repository's file satisfies the Compose specification's JSON Schema", () => {
+    assert.deepEqual(problems(rootFile), []);
+  });
+
+  test('a file from other deployment options satisfies it too, with their resources in compose form', () => {
+    const deployment = deploymentOf({ resources: { limits: { cpu: '1500m', memory: '1.5Gi' } } }, 'svc');
+    const file = composeScale('svc', deployment);
+    assert.deepEqual(problems(JSON.parse(JSON.stringify(file))), []);
+    assert.deepEqual((file.services.api.deploy as { resources: unknown }).resources, {
+      limits: { cpus: '1.5', memory: '1536m' },
+    });
+  });
+
+  test('a broken file fails the schema', () => {
+    const typo = structuredClone(rootFile);
+    typo.services.api.helthcheck = typo.services.api.healthcheck;
+    assert.match(problems(typo).join('\n'), /must NOT have additional properties/);
+    const badReplicas = structuredClone(rootFile);
+    (badReplicas.services.api.deploy as Record<string, unknown>).replicas = [3];
+    assert.match(problems(badReplicas).join('\n'), /\/services\/api\/deploy\/replicas/);
+    const badCondition = structuredClone(rootFile);
+    badCondition.services.api.depends_on = { migrate: { condition: 'service_finished' } };
+    assert.notDeepEqual(problems(badCondition), []);
+  });
+
+  test('the API runs 3 replicas with the shared environment, both databases through PgBouncer', () => {
+    const api = rootFile.services.api;
+    assert.equal((api.deploy as { replicas: number }).replicas, API_REPLICAS);
+    const environment = api.environment as Record<string, string>;
+    const deployment = deploymentOf(undefined, 'apso-example');
+    for (const [key, value] of Object.entries(appEnvironment(deployment))) assert.equal(environment[key], value, key);
+    assert.match(environment.DATABASE_URL, /@pgbouncer:6432\/app$/);
+    assert.match(environment.DATABASE_REPLICA_URL, /@pgbouncer:6432\/app_replica$/);
+    const migrate = rootFile.services.migrate.environment as Record<string, string>;
+    assert.match(migrate.DATABASE_URL, /@postgres-primary:5432\/app$/);
+    assert.equal(migrate.DB_TRANSACTION_POOLING, 'false');
+  });
+
+  test('only nginx is published beyond the loopback, and it mounts the generated nginx.conf', () => {
+    const published = Object.entries(rootFile.services).flatMap(([name, service]) =>
+      ((service.ports as string[] | undefined) ?? []).filter((port) => !port.startsWith('127.0.0.1:')).map(() => name),
+    );
+    assert.deepEqual(published, ['nginx']);
+    assert.ok(
+      (rootFile.services.nginx.volumes as string[]).some((volume) => volume.startsWith(`./${NGINX_CONF_PATH}:`)),
+    );
+  });
+
+  test('every secret comes from .env and compose refuses to start without it', () => {
+    const text = readFileSync(join(REPO_ROOT, COMPOSE_SCALE_PATH), 'utf8');
+    const references = [...text.matchAll(/(?<!\$)\$\{([A-Z_]+)([^}]*)\}/g)];
+    assert.deepEqual([...new Set(references.map((match) => match[1]))].sort(), [...REQUIRED_ENV].sort());
+    for (const match of references) assert.match(match[2], /^:\?set [A-Z_]+ in \.env/, match[0]);
+    assert.doesNotMatch(text, /PASSWORD: [^$]/, 'no password is written into the file');
+  });
+
+  test('every dependency names a service, every named volume is declared', () => {
+    const file = parse(readFileSync(join(REPO_ROOT, COMPOSE_SCALE_PATH), 'utf8')) as {
+      services: Services;
+      volumes: Record<string, unknown>;
+    };
+    for (const [name, service] of Object.entries(file.services)) {
+      for (const dependency of Object.keys((service.depends_on as object | undefined) ?? {}))
+        assert.ok(dependency in file.services, `${name} depends on a missing ${dependency}`);
+      for (const volume of (service.volumes as string[] | undefined) ?? []) {
+        const source = volume.split(':')[0];
+        if (!source.startsWith('.')) assert.ok(source in file.volumes, `${name} mounts an undeclared ${source}`);
+      }
+    }
+  });
+});
