@@ -1,4 +1,6 @@
 import type { Artifact } from './artifact';
+import { CONTAINER_ARTIFACT } from './infra/container/container';
+import { K8S_ARTIFACT } from './infra/k8s/k8s';
 import { APP_FILES_ARTIFACT } from './nest/app-files';
 import { CRUD_ARTIFACT } from './nest/crud';
 import { ENTITY_ARTIFACT } from './nest/entity';
@@ -21,4 +23,6 @@ export const ARTIFACTS: readonly Artifact[] = [
   MIGRATIONS_ARTIFACT,
   SCAFFOLD_ARTIFACT,
   VENDORED_ARTIFACT,
+  CONTAINER_ARTIFACT,
+  K8S_ARTIFACT,
 ];
