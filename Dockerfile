@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Written by apso generate; see docs/deploy.md. Build: docker build -t apso-example:latest .
+# Written by apso generate (apso's docs/deploy.md). Build: docker build -t apso-example:latest .
 # The API: the default command. Migrations: node dist/migrate.js (the migration job).
 
 FROM node:20-slim AS build

@@ -14,7 +14,7 @@ export const NODE_IMAGE = 'node:20-slim';
  */
 function dockerfile(deployment: DeploymentModel): string {
   return `# syntax=docker/dockerfile:1
-# Written by apso generate; see docs/deploy.md. Build: docker build -t ${deployment.image} .
+# Written by apso generate (apso's docs/deploy.md). Build: docker build -t ${deployment.image} .
 # The API: the default command. Migrations: node dist/migrate.js (the migration job).
 
 FROM ${NODE_IMAGE} AS build
