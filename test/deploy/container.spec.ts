@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { Copy, DockerfileParser, From, type Instruction } from 'dockerfile-ast';
+import { Copy, From, type Instruction } from 'dockerfile-ast';
+import { argumentsOf, commandOf, readDockerfile, replayRuntimeStage, stages } from '../support/container-replay';
 import { REPO_ROOT } from '../support/repository';
 import { createDatabase, emptyRedis, runScript, startApp } from '../support/services';
 
@@ -14,25 +15,10 @@ import { createDatabase, emptyRedis, runScript, startApp } from '../support/serv
  * lines, then its CMD, booted against the test PostgreSQL and Redis. That proves the production
  * dependencies alone run the API and the migrations.
  */
-const dockerfile = DockerfileParser.parse(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'));
+const dockerfile = readDockerfile(REPO_ROOT);
 const work = mkdtempSync(join(tmpdir(), 'apso-container-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** The instructions of each stage, keyed by its name (the last, unnamed one is `runtime`). */
-function stages(): Map<string, Instruction[]> {
-  const result = new Map<string, Instruction[]>();
-  let current: Instruction[] = [];
-  for (const instruction of dockerfile.getInstructions()) {
-    if (instruction instanceof From) {
-      current = [];
-      result.set(instruction.getBuildStage() ?? 'runtime', current);
-    }
-    current.push(instruction);
-  }
-  return result;
-}
-
-const argumentsOf = (instruction: Instruction) => instruction.getArguments().map((argument) => argument.getValue());
 const lines = (instructions: Instruction[], keyword: string) =>
   instructions.filter((instruction) => instruction.getKeyword() === keyword).map(argumentsOf);
 
@@ -42,7 +28,7 @@ describe('the Dockerfile', () => {
       dockerfile.getDirectives().map((directive) => directive.getDirective()),
       ['syntax'],
     );
-    const byStage = stages();
+    const byStage = stages(dockerfile);
     assert.deepEqual([...byStage.keys()], ['build', 'runtime']);
     const build = byStage.get('build')!;
     const runtime = byStage.get('runtime')!;
@@ -63,10 +49,7 @@ describe('the Dockerfile', () => {
         ['build', '/app/dist', './dist'],
       ],
     );
-    assert.deepEqual(JSON.parse(runtime.find((i) => i.getKeyword() === 'CMD')!.getArgumentsContent()!), [
-      'node',
-      'dist/main.js',
-    ]);
+    assert.deepEqual(commandOf(dockerfile), ['node', 'dist/main.js']);
   });
 
   test('.dockerignore keeps installed output and every secret file out of the build context', () => {
@@ -77,34 +60,7 @@ describe('the Dockerfile', () => {
   });
 
   test('the runtime stage, replayed outside Docker, migrates and serves on production dependencies', async (t) => {
-    const runtime = stages().get('runtime')!;
-    let workdir = work;
-    for (const instruction of runtime) {
-      const keyword = instruction.getKeyword();
-      const [first, ...rest] = argumentsOf(instruction);
-      if (keyword === 'WORKDIR') mkdirSync((workdir = join(work, first)), { recursive: true });
-      if (instruction instanceof Copy) {
-        // The build stage's output is this repository's own build (npm test builds dist/ first).
-        const from = instruction.getFromFlag() ? join(REPO_ROOT, 'dist') : undefined;
-        const sources = from ? [from] : [first, ...rest.slice(0, -1)].map((source) => join(REPO_ROOT, source));
-        const destination = join(workdir, rest.at(-1)!);
-        for (const source of sources)
-          cpSync(source, from ? destination : join(destination, source.slice(REPO_ROOT.length + 1)), {
-            recursive: true,
-          });
-      }
-      if (keyword === 'RUN') {
-        // Each `&&` part but the cache clean, which would empty the machine's shared npm cache.
-        for (const command of instruction
-          .getArgumentsContent()!
-          .split('&&')
-          .map((part) => part.trim())) {
-          if (command.startsWith('npm cache')) continue;
-          const [program, ...args] = command.split(/\s+/);
-          execFileSync(program, [...args, '--prefer-offline', '--loglevel=error'], { cwd: workdir, stdio: 'pipe' });
-        }
-      }
-    }
+    const workdir = replayRuntimeStage(REPO_ROOT, work);
     const installed = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {
       cwd: workdir,
       encoding: 'utf8',
@@ -115,9 +71,7 @@ describe('the Dockerfile', () => {
     const database = await createDatabase('apso_container');
     try {
       const env = { NODE_ENV: 'production', DATABASE_URL: database.url, REDIS_URL: await emptyRedis(15) };
-      const [node, main] = JSON.parse(
-        runtime.find((i) => i.getKeyword() === 'CMD')!.getArgumentsContent()!,
-      ) as string[];
+      const [node, main] = commandOf(dockerfile);
       assert.equal(node, 'node');
       await runScript(join(workdir, 'dist', 'migrate.js'), env, workdir);
       const app = await startApp(join(workdir, main), env, workdir);
