@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { generate } from '../../generator/src/pipeline';
+import { replayRuntimeStage } from '../support/container-replay';
 import { smokeBuiltProject } from '../support/crud-smoke';
 import { REPO_ROOT } from '../support/repository';
 
@@ -81,5 +82,11 @@ describe('apso installed from its packed tarball', () => {
 
     run('npm', ['run', 'build', '--silent'], project);
     await smokeBuiltProject(project, model, { databasePrefix: 'apso_installed', redisDatabase: 12 });
+
+    // The project's Dockerfile, its runtime stage replayed without Docker: production dependencies
+    // from the project's lock file alone run the migrations and the API.
+    const image = replayRuntimeStage(project, join(work, 'image'));
+    assert.equal(existsSync(join(image, 'node_modules', 'typescript')), false, 'no dev dependency in the image');
+    await smokeBuiltProject(image, model, { databasePrefix: 'apso_installed_image', redisDatabase: 12 });
   });
 });

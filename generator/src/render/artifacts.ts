@@ -1,6 +1,8 @@
 import type { Artifact } from './artifact';
 import { COMPOSE_ARTIFACT } from './infra/compose/compose-scale';
 import { NGINX_ARTIFACT } from './infra/nginx/nginx-conf';
+import { CONTAINER_ARTIFACT } from './infra/container/container';
+import { K8S_ARTIFACT } from './infra/k8s/k8s';
 import { APP_FILES_ARTIFACT } from './nest/app-files';
 import { CRUD_ARTIFACT } from './nest/crud';
 import { ENTITY_ARTIFACT } from './nest/entity';
@@ -25,4 +27,6 @@ export const ARTIFACTS: readonly Artifact[] = [
   VENDORED_ARTIFACT,
   COMPOSE_ARTIFACT,
   NGINX_ARTIFACT,
+  CONTAINER_ARTIFACT,
+  K8S_ARTIFACT,
 ];

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { dataSourceOptions } from './data-source-options';
 import { DatabaseSchema } from './database-schema';
@@ -25,6 +25,22 @@ export async function applyMigrations(config: AppConfig, schema: DatabaseSchema)
     }
   } finally {
     await lock.release();
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * The migrations of `schema` the database has not applied yet, read without writing anything (not
+ * even the migrations table), so a pod may ask while the migration job is still running.
+ */
+export async function pendingMigrations(config: AppConfig, schema: DatabaseSchema): Promise<string[]> {
+  const options = dataSourceOptions('primary', config, schema);
+  const dataSource = new DataSource({ ...options, subscribers: [], extra: { ...options.extra, max: 1 } });
+  await dataSource.initialize();
+  try {
+    const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
+    return pending.map((migration) => migration.name);
+  } finally {
     await dataSource.destroy();
   }
 }

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { REPO_ROOT } from '../support/repository';
+import { requiredTool } from '../support/required-tool';
+import { freePort } from '../support/services';
+
+/**
+ * The repository's own k8s/ (written by `apso generate`) through kubectl itself: kustomize renders
+ * it, and `kubectl apply -f` reads exactly the manifests. Secret files are written into a copy in a
+ * temp dir, never into the repository.
+ */
+const KUBECTL = requiredTool('kubectl', ['version', '--client']);
+const work = mkdtempSync(join(tmpdir(), 'apso-k8s-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function copyOfK8s(name: string, withSecrets: boolean): string {
+  const dir = join(work, name);
+  cpSync(join(REPO_ROOT, 'k8s'), dir, { recursive: true });
+  if (withSecrets) {
+    for (const file of ['secrets.env', 'pgbouncer-userlist.txt']) {
+      cpSync(join(dir, `${file}.example`), join(dir, file));
+    }
+  }
+  return dir;
+}
+
+function kubectl(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync('kubectl', args, { encoding: 'utf8', env, timeout: 60_000 });
+}
+
+const MANIFESTS = readdirSync(join(REPO_ROOT, 'k8s'))
+  .filter((file) => file.endsWith('.yaml'))
+  .sort();
+
+describe('k8s/ with kubectl', KUBECTL, () => {
+  test('kubectl kustomize renders every core object, the two Secrets from the ignored files included', () => {
+    const result = kubectl(['kustomize', copyOfK8s('rendered', true)]);
+    assert.equal(result.status, 0, result.stderr);
+    const objects = parseAllDocuments(result.stdout).map(
+      (document) => document.toJSON() as { kind: string; metadata: { name: string }; data?: Record<string, string> },
+    );
+    assert.deepEqual(objects.map((object) => `${object.kind}/${object.metadata.name}`).sort(), [
+      'ConfigMap/apso-example-config',
+      'ConfigMap/apso-example-pgbouncer',
+      'Deployment/apso-example',
+      'Deployment/apso-example-pgbouncer',
+      'HorizontalPodAutoscaler/apso-example',
+      'Job/apso-example-migrate',
+      'PodDisruptionBudget/apso-example',
+      'Secret/apso-example-pgbouncer',
+      'Secret/apso-example-secrets',
+      'Service/apso-example',
+      'Service/apso-example-pgbouncer',
+    ]);
+    const secret = objects.find((object) => object.metadata.name === 'apso-example-secrets')!;
+    assert.deepEqual(Object.keys(secret.data!).sort(), [
+      'DATABASE_DIRECT_URL',
+      'DATABASE_REPLICA_URL',
+      'DATABASE_URL',
+      'REDIS_URL',
+    ]);
+    const userlist = objects.find((object) => object.kind === 'Secret' && object.metadata.name.endsWith('pgbouncer'))!;
+    assert.deepEqual(Object.keys(userlist.data!), ['userlist.txt']);
+  });
+
+  test('without the secret files kustomize refuses, naming the missing one', () => {
+    const result = kubectl(['kustomize', copyOfK8s('no-secrets', false)]);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /secrets\.env/);
+  });
+
+  test('kubectl apply -f reads the manifests only: not the Kustomization, not the secret files', async () => {
+    // No cluster here: kubectl names each file it read when it fails to fetch the schema to validate it.
+    const server = `http://127.0.0.1:${await freePort()}`;
+    const kubeconfig = join(work, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'none', cluster: { server } }],
+        contexts: [{ name: 'none', context: { cluster: 'none' } }],
+        'current-context': 'none',
+      }),
+    );
+    const filesRead = (dir: string) => {
+      const result = kubectl(['apply', '-f', dir, '--dry-run=client'], { ...process.env, KUBECONFIG: kubeconfig });
+      assert.notEqual(result.status, 0);
+      return [...result.stderr.matchAll(/error validating "([^"]+)"/g)].map((match) => match[1].slice(dir.length + 1));
+    };
+    const dir = copyOfK8s('apply-f', true);
+    assert.deepEqual(filesRead(dir).sort(), MANIFESTS);
+    // What a kustomization.yaml would do: -f sends it to the server as an object of kind Kustomization.
+    cpSync(join(dir, 'Kustomization'), join(dir, 'kustomization.yaml'));
+    assert.deepEqual(filesRead(dir).sort(), [...MANIFESTS, 'kustomization.yaml'].sort());
+  });
+});
