@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       dbIdleTimeoutMs: 10_000,
       dbConnectTimeoutMs: 5_000,
       dbStatementTimeoutMs: 15_000,
+      dbTransactionPooling: false,
       replicaBreakerFailures: 3,
       replicaBreakerCooldownMs: 10_000,
       httpBodyLimitBytes: 1_048_576,
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       DB_IDLE_TIMEOUT_MS: '1000',
       DB_CONNECT_TIMEOUT_MS: '2000',
       DB_STATEMENT_TIMEOUT_MS: '3000',
+      DB_TRANSACTION_POOLING: 'true',
       HTTP_BODY_LIMIT_BYTES: '4096',
       HTTP_HEADERS_TIMEOUT_MS: '1500',
       HTTP_REQUEST_TIMEOUT_MS: '2500',
@@ -96,6 +98,7 @@ describe('loadConfig', () => {
       ],
       [1500, 2500, 3500, 4500],
     );
+    assert.equal(config.dbTransactionPooling, true);
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.cacheNamespace, 'shop.prod_eu-1');
     assert.deepEqual(
@@ -105,6 +108,13 @@ describe('loadConfig', () => {
     assert.deepEqual([config.replicaBreakerFailures, config.replicaBreakerCooldownMs], [7, 3000]);
     assert.deepEqual([config.cacheLockTtlMs, config.cacheLockWaitMs], [800, 0]);
     assert.equal(config.publicUrl, 'https://api.example.com/v1');
+  });
+
+  test('DB_TRANSACTION_POOLING is true or false', () => {
+    assert.match(
+      configError({ ...VALID, DB_TRANSACTION_POOLING: 'yes' }).message,
+      /DB_TRANSACTION_POOLING must be true or false/,
+    );
   });
 
   test('rejects a PUBLIC_URL that is not an http or https URL', () => {

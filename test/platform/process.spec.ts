@@ -76,6 +76,20 @@ describe('processes: migrate CLI, bootstrap, graceful shutdown', { timeout: 60_0
     assert.ok(!result.stdout.includes('s3cret'));
   });
 
+  test('migrate refuses to run through a transaction pooler, before connecting, and names the direct URL', async () => {
+    const result = await runEntryPoint('src/migrate', {
+      // Unreachable: a refusal that tried to connect first would report the connection instead.
+      DATABASE_URL: 'postgres://app@127.0.0.1:1/none',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DB_TRANSACTION_POOLING: 'true',
+    });
+    assert.equal(result.code, 1);
+    const line = JSON.parse(result.stdout.trimEnd()) as Record<string, string>;
+    assert.equal(line.msg, 'migration failed');
+    assert.match(line.error, /^DB_TRANSACTION_POOLING=true: migrations need a database session of their own/);
+    assert.match(line.error, /DATABASE_URL=<DATABASE_DIRECT_URL> DB_TRANSACTION_POOLING=false/);
+  });
+
   test('a server logs JSON with request ids, and drains on SIGTERM before exiting 0', async () => {
     await armExplodingWidget(database.url);
     const server = await startServer({ ...fixtureEnv(database, REDIS_DATABASE), SHUTDOWN_DRAIN_MS: '1500' });

@@ -63,7 +63,13 @@ export async function smokeBuiltProject(
  * model, building valid bodies from the model itself. Parents are created before children;
  * deletes run children first.
  */
-export async function crudSmoke(model: Model, http: Http, client: WireClient = MODEL_CLIENT): Promise<void> {
+export async function crudSmoke(
+  model: Model,
+  http: Http,
+  client: WireClient = MODEL_CLIENT,
+  /** filteredList: find each new row with `filter[id][eq]`, for clients running side by side. */
+  options: { readonly filteredList?: boolean } = {},
+): Promise<void> {
   const order = creationOrder(model);
   const created = new Map<string, Record<string, unknown>>();
   let serial = 1;
@@ -86,10 +92,21 @@ export async function crudSmoke(model: Model, http: Http, client: WireClient = M
 
     const list = await http('GET', `${path}?limit=100`);
     assert.equal(list.status, 200, `GET ${path}`);
-    assert.ok(
-      (list.body.data as { id: unknown }[]).some((row) => row.id === id),
-      `GET ${path} lists the new row`,
-    );
+    if (options.filteredList) {
+      // Other clients' rows may fill the first page: the filter finds the new row among any number.
+      const filtered = await http('GET', `${path}?filter[id][eq]=${encodeURIComponent(String(id))}`);
+      assert.equal(filtered.status, 200, `GET ${path} filtered by id → ${JSON.stringify(filtered.body)}`);
+      assert.deepEqual(
+        (filtered.body.data as { id: unknown }[]).map((row) => row.id),
+        [id],
+        `GET ${path}?filter[id][eq]=${id} lists exactly that row`,
+      );
+    } else {
+      assert.ok(
+        (list.body.data as { id: unknown }[]).some((row) => row.id === id),
+        `GET ${path} lists the new row`,
+      );
+    }
 
     const patch = patchFor(entity, serial++, client);
     if (patch) {
@@ -146,7 +163,7 @@ export function creationOrder(model: Model): EntityModel[] {
   return order;
 }
 
-function sampleBody(
+export function sampleBody(
   entity: EntityModel,
   created: Map<string, Record<string, unknown>>,
   serial: number,

@@ -3,6 +3,7 @@ import { COMPOSE_ARTIFACT } from './infra/compose/compose-scale';
 import { NGINX_ARTIFACT } from './infra/nginx/nginx-conf';
 import { CONTAINER_ARTIFACT } from './infra/container/container';
 import { K8S_ARTIFACT } from './infra/k8s/k8s';
+import { PGBOUNCER_ARTIFACT } from './infra/pgbouncer/pgbouncer-artifact';
 import { APP_FILES_ARTIFACT } from './nest/app-files';
 import { CRUD_ARTIFACT } from './nest/crud';
 import { ENTITY_ARTIFACT } from './nest/entity';
@@ -29,4 +30,5 @@ export const ARTIFACTS: readonly Artifact[] = [
   NGINX_ARTIFACT,
   CONTAINER_ARTIFACT,
   K8S_ARTIFACT,
+  PGBOUNCER_ARTIFACT,
 ];

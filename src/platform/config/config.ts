@@ -32,6 +32,11 @@ export interface AppConfig {
   readonly dbIdleTimeoutMs: number;
   readonly dbConnectTimeoutMs: number;
   readonly dbStatementTimeoutMs: number;
+  /**
+   * The database URLs go through a transaction pooler (PgBouncer): no startup parameter it would
+   * refuse is sent, the pooler's connect_query sets statement_timeout, and migrations refuse to run.
+   */
+  readonly dbTransactionPooling: boolean;
   /** Consecutive replica connectivity faults after which reads skip the replica. */
   readonly replicaBreakerFailures: number;
   /** How long reads skip a failing replica before one read probes it again. */
@@ -155,6 +160,10 @@ const schema = z.object({
   DB_IDLE_TIMEOUT_MS: integer(0, 3_600_000, 10_000),
   DB_CONNECT_TIMEOUT_MS: integer(1, 600_000, 5_000),
   DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000, 15_000),
+  DB_TRANSACTION_POOLING: z
+    .enum(BOOLEAN_VALUES, { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   REPLICA_BREAKER_FAILURES: integer(1, 1000, 3),
   REPLICA_BREAKER_COOLDOWN_MS: integer(100, 600_000, 10_000),
   HTTP_BODY_LIMIT_BYTES: integer(1, 1_073_741_824, 1_048_576),
@@ -224,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbIdleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
     dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbTransactionPooling: e.DB_TRANSACTION_POOLING,
     replicaBreakerFailures: e.REPLICA_BREAKER_FAILURES,
     replicaBreakerCooldownMs: e.REPLICA_BREAKER_COOLDOWN_MS,
     httpBodyLimitBytes: e.HTTP_BODY_LIMIT_BYTES,

@@ -7,11 +7,22 @@ import { DatabaseSchema } from './database-schema';
 const MIGRATION_LOCK_ID = 7_271_022_451;
 
 /**
+ * A transaction pooler hands each transaction to any server connection: the session-level advisory
+ * lock would be taken on one connection and released (or not) on another, and a migration that runs
+ * outside a transaction (CREATE INDEX CONCURRENTLY) could be split across several.
+ */
+export const TRANSACTION_POOLER_REFUSAL =
+  'DB_TRANSACTION_POOLING=true: migrations need a database session of their own (an advisory lock, DDL), ' +
+  'which a transaction pooler does not give; run them on the direct URL of the primary ' +
+  '(DATABASE_URL=<DATABASE_DIRECT_URL> DB_TRANSACTION_POOLING=false)';
+
+/**
  * Applies pending migrations on the primary, one transaction each, and returns their names in order.
  * A session-level advisory lock makes concurrent runs (several pods starting at once) wait their turn
  * instead of racing on the same migration.
  */
 export async function applyMigrations(config: AppConfig, schema: DatabaseSchema): Promise<string[]> {
+  if (config.dbTransactionPooling) throw new Error(TRANSACTION_POOLER_REFUSAL);
   const dataSource = new DataSource({ ...dataSourceOptions('primary', config, schema), subscribers: [] });
   await dataSource.initialize();
   const lock = dataSource.createQueryRunner();

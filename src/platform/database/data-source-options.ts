@@ -25,13 +25,23 @@ export function dataSourceOptions(
     subscribers: [QueryMetricsSubscriber],
     synchronize: false,
     migrationsRun: false,
-    // Passed to pg.Pool; `statement_timeout` bounds runaway queries server-side.
+    // Passed to pg.Pool.
     extra: {
       max: role === 'replica' ? config.dbReplicaPoolMax : config.dbPoolMax,
       idleTimeoutMillis: config.dbIdleTimeoutMs,
       connectionTimeoutMillis: config.dbConnectTimeoutMs,
-      statement_timeout: config.dbStatementTimeoutMs,
       application_name: `apso-${connectionLabel(name)}`,
+      ...startupStatementTimeout(config),
     },
   };
+}
+
+/**
+ * `statement_timeout` bounds runaway queries server-side. Sent as a startup parameter, each new
+ * connection gets it; PgBouncer refuses a login that carries it ("unsupported startup parameter"),
+ * so behind a transaction pooler its connect_query sets it on every server connection instead
+ * (pgbouncer.ini; StatementTimeoutCheck warns at start when the two disagree).
+ */
+function startupStatementTimeout(config: AppConfig): { statement_timeout?: number } {
+  return config.dbTransactionPooling ? {} : { statement_timeout: config.dbStatementTimeoutMs };
 }

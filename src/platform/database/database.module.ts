@@ -6,6 +6,7 @@ import { REPLICA } from './connections';
 import { ConnectionRole, dataSourceOptions } from './data-source-options';
 import { DatabaseSchema } from './database-schema';
 import { ReplicaConnection } from './replica-connection';
+import { StatementTimeoutCheck } from './statement-timeout-check';
 
 /**
  * Primary: a few quick retries ride out a database restart; beyond that, failing lets the orchestrator
@@ -32,7 +33,7 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [connection('primary', schema), connection('replica', schema)],
-      providers: [ReplicaConnection],
+      providers: [ReplicaConnection, StatementTimeoutCheck],
     };
   }
 }
