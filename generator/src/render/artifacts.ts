@@ -1,4 +1,5 @@
 import type { Artifact } from './artifact';
+import { MONITORING_ARTIFACT } from './infra/monitoring/monitoring';
 import { APP_FILES_ARTIFACT } from './nest/app-files';
 import { CRUD_ARTIFACT } from './nest/crud';
 import { ENTITY_ARTIFACT } from './nest/entity';
@@ -21,4 +22,5 @@ export const ARTIFACTS: readonly Artifact[] = [
   MIGRATIONS_ARTIFACT,
   SCAFFOLD_ARTIFACT,
   VENDORED_ARTIFACT,
+  MONITORING_ARTIFACT,
 ];
