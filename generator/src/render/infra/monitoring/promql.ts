@@ -18,7 +18,9 @@ export function series(name: string, matchers: Matchers): string {
   return `${name}{${parts.join(',')}}`;
 }
 
-const by = (labels: readonly string[]) => (labels.length === 0 ? 'sum' : `sum by (${labels.join(', ')})`);
+/** `sum by (labels) (inner)`, or `sum(inner)` over everything. */
+const sum = (labels: readonly string[], inner: string) =>
+  labels.length === 0 ? `sum(${inner})` : `sum by (${labels.join(', ')}) (${inner})`;
 
 /** The HTTP status classes the error panels and alert count. */
 export const SERVER_ERRORS = '5..';
@@ -43,7 +45,7 @@ export class ServiceQueries {
   }
 
   private sumRate(constant: string, suffix: string, labels: readonly string[], window: string, matchers?: Matchers) {
-    return `${by(labels)} (rate(${this.select(constant, suffix, matchers)}[${window}]))`;
+    return sum(labels, `rate(${this.select(constant, suffix, matchers)}[${window}])`);
   }
 
   /** Requests per second. */
@@ -82,15 +84,15 @@ export class ServiceQueries {
   }
 
   poolConnections(state: 'in_use' | 'idle'): string {
-    return `${by(['connection'])} (${this.select('DB_POOL_CONNECTIONS', '', { state })})`;
+    return sum(['connection'], this.select('DB_POOL_CONNECTIONS', '', { state }));
   }
 
   poolWaiting(): string {
-    return `${by(['connection'])} (${this.select('DB_POOL_WAITING')})`;
+    return sum(['connection'], this.select('DB_POOL_WAITING'));
   }
 
   poolMax(): string {
-    return `${by(['connection'])} (${this.select('DB_POOL_MAX')})`;
+    return sum(['connection'], this.select('DB_POOL_MAX'));
   }
 
   cacheHitRate(window: string): string {
