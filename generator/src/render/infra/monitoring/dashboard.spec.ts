@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { panelQueries, ruleQueries } from '../../../../../test/support/monitoring-queries';
+import { REPO_ROOT } from '../../../../../test/support/repository';
 import { dashboardUid } from './dashboard';
 import { HPA_METRICS } from './kube-state-metrics';
 import { MONITORING_PATHS } from './monitoring';
@@ -81,5 +84,17 @@ describe('the Grafana dashboard', () => {
     const providers = parse(files.get(MONITORING_PATHS.dashboardProviders)!).providers;
     assert.deepEqual(providers[0].options, { path: '/var/lib/grafana/dashboards' });
     assert.equal(SHOP.name, providers[0].folder);
+  });
+
+  test('docs/observe.md describes every row, panel and alert', () => {
+    const docs = readFileSync(join(REPO_ROOT, 'docs', 'observe.md'), 'utf8');
+    const titles = dashboard.panels.map((panel: { type: string; title: string }) =>
+      panel.type === 'row' ? `### ${panel.title}` : `| ${panel.title} |`,
+    );
+    const alerts = ruleQueries(files.get(MONITORING_PATHS.alerts)!).map((rule) => `| \`${rule.alert}\``);
+    assert.deepEqual(
+      [...titles, ...alerts].filter((title) => !docs.includes(title)),
+      [],
+    );
   });
 });
