@@ -93,17 +93,22 @@ describe(
     before(async () => {
       backend = await bootExampleBackend('apso_prometheus', REDIS_DATABASE);
       prometheus = await startPrometheus(scrapeConfigFor(new URL(backend.app.baseUrl).host), { 'alerts.yml': ALERTS });
-      await driveTraffic(backend);
-      const trafficEnded = Date.now();
-      // Two scrapes after the last request, so every rate has two samples that saw the traffic (the
-      // first scrape may come seconds after start: Prometheus applies discovered targets every 5 s).
-      const scrapedSince = async () => {
-        const seconds = Math.ceil((Date.now() - trafficEnded) / 1000);
+      /** Whether Prometheus scraped the API `count` times since `since` (ms). */
+      const scrapedSince = (since: number, count: number) => async () => {
+        const seconds = Math.ceil((Date.now() - since) / 1000);
         const answer = await prometheus.query(`count_over_time(up{job="${job()}"}[${seconds}s])`);
         const sample = answer.data?.result[0] as { value: [number, string] } | undefined;
-        return sample !== undefined && Number(sample.value[1]) >= 2;
+        return sample !== undefined && Number(sample.value[1]) >= count;
       };
-      assert.ok(await eventually(scrapedSince, 20_000), `Prometheus did not scrape the API:\n${prometheus.output()}`);
+      // Twice, with a scrape between: a counter's first sample carries no increase for rate() to see.
+      // (The first scrape may come seconds after start: Prometheus applies discovered targets every 5 s.)
+      await driveTraffic(backend, 1);
+      const firstRound = Date.now();
+      assert.ok(await eventually(scrapedSince(firstRound, 1), 20_000), `no scrape:\n${prometheus.output()}`);
+      await driveTraffic(backend, 2);
+      // Two scrapes after the last request, so every rate has two samples that saw it.
+      const secondRound = Date.now();
+      assert.ok(await eventually(scrapedSince(secondRound, 2), 20_000), `no scrape:\n${prometheus.output()}`);
     });
 
     after(async () => {
@@ -122,6 +127,30 @@ describe(
       t.diagnostic(
         `${PANEL_QUERIES.length} panel queries in ${panels.size} panels: ${findings.withData} returned data, ${exempt} (kube-state-metrics) parsed only`,
       );
+    });
+
+    test('the panels show what the traffic did: routes, 4xx, both connections, a warm cache', async () => {
+      const series = async (panel: string, refId = 'A') => {
+        const query = PANEL_QUERIES.find((candidate) => candidate.panel === panel && candidate.refId === refId)!;
+        const answer = await prometheus.query(withGrafanaIntervals(query.expr, RATE_INTERVAL));
+        return answer.data!.result as { metric: Record<string, string>; value: [number, string] }[];
+      };
+      const routes = (await series('Request rate by route')).map(({ metric }) => `${metric.method} ${metric.route}`);
+      for (const route of ['POST /organizations', 'GET /organizations/:id', 'GET /organizations'])
+        assert.ok(routes.includes(route), `${route} in ${routes.join(', ')}`);
+      const clientErrors = await series('Error ratio by route', 'B');
+      const rejected = clientErrors.filter(
+        ({ metric }) => metric.method === 'POST' && metric.route === '/organizations',
+      );
+      assert.ok(Number(rejected[0]?.value[1]) > 0, `the 400 shows in the 4xx ratio: ${JSON.stringify(clientErrors)}`);
+      const connections = (await series('Queries by connection')).map(({ metric }) => metric.connection).sort();
+      assert.deepEqual(connections, ['primary', 'replica']);
+      const poolSizes = (await series('Pool connections in use and waiting', 'B')).map(({ value }) => Number(value[1]));
+      assert.deepEqual(poolSizes, [10, 10]);
+      const [organizations] = (await series('Cache hit ratio by resource')).filter(
+        ({ metric }) => metric.resource === 'organizations',
+      );
+      assert.ok(Number(organizations?.value[1]) >= 0.5, `hit ratio ${organizations?.value[1]}`);
     });
 
     test('every alert expression parses, and Prometheus evaluates every loaded rule without error', async (t) => {
@@ -175,10 +204,13 @@ describe(
  * Creates, cached and uncached reads, lists, a 404 and a 400: enough to fill the request and query
  * histograms and to warm the cache of every resource read.
  */
-async function driveTraffic(backend: ExampleBackend): Promise<void> {
+async function driveTraffic(backend: ExampleBackend, round: number): Promise<void> {
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) {
-    const created = await backend.send('POST', '/organizations', { name: `Org ${i}`, slug: `org-${i}` });
+    const created = await backend.send('POST', '/organizations', {
+      name: `Org ${round}.${i}`,
+      slug: `org-${round}-${i}`,
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     ids.push((created.body as { id: string }).id);
   }
