@@ -7,6 +7,7 @@ import { armExplodingWidget, EXPLODING_WIDGET, FixtureApp, startFixtureApp } fro
 import { http } from '../support/http';
 import { metricValue } from '../support/metrics';
 import { eventually } from '../support/services';
+import * as platformMetrics from '../../src/platform/metrics/metric-names';
 
 const REDIS_DATABASE = 7; // and 8 for the second app
 
@@ -57,6 +58,16 @@ describe('metrics, health and OpenAPI', () => {
     for (const sample of samples) assert.ok((await metricValue(fixture.baseUrl, sample)) >= 1, `missing ${sample}`);
     assert.ok(!text.includes(widget.id), 'no raw id in any label');
     assert.ok(!text.includes('/no/such/route'), 'unmatched URLs are not labels');
+  });
+
+  test('every metric metric-names.ts declares is on /metrics, so dashboards never name a metric nobody emits', async () => {
+    const { text } = await call('GET', '/metrics');
+    const declared = Object.values(platformMetrics).flatMap((value) =>
+      typeof value === 'object' && value !== null && 'labelNames' in value ? [value.name] : [],
+    );
+    assert.ok(declared.length > 15);
+    const missing = declared.filter((name) => !text.includes(`# TYPE ${name} `));
+    assert.deepEqual(missing, []);
   });
 
   test('both pools run with the configured session settings', async () => {

@@ -4,6 +4,7 @@ import { NGINX_ARTIFACT } from './infra/nginx/nginx-conf';
 import { CONTAINER_ARTIFACT } from './infra/container/container';
 import { K8S_ARTIFACT } from './infra/k8s/k8s';
 import { PGBOUNCER_ARTIFACT } from './infra/pgbouncer/pgbouncer-artifact';
+import { MONITORING_ARTIFACT } from './infra/monitoring/monitoring';
 import { APP_FILES_ARTIFACT } from './nest/app-files';
 import { CRUD_ARTIFACT } from './nest/crud';
 import { ENTITY_ARTIFACT } from './nest/entity';
@@ -31,4 +32,5 @@ export const ARTIFACTS: readonly Artifact[] = [
   CONTAINER_ARTIFACT,
   K8S_ARTIFACT,
   PGBOUNCER_ARTIFACT,
+  MONITORING_ARTIFACT,
 ];

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfigModule } from '../config/config.module';
 import { REPLICA } from './connections';
 import { ConnectionRole, dataSourceOptions } from './data-source-options';
 import { DatabaseSchema } from './database-schema';
+import { PoolMetrics } from './pool-metrics';
 import { ReplicaConnection } from './replica-connection';
 import { StatementTimeoutCheck } from './statement-timeout-check';
 
@@ -33,7 +34,7 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [connection('primary', schema), connection('replica', schema)],
-      providers: [ReplicaConnection, StatementTimeoutCheck],
+      providers: [ReplicaConnection, StatementTimeoutCheck, PoolMetrics],
     };
   }
 }

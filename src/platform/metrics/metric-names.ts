@@ -77,17 +77,74 @@ export const DB_REPLICA_CIRCUIT_OPEN = {
   labelNames: [] as const,
 };
 
+export const DB_POOL_CONNECTIONS = {
+  name: 'db_pool_connections',
+  help: 'Connections of the pg pool, by connection (primary|replica) and state (in_use: checked out by a query or transaction; idle: open and free), read at scrape time',
+  labelNames: ['connection', 'state'] as const,
+};
+
+export const DB_POOL_WAITING = {
+  name: 'db_pool_waiting_requests',
+  help: 'Queries and transactions waiting for a connection of the pg pool because all are in use, by connection (primary|replica), read at scrape time',
+  labelNames: ['connection'] as const,
+};
+
+export const DB_POOL_MAX = {
+  name: 'db_pool_max_connections',
+  help: 'The most connections the pg pool opens (DB_POOL_MAX or DB_REPLICA_POOL_MAX), by connection (primary|replica)',
+  labelNames: ['connection'] as const,
+};
+
+/*
+ * prom-client's default metrics (MetricsModule turns them on), declared here too so that dashboards
+ * and alerts name them from this list like the platform's own. Their names and help are prom-client's.
+ */
+
+export const PROCESS_CPU_SECONDS = {
+  name: 'process_cpu_seconds_total',
+  help: 'Total user and system CPU time spent in seconds.',
+  labelNames: [] as const,
+};
+
+export const PROCESS_RESIDENT_MEMORY = {
+  name: 'process_resident_memory_bytes',
+  help: 'Resident memory size in bytes.',
+  labelNames: [] as const,
+};
+
+export const PROCESS_START_TIME = {
+  name: 'process_start_time_seconds',
+  help: 'Start time of the process since unix epoch in seconds.',
+  labelNames: [] as const,
+};
+
+export const NODEJS_HEAP_USED = {
+  name: 'nodejs_heap_size_used_bytes',
+  help: 'Process heap size used from Node.js in bytes.',
+  labelNames: [] as const,
+};
+
+export const NODEJS_EVENT_LOOP_LAG_P99 = {
+  name: 'nodejs_eventloop_lag_p99_seconds',
+  help: 'The 99th percentile of the recorded event loop delays.',
+  labelNames: [] as const,
+};
+
 export type HttpRequestLabel = (typeof HTTP_REQUEST_DURATION.labelNames)[number];
 export type DbQueryLabel = (typeof DB_QUERY_DURATION.labelNames)[number];
 export type CacheLabel = (typeof CACHE_HITS.labelNames)[number];
 export type CoalescedLabel = (typeof CACHE_COALESCED.labelNames)[number];
 export type DependencyLabel = (typeof DEPENDENCY_UP.labelNames)[number];
 export type ReplicaFallbackLabel = (typeof DB_REPLICA_FALLBACKS.labelNames)[number];
+export type PoolConnectionLabel = (typeof DB_POOL_CONNECTIONS.labelNames)[number];
+
+/** Values of the `state` label of DB_POOL_CONNECTIONS. */
+export type PoolConnectionState = 'in_use' | 'idle';
 
 /** Values of the `dependency` label of DEPENDENCY_UP: the dependencies a pod can serve without. */
 export type OptionalDependency = 'redis' | 'replica';
 
-/** Values of the `connection` label of DB_QUERY_DURATION. */
+/** Values of the `connection` label of DB_QUERY_DURATION and the DB_POOL_* gauges. */
 export type ConnectionLabel = 'primary' | 'replica';
 
 /** The metrics endpoint path, scraped by Prometheus. */

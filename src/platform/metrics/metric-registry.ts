@@ -1,4 +1,4 @@
-import { Histogram, HistogramConfiguration, register } from 'prom-client';
+import { Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, register } from 'prom-client';
 
 /**
  * Returns the histogram registered under `config.name`, creating it on first use. Code outside Nest's
@@ -8,6 +8,12 @@ import { Histogram, HistogramConfiguration, register } from 'prom-client';
 export function histogram<T extends string>(config: HistogramConfiguration<T>): Histogram<T> {
   const existing = register.getSingleMetric(config.name);
   return (existing as Histogram<T> | undefined) ?? new Histogram(config);
+}
+
+/** The gauge registered under `config.name`, creating it on first use; see `histogram`. */
+export function gauge<T extends string>(config: GaugeConfiguration<T>): Gauge<T> {
+  const existing = register.getSingleMetric(config.name);
+  return (existing as Gauge<T> | undefined) ?? new Gauge(config);
 }
 
 /** prom-client throws if the default metrics are collected twice in one process (two apps in a test). */

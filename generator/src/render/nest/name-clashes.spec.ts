@@ -23,7 +23,7 @@ function typeScriptFiles(document: SchemaDocument): { path: string; content: str
     allowDrop: false,
     vendoredFiles: new Map(),
     apsoVersion: '0.0.0',
-    metrics: {},
+    metrics: readMetricCatalogue(locateRuntime().platformDir),
   };
   return planFiles({ ...context, dependencies: {}, devDependencies: {} }).filter((file) => file.path.endsWith('.ts'));
 }
