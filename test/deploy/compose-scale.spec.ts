@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Ajv from 'ajv';
@@ -13,6 +13,7 @@ import {
   REQUIRED_ENV,
 } from '../../generator/src/render/infra/compose/compose-scale';
 import { appEnvironment } from '../../generator/src/render/infra/environment';
+import { MONITORING_PATHS } from '../../generator/src/render/infra/monitoring/monitoring';
 import { NGINX_CONF_PATH } from '../../generator/src/render/infra/nginx/nginx-conf';
 import { REPO_ROOT } from '../support/repository';
 
@@ -109,5 +110,22 @@ describe('docker-compose.scale.yml', () => {
         if (!source.startsWith('.')) assert.ok(source in file.volumes, `${name} mounts an undeclared ${source}`);
       }
     }
+  });
+
+  test('Prometheus and Grafana find the generated monitoring files where their configuration says', () => {
+    const mountOf = (service: string, source: string) =>
+      ((rootFile.services[service].volumes as string[]) ?? [])
+        .map((volume) => volume.split(':'))
+        .find(([from]) => from === source)?.[1];
+    const providers = parse(readFileSync(join(REPO_ROOT, MONITORING_PATHS.dashboardProviders), 'utf8')) as {
+      providers: { options: { path: string } }[];
+    };
+    assert.equal(mountOf('grafana', `./${MONITORING_PATHS.dashboardsDir}`), providers.providers[0].options.path);
+    assert.equal(mountOf('grafana', './monitoring/grafana/provisioning'), '/etc/grafana/provisioning');
+    assert.equal(mountOf('prometheus', './monitoring/prometheus'), '/etc/prometheus');
+    assert.ok(
+      (rootFile.services.prometheus.command as string[]).includes('--config.file=/etc/prometheus/prometheus.yml'),
+    );
+    assert.ok(existsSync(join(REPO_ROOT, MONITORING_PATHS.prometheusConfig)));
   });
 });

@@ -1,6 +1,9 @@
+import { dirname } from 'node:path/posix';
 import type { DeploymentModel } from '../../../model/deployment';
 import { apsoFile, type Artifact, yaml } from '../../artifact';
 import { appEnvironment, terminationGraceSeconds } from '../environment';
+import { DASHBOARDS_MOUNT } from '../monitoring/grafana-provisioning';
+import { MONITORING_PATHS } from '../monitoring/monitoring';
 import { API_SERVICE, NGINX_CONF_PATH, NGINX_LISTEN_PORT } from '../nginx/nginx-conf';
 import { DATABASE_HOSTS, PGBOUNCER_AUTH_FILE } from '../pgbouncer/pgbouncer-ini';
 import { composeCpus, composeMemory } from './quantities';
@@ -15,7 +18,6 @@ export const DATABASE_USER = 'app';
 export const REPLICATION_USER = 'replicator';
 /** Inside the Grafana container: provisioning (datasources/, dashboards/) and the dashboard JSON files. */
 export const GRAFANA_PROVISIONING_DIR = '/etc/grafana/provisioning';
-export const GRAFANA_DASHBOARDS_DIR = '/etc/grafana/dashboards';
 /** How Grafana reaches Prometheus on the compose network. */
 export const PROMETHEUS_URL = 'http://prometheus:9090';
 export const REDIS_PORT = 6379;
@@ -317,7 +319,7 @@ function prometheusService(): Service {
     image: IMAGES.prometheus,
     command: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'],
     ports: ['127.0.0.1:9090:9090'],
-    volumes: ['./monitoring/prometheus:/etc/prometheus:ro', 'prometheus-data:/prometheus'],
+    volumes: [`./${dirname(MONITORING_PATHS.prometheusConfig)}:/etc/prometheus:ro`, 'prometheus-data:/prometheus'],
     restart: 'unless-stopped',
   };
 }
@@ -334,7 +336,7 @@ function grafanaService(): Service {
     ports: ['127.0.0.1:3001:3000'],
     volumes: [
       `./monitoring/grafana/provisioning:${GRAFANA_PROVISIONING_DIR}:ro`,
-      `./monitoring/grafana/dashboards:${GRAFANA_DASHBOARDS_DIR}:ro`,
+      `./${MONITORING_PATHS.dashboardsDir}:${DASHBOARDS_MOUNT}:ro`,
       'grafana-data:/var/lib/grafana',
     ],
     restart: 'unless-stopped',

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { panelQueries, ruleQueries } from '../../../../../test/support/monitoring-queries';
 import { REPO_ROOT } from '../../../../../test/support/repository';
 import { dashboardUid } from './dashboard';
+import { DASHBOARDS_MOUNT } from './grafana-provisioning';
 import { HPA_METRICS } from './kube-state-metrics';
 import { MONITORING_PATHS } from './monitoring';
 import { CATALOGUE, monitoringFiles, SHOP } from './spec-support';
@@ -82,7 +83,7 @@ describe('the Grafana dashboard', () => {
       editable: false,
     });
     const providers = parse(files.get(MONITORING_PATHS.dashboardProviders)!).providers;
-    assert.deepEqual(providers[0].options, { path: '/var/lib/grafana/dashboards' });
+    assert.deepEqual(providers[0].options, { path: DASHBOARDS_MOUNT });
     assert.equal(SHOP.name, providers[0].folder);
   });
 

@@ -3,7 +3,7 @@ import { PROMETHEUS_URL } from './prometheus-config';
 /** The provisioned data source's uid; kube-prometheus-stack gives its Prometheus the same one. */
 export const DATASOURCE_UID = 'prometheus';
 /** Where the compose stack mounts monitoring/grafana/dashboards in the Grafana container. */
-export const DASHBOARDS_MOUNT = '/var/lib/grafana/dashboards';
+export const DASHBOARDS_MOUNT = '/etc/grafana/dashboards';
 
 /** Grafana's data source provisioning file: the compose stack's Prometheus, as the default. */
 export function datasourceProvisioning(): object {

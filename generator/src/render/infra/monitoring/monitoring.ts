@@ -1,4 +1,5 @@
 import { type Artifact, type ArtifactContext, type ArtifactFile, apsoFile, json, yaml } from '../../artifact';
+import { KUSTOMIZATION_FILE } from '../k8s/k8s';
 import { deploymentNames } from '../names';
 import { alertRuleGroups } from './alert-rules';
 import { serviceDashboard } from './dashboard';
@@ -41,7 +42,7 @@ function monitoringFiles({ model, metrics }: ArtifactContext): ArtifactFile[] {
     apsoFile(k8s(KUBERNETES_FILES.serviceMonitor), yaml(serviceMonitor(model))),
     apsoFile(k8s(KUBERNETES_FILES.prometheusRule), yaml(prometheusRule(model, groups))),
     apsoFile(k8s(KUBERNETES_FILES.dashboards), yaml(dashboardsConfigMap(model, dashboards))),
-    apsoFile(k8s('kustomization.yaml'), yaml(kustomization(Object.values(KUBERNETES_FILES)))),
+    apsoFile(k8s(KUSTOMIZATION_FILE), yaml(kustomization(Object.values(KUBERNETES_FILES)))),
   ];
 }
 
