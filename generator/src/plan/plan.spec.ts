@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildModel } from '../model/build';
-import { apsoFile, type Artifact, type ArtifactContext, json, text, userFile } from '../render/artifact';
-import { readMetricCatalogue } from '../runtime/metric-catalogue';
-import { locateRuntime } from '../runtime/runtime-source';
+import { apsoFile, type Artifact, json, text, userFile } from '../render/artifact';
+import { contextOf } from '../render/spec-support';
 import { planFiles } from './plan';
 
 const document = { entities: [{ name: 'Note' }] };
-const context: ArtifactContext = {
-  model: buildModel(document),
-  document,
-  previous: { database: null, migrations: [] },
-  allowDrop: false,
-  vendoredFiles: new Map(),
-  dependencies: {},
-  devDependencies: {},
-  apsoVersion: '0.0.0',
-  metrics: readMetricCatalogue(locateRuntime().platformDir),
-};
+const context = contextOf(document);
 
 describe('planFiles', () => {
   test('every artifact contributes; objects are serialized; files come out sorted by path', () => {

@@ -33,6 +33,11 @@ export function deploymentNames(model: Model): DeploymentNames {
   };
 }
 
+/** The API container's named port: probes, the Service and the ServiceMonitor refer to it by name. */
+export const HTTP_PORT_NAME = 'http';
+/** Where the platform serves its metrics: METRICS_PATH of its metric-names.ts (a spec holds them equal). */
+export const METRICS_PATH = '/metrics';
+
 export type Component = 'api' | 'pgbouncer' | 'migrate';
 
 /** The recommended Kubernetes labels; `selectorLabels` are the subset a selector may use (never changes). */

@@ -3,29 +3,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { buildModel } from '../../model/build';
 import { generate } from '../../pipeline';
 import { planFiles } from '../../plan/plan';
 import { PACKAGE_ROOT } from '../../runtime/runtime-source';
 import type { EntitySpec, SchemaDocument } from '../../schema/document';
-import { readMetricCatalogue } from '../../runtime/metric-catalogue';
-import { locateRuntime } from '../../runtime/runtime-source';
 import { validateDocument } from '../../validate/validate';
+import { contextOf } from '../spec-support';
 
 /** Every TypeScript file apso writes for a schema, in memory. */
 function typeScriptFiles(document: SchemaDocument): { path: string; content: string }[] {
-  const model = buildModel(document);
-  const previous = { database: null, migrations: [] };
-  const context = {
-    model,
-    document,
-    previous,
-    allowDrop: false,
-    vendoredFiles: new Map(),
-    apsoVersion: '0.0.0',
-    metrics: readMetricCatalogue(locateRuntime().platformDir),
-  };
-  return planFiles({ ...context, dependencies: {}, devDependencies: {} }).filter((file) => file.path.endsWith('.ts'));
+  return planFiles(contextOf(document)).filter((file) => file.path.endsWith('.ts'));
 }
 
 /** The bindings of a file's import lines: `X`, `type X`, `X as Y` (imported X, local Y). */

@@ -6,12 +6,11 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { Model } from '../../../model/types';
 import { appEnvironment, terminationGraceSeconds } from '../environment';
-import { deploymentNames, labels, selectorLabels } from '../names';
+import { deploymentNames, HTTP_PORT_NAME, labels, METRICS_PATH, selectorLabels } from '../names';
 import { environmentFrom, migrationContainer, NODE_UID } from './migration';
 import { CONTAINER_SECURITY, PRE_STOP, SURGE_ONLY, TMP_MOUNT, TMP_VOLUME, podSecurity } from './pod';
 
 /** The Service's port name; the ServiceMonitor (k8s/monitoring) scrapes the port of this name. */
-export const HTTP_PORT_NAME = 'http';
 
 export function apiConfigMap(model: Model): IConfigMap {
   const names = deploymentNames(model);
@@ -61,7 +60,7 @@ export function apiDeployment(model: Model): IDeployment {
           annotations: {
             'prometheus.io/scrape': 'true',
             'prometheus.io/port': String(deployment.port),
-            'prometheus.io/path': '/metrics',
+            'prometheus.io/path': METRICS_PATH,
           },
         },
         spec: {

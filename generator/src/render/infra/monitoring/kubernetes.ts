@@ -2,12 +2,10 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { Model } from '../../../model/types';
-import { deploymentNames, labels, selectorLabels } from '../names';
+import { deploymentNames, HTTP_PORT_NAME, labels, METRICS_PATH, selectorLabels } from '../names';
 import type { RuleGroup } from './alert-rules';
-import { METRICS_PATH } from './prometheus-config';
 
 /** The name of the API Service's port (the core manifests declare it; the ServiceMonitor scrapes it). */
-export const API_PORT_NAME = 'http';
 /** The label kube-prometheus-stack's Grafana sidecar watches for dashboard ConfigMaps. */
 export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
 
@@ -23,7 +21,7 @@ export function serviceMonitor(model: Model): IServiceMonitor {
     metadata: { name: names.api, labels: labels(model, 'api') },
     spec: {
       selector: { matchLabels: selectorLabels(model, 'api') },
-      endpoints: [{ port: API_PORT_NAME, path: METRICS_PATH, interval: '15s' }],
+      endpoints: [{ port: HTTP_PORT_NAME, path: METRICS_PATH, interval: '15s' }],
     },
   };
 }

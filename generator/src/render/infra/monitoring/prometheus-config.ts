@@ -1,11 +1,9 @@
 import type { DeploymentModel } from '../../../model/deployment';
 import type { Model } from '../../../model/types';
-import { deploymentNames } from '../names';
+import { deploymentNames, METRICS_PATH } from '../names';
 
 /** The API's service in docker-compose.scale.yml; its replicas share this DNS name. */
 export const COMPOSE_API_SERVICE = 'api';
-/** Where the platform serves its metrics: METRICS_PATH of its metric-names.ts (a spec holds them equal). */
-export const METRICS_PATH = '/metrics';
 /** The rule file beside prometheus.yml; Prometheus resolves it relative to the configuration file. */
 export const ALERTS_FILE = 'alerts.yml';
 /** Prometheus' service name and port in the compose stack, as Grafana's data source reaches it. */

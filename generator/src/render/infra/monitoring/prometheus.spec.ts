@@ -8,7 +8,7 @@ import { needsBinary, PROMTOOL_BIN, promtool, tempDir } from '../../../../../tes
 import { ruleQueries } from '../../../../../test/support/monitoring-queries';
 import { type AlertRule, ALERT_THRESHOLDS, type RuleGroup } from './alert-rules';
 import { MONITORING_PATHS } from './monitoring';
-import { METRICS_PATH } from './prometheus-config';
+import { METRICS_PATH } from '../names';
 import { monitoringFiles, writeTree } from './spec-support';
 
 const JOB = 'shop';

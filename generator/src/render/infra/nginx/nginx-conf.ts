@@ -1,6 +1,7 @@
 import type { DeploymentModel } from '../../../model/deployment';
 import { apsoFile, type Artifact, text } from '../../artifact';
 import { block, comment, directive, type NginxNode, serializeNginx } from './directives';
+import { METRICS_PATH } from '../names';
 
 /** Where docker-compose.scale.yml mounts the file, and where the generator writes it. */
 export const NGINX_CONF_PATH = 'nginx/nginx.conf';
@@ -63,7 +64,7 @@ function httpBlock(deployment: DeploymentModel, options: NginxOptions): NginxNod
     block(
       'map',
       ['$uri', '$loggable'],
-      [directive('~^/health/', 0), directive('/metrics', 0), directive('default', 1)],
+      [directive('~^/health/', 0), directive(METRICS_PATH, 0), directive('default', 1)],
     ),
     ...comment("The caller's X-Request-Id when it sent one (the API checks its form), nginx's own otherwise."),
     block(
