@@ -1,4 +1,5 @@
 import type { EntitySpec, FieldSpec, PropertyNames, SchemaDocument } from '../schema/document';
+import { accessOf, authOf } from './access';
 import { deploymentOf } from './deployment';
 import { inferIndexes } from './indexes';
 import {
@@ -20,6 +21,7 @@ import {
 } from './relations';
 import type {
   ApiModel,
+  AuthModel,
   CacheModel,
   ColumnModel,
   DefaultModel,
@@ -41,10 +43,17 @@ export function buildModel(document: SchemaDocument, serviceName = document.name
   const specs = new Map(document.entities.map((entity) => [entity.name, entity]));
   const sides = relationSides(document.entities);
   const api = apiOf(document);
+  const auth = authOf(document.auth);
   const entities = document.entities
-    .map((spec) => buildEntity(spec, sidesOf(spec.name, sides), specs, api))
+    .map((spec) => buildEntity(spec, sidesOf(spec.name, sides), specs, api, auth))
     .sort((a, b) => a.names.className.localeCompare(b.names.className));
-  return deepFreeze({ name: serviceName, entities, api, deployment: deploymentOf(document.deployment, serviceName) });
+  return deepFreeze({
+    name: serviceName,
+    entities,
+    api,
+    deployment: deploymentOf(document.deployment, serviceName),
+    auth,
+  });
 }
 
 export function apiOf(document: Pick<SchemaDocument, 'api'>): ApiModel {
@@ -88,6 +97,7 @@ function buildEntity(
   sides: RelationSide[],
   specs: Map<string, EntitySpec>,
   api: ApiModel,
+  auth: AuthModel | null,
 ): EntityModel {
   const table = tableName(spec);
   const primaryKey = { type: spec.primaryKey ?? 'uuid', property: 'id', column: 'id' } as const;
@@ -118,12 +128,15 @@ function buildEntity(
       ...crudOperations(cache !== null),
       ...batchOperations(),
       ...(softDelete ? softDeleteOperations() : []),
-    ],
+    ].map((operation) => ({ ...operation, access: accessOf(auth, spec.access, operation.name) })),
   };
 }
 
 /** Every entity answers the same six operations; reads are cached unless the entity turned caching off. */
-function crudOperations(cached: boolean): OperationModel[] {
+/** An operation before its access rule, which comes from the schema's `access` (model/access.ts). */
+type OperationShape = Omit<OperationModel, 'access'>;
+
+function crudOperations(cached: boolean): OperationShape[] {
   const row = { path: ':id', query: false } as const;
   return [
     {
@@ -165,7 +178,7 @@ function crudOperations(cached: boolean): OperationModel[] {
  * Every entity also takes batches: all-or-nothing creates and deletes (POST, since a DELETE's body
  * has no defined meaning in HTTP and proxies may drop it; docs/api.md).
  */
-function batchOperations(): OperationModel[] {
+function batchOperations(): OperationShape[] {
   const batch = { query: false, verb: 'POST', cached: null } as const;
   return [
     { ...batch, name: 'createMany', path: 'bulk', body: 'bulkCreate', response: 'batch', successStatus: 201 },
@@ -178,7 +191,7 @@ function batchOperations(): OperationModel[] {
  * that authorization can grant them apart from the live rows' reads and writes. Never cached: they
  * are rare, and answers from the deleted rows would need versions of their own.
  */
-function softDeleteOperations(): OperationModel[] {
+function softDeleteOperations(): OperationShape[] {
   return [
     {
       name: 'listDeleted',

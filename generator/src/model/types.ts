@@ -20,7 +20,20 @@ export interface Model {
   readonly entities: readonly EntityModel[];
   readonly api: ApiModel;
   readonly deployment: DeploymentModel;
+  /** Authentication (schema `auth`) with its defaults; null: none, every route public. */
+  readonly auth: AuthModel | null;
 }
+
+export interface AuthModel {
+  readonly jwt: {
+    /** A claim name or a dotted path into nested claims (`realm_access.roles`). */
+    readonly rolesClaim: string;
+    readonly clockToleranceSeconds: number;
+  };
+}
+
+/** Who may call an operation: anyone, any valid token, or a valid token holding one of the roles. */
+export type AccessRule = 'public' | 'authenticated' | { readonly roles: readonly string[] };
 
 /** The request and response conventions (schema `api`), with their defaults applied. */
 export interface ApiModel {
@@ -83,6 +96,8 @@ export interface OperationModel {
   readonly successStatus: 200 | 201 | 204;
   /** The cached read that answers it (its TTL is the entity's item or list TTL), or null for writes and uncached entities. */
   readonly cached: 'item' | 'list' | null;
+  /** Who may call it; null when the service has no authentication. */
+  readonly access: AccessRule | null;
 }
 
 export interface PrimaryKeyModel {

@@ -23,6 +23,7 @@ export const APP_PATHS = {
   modules: 'src/generated/modules.ts',
   migrations: 'src/generated/migrations.ts',
   apiInfo: 'src/generated/api-info.ts',
+  auth: 'src/generated/auth.ts',
   migrationsDir: 'src/migrations',
   appModule: 'src/app.module.ts',
   main: 'src/main.ts',

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import type {
+  accessRuleSchema,
+  accessSchema,
   apiSchema,
+  authSchema,
   cacheSchema,
   deploymentSchema,
   entitySchema,
@@ -53,3 +56,6 @@ export type DeploymentOptions = z.output<typeof deploymentSchema>;
 export type FieldSpec = z.input<typeof fieldSchema>;
 export type RelationSpec = z.input<typeof relationshipSchema>;
 export type IndexSpec = z.input<typeof indexSchema>;
+export type AuthSpec = z.input<typeof authSchema>;
+export type AccessSpec = z.input<typeof accessSchema>;
+export type AccessRuleSpec = z.input<typeof accessRuleSchema>;

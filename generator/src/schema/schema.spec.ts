@@ -21,6 +21,9 @@ const SECTIONS: Record<string, string> = {
   relationship: 'Relationships',
   index: 'Indexes',
   deployment: 'Deployment',
+  auth: 'Authentication',
+  jwt: 'JWT',
+  access: 'Access',
 };
 
 const sorted = (objects: ReadonlyMap<string, Iterable<string>>): Map<string, string[]> =>

@@ -138,6 +138,72 @@ export const indexSchema = z
   })
   .meta({ id: 'index', description: 'An index beyond the ones apso adds itself.' });
 
+export const ACCESS_LEVELS = ['public', 'authenticated'] as const;
+
+export const accessRuleSchema = z
+  .xor([
+    z.enum(ACCESS_LEVELS),
+    z.strictObject({
+      roles: z
+        .array(z.string().min(1).max(200))
+        .min(1)
+        .meta(UNIQUE_ITEMS)
+        .describe("Any one of these roles, read from the token's roles claim, grants the operation."),
+    }),
+  ])
+  .meta({
+    id: 'accessRule',
+    description:
+      'public: anyone; authenticated: any valid token; { "roles": [...] }: a valid token with one of the roles.',
+  });
+
+export const accessSchema = z
+  .strictObject({
+    list: accessRuleSchema.optional().describe('GET / and GET /deleted.'),
+    read: accessRuleSchema.optional().describe('GET /:id.'),
+    create: accessRuleSchema.optional().describe('POST / and POST /bulk.'),
+    update: accessRuleSchema.optional().describe('PATCH /:id, PUT /:id and POST /:id/restore.'),
+    delete: accessRuleSchema.optional().describe('DELETE /:id and POST /bulk-delete.'),
+  })
+  .meta({
+    id: 'access',
+    description:
+      'Who may call each operation of the entity; one left out is authenticated (requires a top-level auth).',
+  });
+
+export const jwtSchema = z
+  .strictObject({
+    rolesClaim: z
+      .string()
+      .regex(/^[A-Za-z0-9_:/$-]+(\.[A-Za-z0-9_:/$-]+)*$/)
+      .max(200)
+      .default('roles')
+      .describe(
+        "The claim holding the caller's roles (an array of strings); a dotted path such as realm_access.roles reaches into objects.",
+      ),
+    clockToleranceSeconds: z
+      .int()
+      .min(0)
+      .max(300)
+      .default(30)
+      .describe('Leeway for exp and nbf, for clocks that disagree.'),
+  })
+  .meta({
+    id: 'jwt',
+    description: 'Bearer JWTs; the keys, issuer and audience come from the environment (docs/auth.md).',
+  });
+
+export const authSchema = z
+  .strictObject({
+    jwt: jwtSchema
+      .default({ rolesClaim: 'roles', clockToleranceSeconds: 30 })
+      .describe('How bearer tokens are read; the keys come from the environment.'),
+  })
+  .meta({
+    id: 'auth',
+    description: 'Turns authentication on: every operation then needs a valid token unless its access rule is public.',
+  });
+
 export const entitySchema = z
   .strictObject({
     name: pascalCaseName.describe('PascalCase singular class name, e.g. TaskComment.'),
@@ -163,6 +229,7 @@ export const entitySchema = z
     fields: z.array(fieldSchema).optional().describe('Columns, in order.'),
     relationships: z.array(relationshipSchema).optional().describe('Relations, each declared on one side only.'),
     indexes: z.array(indexSchema).optional().describe('Indexes beyond the ones apso adds itself.'),
+    access: accessSchema.optional().describe('Who may call each operation; needs a top-level auth.'),
   })
   .meta({ id: 'entity', description: 'A table, its TypeORM entity and its REST resource.' });
 
@@ -334,6 +401,7 @@ export const schemaDocumentSchema = z
     api: apiSchema.optional().describe("Request and response conventions; apso's own when absent."),
     entities: z.array(entitySchema).min(1).describe('At least one entity.'),
     deployment: deploymentSchema.optional().describe('Deployment options; every one has a default.'),
+    auth: authSchema.optional().describe('Authentication; without it every operation is public.'),
   })
   .meta({
     $id: 'https://apso.dev/schema/apso.schema.json',

@@ -162,6 +162,16 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
     ),
   );
   checkRequiredCycles(sides, report);
+  if (!document.auth) {
+    document.entities.forEach((entity, index) => {
+      if (entity.access) {
+        report(
+          pointer('entities', index, 'access'),
+          'access rules need a top-level "auth" (e.g. "auth": { "jwt": {} }): without it every route is public',
+        );
+      }
+    });
+  }
   for (const problem of poolArithmeticProblems(deploymentSchema.parse(document.deployment ?? {}))) {
     report(pointer('deployment', ...problem.path), problem.message);
   }

@@ -63,8 +63,9 @@ function sentenceFor(error: ErrorObject, document: unknown): string {
     case 'const':
       return `must be ${JSON.stringify(error.params.allowedValue)}`;
     case 'oneOf':
-      return last === 'cache'
-        ? 'must be false or an object with "itemTtl" and/or "listTtl" in seconds'
+      if (last === 'cache') return 'must be false or an object with "itemTtl" and/or "listTtl" in seconds';
+      return /\/access\/[a-z]+$/.test(error.instancePath)
+        ? 'must be "public", "authenticated" or { "roles": [...] } naming at least one role'
         : 'does not match any allowed form';
     case 'type':
       return `must be ${article(String(error.params.type))}, not ${describe(value)}`;

@@ -56,7 +56,22 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   /** Cross-origin requests browsers may make; null (the default) answers none of them as CORS. */
   readonly cors: CorsConfig | null;
+  /** Where bearer tokens' keys come from (AUTH_*); null when none is set. Used only when the schema has `auth`. */
+  readonly auth: AuthKeyConfig | null;
 }
+
+/** A shared HS256 secret, or a JWKS URL (RS256/ES256); issuer and audience are checked when set. */
+export type AuthKeyConfig = (
+  | { readonly kind: 'secret'; readonly secret: string }
+  | {
+      readonly kind: 'jwks';
+      readonly jwksUrl: string;
+      /** Longest wait for the key set; then the request is answered 503. */
+      readonly jwksTimeoutMs: number;
+      /** Least time between two fetches of the key set for a token whose kid it lacks. */
+      readonly jwksCooldownMs: number;
+    }
+) & { readonly issuer?: string; readonly audience?: string };
 
 export interface CorsConfig {
   /** The origins whose pages may call the API, exactly as browsers send them, or `*` for any. */
@@ -183,6 +198,16 @@ const schema = z.object({
     .transform((value) => value === 'true'),
   // Firefox keeps a preflight at most 24 h, Chromium 2 h: longer values are cut to those anyway.
   CORS_MAX_AGE: integer(0, 86_400, 600),
+  // RFC 7518 3.2: an HS256 key must be at least as long as the hash output. Messages never show the value.
+  AUTH_JWT_SECRET: z
+    .string()
+    .refine((value) => Buffer.byteLength(value, 'utf8') >= 32, { error: 'must be at least 32 bytes long' })
+    .optional(),
+  AUTH_JWKS_URL: urlWithProtocols(['https:', 'http:']).optional(),
+  AUTH_JWT_ISSUER: z.string().optional(),
+  AUTH_JWT_AUDIENCE: z.string().optional(),
+  AUTH_JWKS_TIMEOUT_MS: integer(100, 60_000, 2_000),
+  AUTH_JWKS_COOLDOWN_MS: integer(0, 3_600_000, 30_000),
 });
 
 /** Empty strings count as unset, which is what `FOO= node app` usually means. */
@@ -245,10 +270,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     logLevel: e.LOG_LEVEL,
     cors: corsConfig(e),
+    auth: authKeyConfig(e),
   };
 }
 
 type Environment = z.infer<typeof schema>;
+
+/**
+ * One key source, never both (which one would win is a guess). A JWKS usually belongs to an identity
+ * provider serving many applications, so its tokens must name this one's issuer and audience.
+ */
+function authKeyConfig(e: Environment): AuthKeyConfig | null {
+  const claims = {
+    ...(e.AUTH_JWT_ISSUER === undefined ? {} : { issuer: e.AUTH_JWT_ISSUER }),
+    ...(e.AUTH_JWT_AUDIENCE === undefined ? {} : { audience: e.AUTH_JWT_AUDIENCE }),
+  };
+  if (e.AUTH_JWT_SECRET !== undefined && e.AUTH_JWKS_URL !== undefined)
+    throw new ConfigError(['AUTH_JWT_SECRET and AUTH_JWKS_URL are both set; set one']);
+  if (e.AUTH_JWT_SECRET !== undefined) return { kind: 'secret', secret: e.AUTH_JWT_SECRET, ...claims };
+  if (e.AUTH_JWKS_URL === undefined) return null;
+  const missing = ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'].filter((name) => e[name as keyof Environment] === undefined);
+  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name} is required with AUTH_JWKS_URL`));
+  return {
+    kind: 'jwks',
+    jwksUrl: e.AUTH_JWKS_URL,
+    jwksTimeoutMs: e.AUTH_JWKS_TIMEOUT_MS,
+    jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
+    ...claims,
+  };
+}
 
 /**
  * CORS is off unless CORS_ORIGINS names who may call. Credentials with `*` are refused: browsers

@@ -5,8 +5,10 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthI
 import { DataSource } from 'typeorm';
 import { DependencyReport, OptionalDependencies, PING_TIMEOUT_MS } from './optional-dependencies';
 import { ShutdownState } from './shutdown-state';
+import { Public } from '../auth/access.decorator';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

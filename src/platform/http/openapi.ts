@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { BEARER_SCHEME } from '../auth/access.decorator';
 import { PROBLEM_TYPE_BASE } from './error-body';
 import { toOpenApi31 } from './openapi-31';
 
@@ -108,9 +109,40 @@ export function withoutDefaultsOnPatch(document: OpenAPIObject): OpenAPIObject {
 }
 
 /**
+ * With authentication (some operation names the bearer scheme, see auth/access.decorator.ts), the
+ * scheme is declared and every other operation says `security: []`: public, on purpose. Without it
+ * the document is left as it was, every operation public through the document's empty `security`.
+ */
+export function withBearerSecurity(document: OpenAPIObject): OpenAPIObject {
+  const operations = Object.values(document.paths).flatMap((item) =>
+    Object.values(item).filter(
+      (operation): operation is { security?: Record<string, string[]>[] } =>
+        operation !== null && typeof operation === 'object' && 'responses' in operation,
+    ),
+  );
+  const protectedOperation = (operation: { security?: Record<string, string[]>[] }) =>
+    (operation.security ?? []).some((requirement) => BEARER_SCHEME in requirement);
+  if (!operations.some(protectedOperation)) return document;
+  document.components = {
+    ...document.components,
+    securitySchemes: {
+      ...document.components?.securitySchemes,
+      [BEARER_SCHEME]: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'A JWT in `Authorization: Bearer <token>` (docs/auth.md).',
+      },
+    },
+  };
+  for (const operation of operations) if (!protectedOperation(operation)) operation.security = [];
+  return document;
+}
+
+/**
  * The document as this app serves it: OpenAPI 3.1, titled from the schema, with `servers` (PUBLIC_URL,
  * or `/`: the host the document was fetched from), every error response as a problem, and an explicit
- * empty `security`: no operation requires authentication yet, and saying so is the truth a client needs.
+ * empty top-level `security`: an operation that needs a token says so itself (withBearerSecurity).
  */
 export function buildOpenApiDocument(
   app: INestApplication,
@@ -127,7 +159,9 @@ export function buildOpenApiDocument(
       publicUrl ? 'The configured public URL (PUBLIC_URL).' : 'The server serving this document.',
     )
     .build();
-  const document = withoutDefaultsOnPatch(withProblemResponses(SwaggerModule.createDocument(app, config)));
+  const document = withBearerSecurity(
+    withoutDefaultsOnPatch(withProblemResponses(SwaggerModule.createDocument(app, config))),
+  );
   document.security = [];
   return toOpenApi31(document);
 }

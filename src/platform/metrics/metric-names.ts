@@ -77,6 +77,12 @@ export const DB_REPLICA_CIRCUIT_OPEN = {
   labelNames: [] as const,
 };
 
+export const AUTH_FAILURES = {
+  name: 'auth_failures_total',
+  help: 'Requests refused by authentication or an access rule, by reason (missing, invalid, expired, not_yet_valid, wrong_issuer, wrong_audience, forbidden, unavailable)',
+  labelNames: ['reason'] as const,
+};
+
 export const DB_POOL_CONNECTIONS = {
   name: 'db_pool_connections',
   help: 'Connections of the pg pool, by connection (primary|replica) and state (in_use: checked out by a query or transaction; idle: open and free), read at scrape time',
@@ -136,6 +142,7 @@ export type CacheLabel = (typeof CACHE_HITS.labelNames)[number];
 export type CoalescedLabel = (typeof CACHE_COALESCED.labelNames)[number];
 export type DependencyLabel = (typeof DEPENDENCY_UP.labelNames)[number];
 export type ReplicaFallbackLabel = (typeof DB_REPLICA_FALLBACKS.labelNames)[number];
+export type AuthFailureLabel = (typeof AUTH_FAILURES.labelNames)[number];
 export type PoolConnectionLabel = (typeof DB_POOL_CONNECTIONS.labelNames)[number];
 
 /** Values of the `state` label of DB_POOL_CONNECTIONS. */

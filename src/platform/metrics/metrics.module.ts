@@ -6,6 +6,7 @@ import {
   PrometheusModule,
 } from '@willsoto/nestjs-prometheus';
 import {
+  AUTH_FAILURES,
   CACHE_CIRCUIT_OPEN,
   CACHE_CIRCUIT_OPENS,
   CACHE_COALESCED,
@@ -34,6 +35,7 @@ const METRIC_PROVIDERS = [
   makeCounterProvider({ ...CACHE_CIRCUIT_OPENS, labelNames: [...CACHE_CIRCUIT_OPENS.labelNames] }),
   makeCounterProvider({ ...DB_REPLICA_FALLBACKS, labelNames: [...DB_REPLICA_FALLBACKS.labelNames] }),
   makeGaugeProvider({ ...DB_REPLICA_CIRCUIT_OPEN, labelNames: [...DB_REPLICA_CIRCUIT_OPEN.labelNames] }),
+  makeCounterProvider({ ...AUTH_FAILURES, labelNames: [...AUTH_FAILURES.labelNames] }),
 ];
 
 /** Serves /metrics and provides the platform's metrics, injectable with `@InjectMetric(NAME.name)`. */

@@ -1,7 +1,7 @@
-import type { Model } from '../../model/types';
+import type { AuthModel, Model } from '../../model/types';
 import { apsoFile, type Artifact, text, userFile } from '../artifact';
 import { GENERATED_HEADER } from '../header';
-import { ImportSet, str } from '../imports';
+import { ImportSet, objectLiteral, str } from '../imports';
 import { APP_PATHS, entityPaths, importPath, platformImport } from '../layout';
 
 /* Lists that come from the schema live in generated files; the user-owned app module only points at them. */
@@ -12,6 +12,7 @@ export const APP_FILES_ARTIFACT: Artifact = {
     apsoFile(APP_PATHS.entities, text(renderEntitiesList(model))),
     apsoFile(APP_PATHS.modules, text(renderModulesList(model))),
     apsoFile(APP_PATHS.apiInfo, text(renderApiInfo(model))),
+    ...(model.auth ? [apsoFile(APP_PATHS.auth, text(renderAuthModule(model.auth)))] : []),
     userFile(APP_PATHS.appModule, text(renderAppModule())),
     userFile(APP_PATHS.main, text(renderMain())),
     userFile(APP_PATHS.migrate, text(renderMigrate())),
@@ -36,9 +37,29 @@ export function renderModulesList(model: Model): string {
   const names = model.entities.map((entity) =>
     imports.value(importPath(file, entityPaths(entity).module), `${entity.names.className}Module`),
   );
+  // Listed here rather than in the user-owned app module, so that turning auth on needs no edit there.
+  const auth = model.auth ? [imports.value(importPath(file, APP_PATHS.auth), 'AUTH_MODULE')] : [];
+  const comment = model.auth
+    ? 'Authentication (the guard every route passes), then one feature module per entity.'
+    : 'One feature module per entity.';
   return imports.file(
     GENERATED_HEADER,
-    `/** One feature module per entity. */\nexport const ENTITY_MODULES = [${names.join(', ')}];`,
+    `/** ${comment} */\nexport const ENTITY_MODULES = [${[...auth, ...names].join(', ')}];`,
+  );
+}
+
+/** The schema's `auth`: the platform's AuthModule with the token settings; keys come from the environment. */
+export function renderAuthModule(auth: AuthModel): string {
+  const file = APP_PATHS.auth;
+  const imports = new ImportSet(['AUTH_MODULE']);
+  const module = imports.value(platformImport(file, 'auth/auth.module'), 'AuthModule');
+  const settings = objectLiteral({
+    rolesClaim: str(auth.jwt.rolesClaim),
+    clockToleranceSeconds: String(auth.jwt.clockToleranceSeconds),
+  });
+  return imports.file(
+    GENERATED_HEADER,
+    `/** Bearer JWT authentication (docs/auth.md); AUTH_JWT_SECRET or AUTH_JWKS_URL names the keys. */\nexport const AUTH_MODULE = ${module}.forRoot(${settings});`,
   );
 }
 

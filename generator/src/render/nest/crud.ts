@@ -1,5 +1,13 @@
 import { entitiesChangedByDelete } from '../../model/delete-effects';
-import type { ApiModel, ColumnModel, EntityModel, Model, OperationModel, OperationName } from '../../model/types';
+import type {
+  AccessRule,
+  ApiModel,
+  ColumnModel,
+  EntityModel,
+  Model,
+  OperationModel,
+  OperationName,
+} from '../../model/types';
 import { TYPE_MAP, type Validator } from '../../type-map';
 import { apsoFile, type Artifact, text } from '../artifact';
 import { GENERATED_HEADER } from '../header';
@@ -556,6 +564,11 @@ export function renderControllerBase(model: Model, entity: EntityModel): string 
   return imports.file(GENERATED_HEADER, body);
 }
 
+/** `'public'`, `'authenticated'` or `{ roles: ['admin'] }`: the argument of the platform's @Access. */
+function accessRuleLiteral(rule: AccessRule): string {
+  return typeof rule === 'string' ? str(rule) : `{ roles: [${rule.roles.map(str).join(', ')}] }`;
+}
+
 function renderHandler(model: Model, operation: OperationModel, entity: EntityModel, imports: ImportSet): string {
   const paths = entityPaths(entity);
   const file = paths.controllerBase;
@@ -567,6 +580,10 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
   decorators.push(
     `@${imports.value('@nestjs/swagger', 'ApiOperation')}({ operationId: ${str(operationId)}, summary: ${str(summary)} })`,
   );
+  if (operation.access) {
+    const access = imports.value(platformImport(file, 'auth/access.decorator'), 'Access');
+    decorators.push(`@${access}(${accessRuleLiteral(operation.access)})`);
+  }
   if (operation.path.startsWith(':id')) {
     const description = `The ${words(entity.names.kebab)}'s ${entity.primaryKey.type === 'uuid' ? 'uuid' : 'integer id'}.`;
     decorators.push(

@@ -1,0 +1,50 @@
+import type { AccessSpec, AuthSpec } from '../schema/document';
+import type { AccessRule, AuthModel, OperationName } from './types';
+
+/** The schema's access keys: what a rule in `access` is written against. */
+export type AccessAction = 'list' | 'read' | 'create' | 'update' | 'delete';
+
+/**
+ * Which access key governs each operation: reads of live and deleted rows are lists, a restore is a
+ * write to the row (it brings it back as it was), and a batch is the operation it repeats.
+ */
+export const ACTION_OF_OPERATION: Readonly<Record<OperationName, AccessAction>> = {
+  list: 'list',
+  listDeleted: 'list',
+  get: 'read',
+  create: 'create',
+  createMany: 'create',
+  update: 'update',
+  replace: 'update',
+  restore: 'update',
+  remove: 'delete',
+  removeMany: 'delete',
+};
+
+const DEFAULT_ROLES_CLAIM = 'roles';
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+
+export function authOf(auth: AuthSpec | undefined): AuthModel | null {
+  if (!auth) return null;
+  return {
+    jwt: {
+      rolesClaim: auth.jwt?.rolesClaim ?? DEFAULT_ROLES_CLAIM,
+      clockToleranceSeconds: auth.jwt?.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+    },
+  };
+}
+
+/**
+ * The rule of one operation, or null when the service has no authentication (every route public, no
+ * rule emitted). With authentication an operation the schema says nothing about is `authenticated`:
+ * forgetting a rule must never open a route.
+ */
+export function accessOf(
+  auth: AuthModel | null,
+  access: AccessSpec | undefined,
+  operation: OperationName,
+): AccessRule | null {
+  if (!auth) return null;
+  const rule = access?.[ACTION_OF_OPERATION[operation]] ?? 'authenticated';
+  return typeof rule === 'string' ? rule : { roles: [...rule.roles] };
+}
