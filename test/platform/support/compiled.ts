@@ -29,13 +29,21 @@ const FIXTURE_SCHEMA = join(REPO_ROOT, 'test', 'platform', 'fixture.schema.apso.
 const PIPELINE = require.resolve('../../../generator/src/pipeline');
 const OUT_ROOT = join(REPO_ROOT, 'test', '.tmp', 'platform-fixture');
 
+/** Where a generated project and its build live: the schema it comes from and the folder of its builds. */
+interface ProjectSource {
+  readonly schema: string;
+  readonly root: string;
+}
+
+const FIXTURE: ProjectSource = { schema: FIXTURE_SCHEMA, root: OUT_ROOT };
+
 const sourceFiles = (dir: string) => filesUnder(dir, notASpec);
 
 /** Everything the generated and compiled project depends on: a change to any of them builds anew. */
-function inputsHash(): string {
+function inputsHash(source: ProjectSource): string {
   const inputs = [
     __filename,
-    FIXTURE_SCHEMA,
+    source.schema,
     ...sourceFiles(dirname(PIPELINE)),
     ...sourceFiles(join(REPO_ROOT, 'src', 'platform')),
   ];
@@ -45,9 +53,9 @@ function inputsHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function generateProject(outDir: string): void {
+function generateProject(schema: string, outDir: string): void {
   const script = `require(${JSON.stringify(PIPELINE)})
-    .generate({ schemaPath: ${JSON.stringify(FIXTURE_SCHEMA)}, outDir: ${JSON.stringify(outDir)} })
+    .generate({ schemaPath: ${JSON.stringify(schema)}, outDir: ${JSON.stringify(outDir)} })
     .catch((error) => { console.error(error); process.exitCode = 1; });`;
   const result = spawnSync(process.execPath, ['--import', 'tsx', '--eval', script], {
     cwd: REPO_ROOT,
@@ -73,27 +81,27 @@ function compileProject(projectDir: string, distDir: string): void {
 }
 
 /** The fixture's folder: `project/` as generated, `dist/` compiled with the same relative paths. */
-function build(): string {
-  const outDir = join(OUT_ROOT, inputsHash());
+function build(source: ProjectSource): string {
+  const outDir = join(source.root, inputsHash(source));
   if (existsSync(outDir)) return outDir;
   const staging = `${outDir}.${process.pid}`;
   try {
-    generateProject(join(staging, 'project'));
+    generateProject(source.schema, join(staging, 'project'));
     compileProject(join(staging, 'project'), join(staging, 'dist'));
     renameSync(staging, outDir);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     if (!existsSync(outDir)) throw error; // else another test process finished the same build first
   }
-  removeStaleBuilds(outDir);
+  removeStaleBuilds(source.root, outDir);
   return outDir;
 }
 
 /** Builds of older sources; ones younger than an hour are left alone in case a test still uses them. */
-function removeStaleBuilds(current: string): void {
+function removeStaleBuilds(root: string, current: string): void {
   const hourAgo = Date.now() - 3_600_000;
-  for (const name of readdirSync(OUT_ROOT)) {
-    const path = join(OUT_ROOT, name);
+  for (const name of readdirSync(root)) {
+    const path = join(root, name);
     const stats = statSync(path, { throwIfNoEntry: false }); // another process may be removing it
     if (path !== current && stats && stats.mtimeMs < hourAgo) rmSync(path, { recursive: true, force: true });
   }
@@ -103,11 +111,19 @@ let outDir: string | undefined;
 
 /** Absolute path of the compiled JavaScript for a `.ts` path of the generated project (without extension), e.g. `src/main`. */
 export function compiledPath(sourcePath: string): string {
-  outDir ??= build();
+  outDir ??= build(FIXTURE);
   return join(outDir, 'dist', `${sourcePath}.js`);
 }
 
 /** require()s the compiled module; type it with `typeof import('<the .ts module>')` where there is one in src/platform. */
 export function loadCompiled<T>(sourcePath: string): T {
   return require(compiledPath(sourcePath)) as T;
+}
+
+/**
+ * Generates and compiles the project of another schema (`<name>.schema.apso.json` beside a spec), the
+ * same way and with the same reuse; answers the folder whose `dist/src/main.js` and `dist/src/migrate.js` run it.
+ */
+export function compiledProject(schema: string, name: string): string {
+  return build({ schema, root: join(REPO_ROOT, 'test', '.tmp', name) });
 }

@@ -1,0 +1,283 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { compiledProject } from '../platform/support/compiled';
+import { http, type HttpResult } from '../support/http';
+import { metricValue } from '../support/metrics';
+import { assertProblem } from '../support/problem';
+import {
+  createDatabase,
+  emptyRedis,
+  type RunningApp,
+  runScript,
+  startApp,
+  type TestDatabase,
+} from '../support/services';
+
+/**
+ * A project generated from auth.schema.apso.json (notes: public list, editor-only create, admin-only
+ * delete, the rest authenticated; secrets: every operation authenticated), built and run as real
+ * processes against a JWKS server this test starts, and once with a shared secret.
+ */
+const REDIS_DATABASE = 7;
+const ISSUER = 'https://issuer.test';
+const AUDIENCE = 'apso-auth-test';
+const JWKS_TIMEOUT_MS = 500;
+
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+
+interface SigningKey {
+  readonly kid: string;
+  readonly alg: 'RS256' | 'ES256';
+  readonly pair: KeyPair;
+}
+
+/** A JWKS endpoint whose keys the test swaps, and which can be told to never answer. */
+class JwksServer {
+  keys: JWK[] = [];
+  hang = false;
+  fetches = 0;
+  private readonly held: ServerResponse[] = [];
+  private readonly server: Server = createServer((_request, response) => {
+    this.fetches += 1;
+    if (this.hang) {
+      this.held.push(response);
+      return;
+    }
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify({ keys: this.keys }));
+  });
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  }
+
+  async stop(): Promise<void> {
+    for (const response of this.held) response.destroy();
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+async function signingKey(kid: string, alg: SigningKey['alg']): Promise<SigningKey> {
+  return { kid, alg, pair: await generateKeyPair(alg, { extractable: true }) };
+}
+
+async function publicJwk(key: SigningKey): Promise<JWK> {
+  return { ...(await exportJWK(key.pair.publicKey)), kid: key.kid, alg: key.alg, use: 'sig' };
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** A token as an identity provider would issue it for this app, with `changes` applied to the claims. */
+function sign(key: SigningKey, claims: JWTPayload = {}): Promise<string> {
+  return new SignJWT({ sub: 'user-1', iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 300, ...claims })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+    .sign(key.pair.privateKey);
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const withRoles = (...roles: string[]) => ({ realm_access: { roles } });
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+describe('authentication and access rules (a generated app, real JWKS server, PostgreSQL and Redis)', () => {
+  let project: string;
+  let database: TestDatabase;
+  let baseEnv: Record<string, string>;
+  const jwks = new JwksServer();
+  let app: RunningApp;
+  let first: SigningKey;
+  let rotated: SigningKey;
+
+  const send = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
+    http(app.baseUrl, method, path, body, headers);
+  const failures = (reason: string) => metricValue(app.baseUrl, `auth_failures_total{reason="${reason}"}`);
+
+  /** A 401 whose challenge is RFC 6750's: no error without a token, invalid_token with a bad one. */
+  function assertUnauthorized(answer: HttpResult, error: 'none' | 'invalid_token'): void {
+    assertProblem(answer, 401);
+    const challenge = answer.headers.get('www-authenticate') ?? '';
+    if (error === 'none') assert.equal(challenge, 'Bearer');
+    else assert.match(challenge, /^Bearer error="invalid_token", error_description="[^"]+"$/);
+  }
+
+  /** The request is refused with a 401 and counted under `reason`. */
+  async function refusedFor(reason: string, token: string): Promise<void> {
+    const before = await failures(reason);
+    assertUnauthorized(await send('GET', '/secrets', bearer(token)), 'invalid_token');
+    assert.equal(await failures(reason), before + 1, `auth_failures_total{reason="${reason}"}`);
+  }
+
+  before(async () => {
+    project = compiledProject(join(__dirname, 'auth.schema.apso.json'), 'auth-fixture');
+    first = await signingKey('first', 'RS256');
+    rotated = await signingKey('rotated', 'ES256');
+    jwks.keys = [await publicJwk(first)];
+    const jwksUrl = await jwks.start();
+    database = await createDatabase('apso_auth');
+    baseEnv = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(REDIS_DATABASE) };
+    await runScript(join(project, 'dist', 'src', 'migrate.js'), baseEnv);
+    app = await startApp(join(project, 'dist', 'src', 'main.js'), {
+      ...baseEnv,
+      AUTH_JWKS_URL: jwksUrl,
+      AUTH_JWT_ISSUER: ISSUER,
+      AUTH_JWT_AUDIENCE: AUDIENCE,
+      AUTH_JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
+      // A token with a kid the cached set lacks refetches it at once (rotation), as the hung-server test needs too.
+      AUTH_JWKS_COOLDOWN_MS: '0',
+    });
+  });
+
+  after(async () => {
+    await app?.stop();
+    await jwks.stop();
+    await database?.drop();
+  });
+
+  test('no token: 401 with a bare Bearer challenge, counted as missing; platform routes stay public', async () => {
+    const before = await failures('missing');
+    assertUnauthorized(await send('GET', '/secrets'), 'none');
+    assertUnauthorized(await send('POST', '/secrets', {}, { label: 'x' }), 'none');
+    assertUnauthorized(await send('GET', '/notes/1'), 'none');
+    assertUnauthorized(await send('GET', '/secrets', { authorization: 'Basic dXNlcjpwYXNz' }), 'none');
+    assert.equal(await failures('missing'), before + 4);
+    assert.equal((await send('GET', '/health/ready')).status, 200);
+    assert.equal((await send('GET', '/openapi.json')).status, 200);
+  });
+
+  test('a public rule answers anonymously, and a valid token still works there', async () => {
+    assert.equal((await send('GET', '/notes')).status, 200);
+    assert.equal((await send('GET', '/notes/deleted')).status, 200);
+    assert.equal((await send('GET', '/notes', bearer(await sign(first)))).status, 200);
+  });
+
+  test('a valid token: 200, and a cached authenticated answer is private', async () => {
+    const token = await sign(first, withRoles('editor'));
+    const created = await send('POST', '/notes', bearer(token), { title: 'hello' });
+    assert.equal(created.status, 201, created.text);
+    const read = await send('GET', `/notes/${created.body.id}`, bearer(token));
+    assert.equal(read.status, 200, read.text);
+    assert.match(read.headers.get('cache-control') ?? '', /private/);
+    assert.equal((await send('GET', '/secrets', bearer(await sign(first)))).status, 200);
+  });
+
+  test('a role rule: 403 without the role (counted as forbidden), the operation with it', async () => {
+    const editor = await sign(first, withRoles('editor'));
+    const note = (await send('POST', '/notes', bearer(editor), { title: 'to delete' })).body as { id: string };
+    const before = await failures('forbidden');
+    assertProblem(await send('POST', '/notes', bearer(await sign(first)), { title: 'no role' }), 403);
+    assertProblem(await send('DELETE', `/notes/${note.id}`, bearer(editor)), 403);
+    assertProblem(await send('POST', '/notes/bulk-delete', bearer(editor), { ids: [note.id] }), 403);
+    assert.equal(await failures('forbidden'), before + 3);
+    // A roles claim at the top level is not the configured realm_access.roles.
+    assertProblem(await send('DELETE', `/notes/${note.id}`, bearer(await sign(first, { roles: ['admin'] }))), 403);
+    const admin = await sign(first, withRoles('reader', 'admin'));
+    assert.equal((await send('DELETE', `/notes/${note.id}`, bearer(admin))).status, 204);
+  });
+
+  test('garbage, expired, not yet valid, wrong issuer and wrong audience: 401 invalid_token, each counted by reason', async () => {
+    await refusedFor('invalid', 'not-a-token');
+    await refusedFor('invalid', `${await sign(first)}x`);
+    // Beyond the schema's 5 s of clock tolerance.
+    await refusedFor('expired', await sign(first, { iat: now() - 600, exp: now() - 60 }));
+    await refusedFor('not_yet_valid', await sign(first, { nbf: now() + 60 }));
+    await refusedFor('wrong_issuer', await sign(first, { iss: 'https://someone-else.test' }));
+    await refusedFor('wrong_audience', await sign(first, { aud: 'another-app' }));
+    // Within the tolerance: accepted.
+    assert.equal((await send('GET', '/secrets', bearer(await sign(first, { exp: now() - 2 })))).status, 200);
+  });
+
+  test('alg confusion: an HS256 token keyed with the public key, and alg none, are refused', async () => {
+    const publicPem = await exportSPKI(first.pair.publicKey);
+    const confused = await new SignJWT({ sub: 'attacker', iss: ISSUER, aud: AUDIENCE, exp: now() + 300 })
+      .setProtectedHeader({ alg: 'HS256', kid: first.kid })
+      .sign(new TextEncoder().encode(publicPem));
+    await refusedFor('invalid', confused);
+    const none = `${base64url({ alg: 'none', kid: first.kid })}.${base64url({ sub: 'x', iss: ISSUER, aud: AUDIENCE, exp: now() + 300 })}.`;
+    await refusedFor('invalid', none);
+  });
+
+  test('key rotation: a token signed with a key the JWKS now serves is accepted; an unknown kid is 401', async () => {
+    const unknown = await signingKey('never-published', 'RS256');
+    await refusedFor('invalid', await sign(unknown));
+    jwks.keys = [await publicJwk(first), await publicJwk(rotated)];
+    assert.equal((await send('GET', '/secrets', bearer(await sign(rotated)))).status, 200);
+    jwks.keys = [await publicJwk(rotated)];
+    // A kid the cached set lacks makes the app fetch the set again, which also drops the retired key.
+    const fetches = jwks.fetches;
+    await refusedFor('invalid', await sign(unknown));
+    assert.ok(jwks.fetches > fetches, 'the unknown kid made the app fetch the set again');
+    await refusedFor('invalid', await sign(first));
+    assert.equal((await send('GET', '/secrets', bearer(await sign(rotated)))).status, 200);
+  });
+
+  test('a JWKS server that never answers: a bounded 503 with Retry-After, counted as unavailable', async () => {
+    const stranger = await signingKey('while-hung', 'ES256');
+    jwks.hang = true;
+    try {
+      const before = await failures('unavailable');
+      const started = Date.now();
+      const answer = await send('GET', '/secrets', bearer(await sign(stranger)));
+      const elapsed = Date.now() - started;
+      assertProblem(answer, 503);
+      assert.ok(answer.headers.get('retry-after'));
+      assert.ok(elapsed < JWKS_TIMEOUT_MS + 2_000, `answered after ${elapsed} ms`);
+      assert.equal(await failures('unavailable'), before + 1);
+    } finally {
+      jwks.hang = false;
+    }
+  });
+
+  test('the OpenAPI document: bearerAuth, required on protected operations, empty on public ones', async () => {
+    const document = (await send('GET', '/openapi.json')).body;
+    assert.deepEqual(document.components.securitySchemes.bearerAuth, {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'A JWT in `Authorization: Bearer <token>` (docs/auth.md).',
+    });
+    assert.deepEqual(document.paths['/notes'].get.security, []);
+    assert.deepEqual(document.paths['/health/ready'].get.security, []);
+    assert.deepEqual(document.paths['/notes'].post.security, [{ bearerAuth: [] }]);
+    assert.ok(document.paths['/notes'].post.responses['403']);
+    assert.deepEqual(document.paths['/secrets/{id}'].get.security, [{ bearerAuth: [] }]);
+    assert.ok(document.paths['/secrets/{id}'].get.responses['401']);
+    assert.equal(document.paths['/secrets/{id}'].get.responses['403'], undefined);
+  });
+
+  test('with a shared secret: HS256 tokens verify; alg none and another secret do not', async () => {
+    const secret = randomBytes(32).toString('base64url');
+    const hsApp = await startApp(join(project, 'dist', 'src', 'main.js'), { ...baseEnv, AUTH_JWT_SECRET: secret });
+    try {
+      const hs = (key: string, claims: JWTPayload = {}) =>
+        new SignJWT({ sub: 'user-2', exp: now() + 300, ...claims })
+          .setProtectedHeader({ alg: 'HS256' })
+          .sign(new TextEncoder().encode(key));
+      const get = (token: string) => http(hsApp.baseUrl, 'GET', '/secrets', undefined, bearer(token));
+      assert.equal((await get(await hs(secret))).status, 200);
+      assertProblem(await get(await hs(randomBytes(32).toString('base64url'))), 401);
+      assertProblem(await get(`${base64url({ alg: 'none' })}.${base64url({ sub: 'x', exp: now() + 300 })}.`), 401);
+    } finally {
+      await hsApp.stop();
+    }
+  });
+
+  test('an app whose schema turns auth on refuses to start without keys, naming the variables', async () => {
+    await assert.rejects(
+      startApp(join(project, 'dist', 'src', 'main.js'), baseEnv),
+      /AUTH_JWT_SECRET or AUTH_JWKS_URL/,
+    );
+    await assert.rejects(
+      startApp(join(project, 'dist', 'src', 'main.js'), { ...baseEnv, AUTH_JWT_SECRET: 'short' }),
+      /AUTH_JWT_SECRET must be at least 32 bytes long/,
+    );
+  });
+});
