@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { compiledProject } from '../platform/support/compiled';
 import { http, type HttpResult } from '../support/http';
 import { metricValue } from '../support/metrics';
 import { assertProblem } from '../support/problem';
+import { REPO_ROOT } from '../support/repository';
 import {
   createDatabase,
   emptyRedis,
@@ -251,6 +254,28 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
     assert.deepEqual(document.paths['/secrets/{id}'].get.security, [{ bearerAuth: [] }]);
     assert.ok(document.paths['/secrets/{id}'].get.responses['401']);
     assert.equal(document.paths['/secrets/{id}'].get.responses['403'], undefined);
+  });
+
+  test('@redocly/cli lint of that document: no error, and only the warnings the app without auth has', (t) => {
+    const work = join(REPO_ROOT, 'test', '.tmp', 'auth-openapi');
+    mkdirSync(work, { recursive: true });
+    return send('GET', '/openapi.json').then(({ text }) => {
+      writeFileSync(join(work, 'openapi.json'), text);
+      const result = spawnSync(
+        join(REPO_ROOT, 'node_modules', '.bin', 'redocly'),
+        ['lint', '--extends=recommended', '--format=json', join(work, 'openapi.json')],
+        { encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } },
+      );
+      const report = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))) as {
+        totals: { errors: number };
+        problems: { ruleId: string; severity: string; message: string }[];
+      };
+      const summary = report.problems.map((problem) => `${problem.severity} ${problem.ruleId}: ${problem.message}`);
+      for (const line of new Set(summary)) t.diagnostic(line);
+      assert.equal(report.totals.errors, 0, summary.join('\n'));
+      const warned = new Set(report.problems.map((problem) => problem.ruleId));
+      assert.deepEqual([...warned].sort(), ['info-license', 'operation-4xx-response'], summary.join('\n'));
+    });
   });
 
   test('with a shared secret: HS256 tokens verify; alg none and another secret do not', async () => {

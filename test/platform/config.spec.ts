@@ -48,6 +48,7 @@ describe('loadConfig', () => {
       shutdownDrainMs: 0,
       logLevel: 'info',
       cors: null,
+      auth: null,
     });
   });
 
@@ -108,6 +109,36 @@ describe('loadConfig', () => {
     assert.deepEqual([config.replicaBreakerFailures, config.replicaBreakerCooldownMs], [7, 3000]);
     assert.deepEqual([config.cacheLockTtlMs, config.cacheLockWaitMs], [800, 0]);
     assert.equal(config.publicUrl, 'https://api.example.com/v1');
+  });
+
+  test('AUTH_*: a secret, or a JWKS with issuer and audience; never both, never a short secret, never echoed', () => {
+    const secret = 'a'.repeat(32);
+    assert.deepEqual(loadConfig({ ...VALID, AUTH_JWT_SECRET: secret }).auth, { kind: 'secret', secret });
+    assert.deepEqual(
+      loadConfig({
+        ...VALID,
+        AUTH_JWKS_URL: 'https://id.example.com/jwks.json',
+        AUTH_JWT_ISSUER: 'https://id.example.com/',
+        AUTH_JWT_AUDIENCE: 'api',
+      }).auth,
+      {
+        kind: 'jwks',
+        jwksUrl: 'https://id.example.com/jwks.json',
+        jwksTimeoutMs: 2000,
+        jwksCooldownMs: 30000,
+        issuer: 'https://id.example.com/',
+        audience: 'api',
+      },
+    );
+    const short = configError({ ...VALID, AUTH_JWT_SECRET: 'hunter2-but-secret' });
+    assert.equal(short.message, 'Invalid configuration: AUTH_JWT_SECRET must be at least 32 bytes long');
+    assert.deepEqual(configError({ ...VALID, AUTH_JWKS_URL: 'https://id.example.com/jwks.json' }).problems, [
+      'AUTH_JWT_ISSUER is required with AUTH_JWKS_URL',
+      'AUTH_JWT_AUDIENCE is required with AUTH_JWKS_URL',
+    ]);
+    assert.deepEqual(configError({ ...VALID, AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://x.test/j' }).problems, [
+      'AUTH_JWT_SECRET and AUTH_JWKS_URL are both set; set one',
+    ]);
   });
 
   test('DB_TRANSACTION_POOLING is true or false', () => {
