@@ -19,7 +19,7 @@ export function newPackageJson(content: PackageJsonContent): Record<string, unkn
     version: '0.1.0',
     private: true,
     scripts: content.scripts,
-    engines: { node: '>=20' },
+    engines: { node: '>=20.19' },
     dependencies: sortedByName(content.dependencies),
     devDependencies: sortedByName(content.devDependencies),
   };
