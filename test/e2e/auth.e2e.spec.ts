@@ -188,6 +188,7 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
 
   test('garbage, expired, not yet valid, wrong issuer and wrong audience: 401 invalid_token, each counted by reason', async () => {
     await refusedFor('invalid', 'not-a-token');
+    await refusedFor('invalid', 'two parts');
     await refusedFor('invalid', `${await sign(first)}x`);
     // Beyond the schema's 5 s of clock tolerance.
     await refusedFor('expired', await sign(first, { iat: now() - 600, exp: now() - 60 }));

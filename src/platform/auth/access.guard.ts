@@ -40,6 +40,8 @@ export class AccessGuard implements CanActivate {
     } catch (error) {
       if (!(error instanceof AuthFailure)) throw error;
       this.failures.inc({ reason: error.reason });
+      // Operators must hear of an unreachable key set; refused tokens are the clients' business (and the metric's).
+      if (error.reason === 'unavailable') http.getRequest<FastifyRequest>().log?.warn('the JWKS could not be fetched');
       throw refusal(error, http.getResponse<FastifyReply>());
     }
   }
@@ -56,10 +58,11 @@ export class AccessGuard implements CanActivate {
 
 /** The token of an `Authorization: Bearer <token>` header; any other scheme counts as no token. */
 function bearerToken(header: string | undefined): string {
-  const match = /^Bearer(?:\s+(\S*))?\s*$/i.exec(header ?? '');
+  const match = /^Bearer(?:\s+(.*))?$/i.exec((header ?? '').trim());
   if (!match) throw new AuthFailure('missing', 'This operation needs a bearer token');
-  if (!match[1]) throw new AuthFailure('invalid', 'The bearer token is empty');
-  return match[1];
+  const token = match[1]?.trim() ?? '';
+  if (token === '' || /\s/.test(token)) throw new AuthFailure('invalid', 'The bearer token is empty or malformed');
+  return token;
 }
 
 /**
