@@ -166,6 +166,11 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
     const token = await sign(first, withRoles('editor'));
     const created = await send('POST', '/notes', bearer(token), { title: 'hello' });
     assert.equal(created.status, 201, created.text);
+    // Refused before the cache interceptor: the miss is not even counted.
+    const misses = () => metricValue(app.baseUrl, 'cache_misses_total{resource="notes"}');
+    const missesBefore = await misses();
+    assertUnauthorized(await send('GET', `/notes/${created.body.id}`), 'none');
+    assert.equal(await misses(), missesBefore);
     const read = await send('GET', `/notes/${created.body.id}`, bearer(token));
     assert.equal(read.status, 200, read.text);
     assert.match(read.headers.get('cache-control') ?? '', /private/);
