@@ -179,7 +179,7 @@ export const jwtSchema = z
       .max(200)
       .default('roles')
       .describe(
-        "The claim holding the caller's roles (an array of strings); a dotted path such as realm_access.roles reaches into objects.",
+        "The claim holding the caller's roles (an array of strings): a claim of that exact name (https://example.com/roles), else a dotted path into objects (realm_access.roles).",
       ),
     clockToleranceSeconds: z
       .int()

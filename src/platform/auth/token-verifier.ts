@@ -58,12 +58,19 @@ export class TokenVerifier {
     }
   }
 
-  /** The roles the token grants: the claim's strings (a lone string counts as one role). */
+  /**
+   * The roles the token grants: the claim's strings (a lone string counts as one role). A claim whose
+   * own name holds dots (Auth0's namespaced `https://example.com/roles`) is read as named; otherwise the
+   * name is a path into nested claims (Keycloak's `realm_access.roles`).
+   */
   roles(payload: JWTPayload): string[] {
+    const claim = this.settings.rolesClaim;
     let value: unknown = payload;
-    for (const part of this.settings.rolesClaim.split('.')) {
-      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
-    }
+    if (Object.hasOwn(payload, claim)) value = payload[claim];
+    else
+      for (const part of claim.split('.')) {
+        value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+      }
     if (typeof value === 'string') return [value];
     return Array.isArray(value) ? value.filter((role): role is string => typeof role === 'string') : [];
   }
