@@ -1,5 +1,6 @@
 import type { EntitySpec, FieldSpec, PropertyNames, SchemaDocument } from '../schema/document';
 import { accessOf, authOf } from './access';
+import { scopeOf } from './scope';
 import { deploymentOf } from './deployment';
 import { inferIndexes } from './indexes';
 import {
@@ -129,6 +130,7 @@ function buildEntity(
       ...batchOperations(),
       ...(softDelete ? softDeleteOperations() : []),
     ].map((operation) => ({ ...operation, access: accessOf(auth, spec.access, operation.name) })),
+    scope: scopeOf(spec, columns),
   };
 }
 

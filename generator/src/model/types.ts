@@ -72,6 +72,23 @@ export interface EntityModel {
   readonly cache: CacheModel | null;
   /** The REST operations of the entity, in route order; controllers are rendered from this list. */
   readonly operations: readonly OperationModel[];
+  /** Row scoping (schema `scope`), or null: every caller the access rules admit sees every row. */
+  readonly scope: ScopeModel | null;
+}
+
+/**
+ * Binds each row to a tenant or an owner: a request sees and writes only the rows whose `property`
+ * equals its token's `claim`.
+ */
+export interface ScopeModel {
+  /** The property clients see: a field, or a relation's foreign key (`organizationId`). */
+  readonly property: string;
+  readonly column: string;
+  readonly claim: string;
+  /** What the claim must be to compare with the column; anything else is refused (403). */
+  readonly type: 'uuid' | 'integer' | 'string';
+  /** Set when `property` is the foreign key of this relation. */
+  readonly relation?: string;
 }
 
 export type OperationName =

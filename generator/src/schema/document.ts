@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type {
   accessRuleSchema,
   accessSchema,
+  scopeSchema,
   apiSchema,
   authSchema,
   cacheSchema,
@@ -59,3 +60,4 @@ export type IndexSpec = z.input<typeof indexSchema>;
 export type AuthSpec = z.input<typeof authSchema>;
 export type AccessSpec = z.input<typeof accessSchema>;
 export type AccessRuleSpec = z.input<typeof accessRuleSchema>;
+export type ScopeSpec = z.input<typeof scopeSchema>;

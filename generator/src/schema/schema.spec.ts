@@ -24,6 +24,8 @@ const SECTIONS: Record<string, string> = {
   auth: 'Authentication',
   jwt: 'JWT',
   access: 'Access',
+  apiKey: 'API keys',
+  scope: 'Row scope',
 };
 
 const sorted = (objects: ReadonlyMap<string, Iterable<string>>): Map<string, string[]> =>

@@ -171,12 +171,15 @@ export const accessSchema = z
       'Who may call each operation of the entity; one left out is authenticated (requires a top-level auth).',
   });
 
+/** A claim name, or a dotted path into nested claims. */
+const claimName = z
+  .string()
+  .regex(/^[A-Za-z0-9_:/$-]+(\.[A-Za-z0-9_:/$-]+)*$/)
+  .max(200);
+
 export const jwtSchema = z
   .strictObject({
-    rolesClaim: z
-      .string()
-      .regex(/^[A-Za-z0-9_:/$-]+(\.[A-Za-z0-9_:/$-]+)*$/)
-      .max(200)
+    rolesClaim: claimName
       .default('roles')
       .describe(
         "The claim holding the caller's roles (an array of strings): a claim of that exact name (https://example.com/roles), else a dotted path into objects (realm_access.roles).",
@@ -193,15 +196,47 @@ export const jwtSchema = z
     description: 'Bearer JWTs; the keys, issuer and audience come from the environment (docs/auth.md).',
   });
 
+export const apiKeySchema = z
+  .strictObject({
+    header: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
+      .max(100)
+      .default('x-api-key')
+      .describe('The request header carrying the key.'),
+  })
+  .meta({
+    id: 'apiKey',
+    description:
+      'API keys as well as tokens: each key is stored as its SHA-256 hash with the claims it grants, in a file the environment names (docs/auth.md).',
+  });
+
 export const authSchema = z
   .strictObject({
     jwt: jwtSchema
       .default({ rolesClaim: 'roles', clockToleranceSeconds: 30 })
       .describe('How bearer tokens are read; the keys come from the environment.'),
+    apiKey: apiKeySchema.optional().describe('Also accept API keys, in a header.'),
   })
   .meta({
     id: 'auth',
     description: 'Turns authentication on: every operation then needs a valid token unless its access rule is public.',
+  });
+
+export const scopeSchema = z
+  .strictObject({
+    by: z
+      .string()
+      .min(1)
+      .describe(
+        "The field, or the many-to-one relation (meaning its foreign key), that holds each row's tenant or owner.",
+      ),
+    claim: claimName.describe("The token claim holding the caller's tenant or owner (org_id, sub)."),
+  })
+  .meta({
+    id: 'scope',
+    description:
+      "Row scoping: every operation sees and writes only the rows whose `by` equals the token's `claim`; needs a top-level auth.",
   });
 
 export const entitySchema = z
@@ -230,6 +265,7 @@ export const entitySchema = z
     relationships: z.array(relationshipSchema).optional().describe('Relations, each declared on one side only.'),
     indexes: z.array(indexSchema).optional().describe('Indexes beyond the ones apso adds itself.'),
     access: accessSchema.optional().describe('Who may call each operation; needs a top-level auth.'),
+    scope: scopeSchema.optional().describe('Whose rows a caller sees and writes; needs a top-level auth.'),
   })
   .meta({ id: 'entity', description: 'A table, its TypeORM entity and its REST resource.' });
 

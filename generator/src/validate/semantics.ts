@@ -1,6 +1,7 @@
 import { isSqlDefault, routeOf, tableName } from '../model/build';
 import { edgeCycles } from '../model/cycles';
 import { poolArithmeticProblems } from '../model/deployment';
+import { scopeProblems } from '../model/scope';
 import { bookkeepingProperties, camelCase, closest, kebabCase, snakeCase } from '../model/naming';
 import {
   foreignKeyColumn,
@@ -172,6 +173,10 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
       }
     });
   }
+  document.entities.forEach((entity, index) => {
+    for (const problem of scopeProblems(document, entity, sides))
+      report(pointer('entities', index, ...problem.path), problem.message);
+  });
   for (const problem of poolArithmeticProblems(deploymentSchema.parse(document.deployment ?? {}))) {
     report(pointer('deployment', ...problem.path), problem.message);
   }
