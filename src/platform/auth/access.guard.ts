@@ -7,6 +7,7 @@ import { errorBody } from '../http/error-body';
 import { AUTH_FAILURES, AuthFailureLabel } from '../metrics/metric-names';
 import { ACCESS_METADATA, AccessRule } from './access.decorator';
 import { AuthFailure } from './auth-failure';
+import { Claims, setClaimsOf } from './principal';
 import { TokenVerifier } from './token-verifier';
 
 /** Seconds a client should wait before retrying when the key set could not be fetched. */
@@ -34,25 +35,28 @@ export class AccessGuard implements CanActivate {
       ]) ?? 'authenticated';
     if (rule === 'public') return true;
     const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
     try {
-      await this.authorize(rule, http.getRequest<FastifyRequest>().headers.authorization);
+      setClaimsOf(request, await this.authorize(rule, request.headers.authorization));
       return true;
     } catch (error) {
       if (!(error instanceof AuthFailure)) throw error;
       this.failures.inc({ reason: error.reason });
       // Operators must hear of an unreachable key set; refused tokens are the clients' business (and the metric's).
-      if (error.reason === 'unavailable') http.getRequest<FastifyRequest>().log?.warn('the JWKS could not be fetched');
+      if (error.reason === 'unavailable') request.log?.warn('the JWKS could not be fetched');
       throw refusal(error, http.getResponse<FastifyReply>());
     }
   }
 
-  private async authorize(rule: Exclude<AccessRule, 'public'>, header: string | undefined): Promise<void> {
+  /** The verified claims of a request the rule admits; an AuthFailure otherwise. */
+  private async authorize(rule: Exclude<AccessRule, 'public'>, header: string | undefined): Promise<Claims> {
     const token = bearerToken(header);
     const payload = await this.verifier.verify(token);
-    if (rule === 'authenticated') return;
+    if (rule === 'authenticated') return payload;
     const roles = new Set(this.verifier.roles(payload));
     if (!rule.roles.some((role) => roles.has(role)))
       throw new AuthFailure('forbidden', `This operation needs one of the roles: ${rule.roles.join(', ')}`);
+    return payload;
   }
 }
 

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ConfigError } from '../config/config-error';
 import { AccessGuard } from './access.guard';
+import { ClaimsContextInterceptor } from './principal';
 import { AuthSettings, TokenVerifier } from './token-verifier';
 
 /**
@@ -30,6 +31,7 @@ export class AuthModule {
           },
         },
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: ClaimsContextInterceptor },
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AuthFailure } from './auth-failure';
+import { claimAt } from './principal';
 import type { AuthKeyConfig } from '../config/config';
 
 /** What the schema says about tokens (src/generated/auth.ts). */
@@ -64,13 +65,7 @@ export class TokenVerifier {
    * name is a path into nested claims (Keycloak's `realm_access.roles`).
    */
   roles(payload: JWTPayload): string[] {
-    const claim = this.settings.rolesClaim;
-    let value: unknown = payload;
-    if (Object.hasOwn(payload, claim)) value = payload[claim];
-    else
-      for (const part of claim.split('.')) {
-        value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
-      }
+    const value = claimAt(payload, this.settings.rolesClaim);
     if (typeof value === 'string') return [value];
     return Array.isArray(value) ? value.filter((role): role is string => typeof role === 'string') : [];
   }

@@ -21,11 +21,11 @@ export class CacheKeys {
 
   /**
    * A single row as GET /<resource>/:id returns it, with the versions it was read under; a normalized
-   * query (`fields=id&include=project`) makes an entry of its own.
+   * query (`fields=id&include=project`) and each tenant of a scoped resource make entries of their own.
    */
-  item(resource: Named, id: string | number, normalizedQuery = ''): string {
+  item(resource: Named, id: string | number, normalizedQuery = '', scope = ''): string {
     const query = normalizedQuery === '' ? '' : `?${normalizedQuery}`;
-    return `${this.prefix}{${resource.name}}:item:${canonicalId(id)}${query}`;
+    return `${this.prefix}{${resource.name}}:item:${canonicalId(id)}${scopePart(scope)}${query}`;
   }
 
   /** The row's current version; every write of the row replaces it. */
@@ -42,8 +42,8 @@ export class CacheKeys {
   }
 
   /** One page of a list for one normalized query string, with the list version it was read under. */
-  list(resource: Named, normalizedQuery: string): string {
-    return `${this.prefix}{${resource.name}}:list:${normalizedQuery}`;
+  list(resource: Named, normalizedQuery: string, scope = ''): string {
+    return `${this.prefix}{${resource.name}}:list:${scopePart(scope)}${normalizedQuery}`;
   }
 
   /**
@@ -71,6 +71,15 @@ export class CacheKeys {
 }
 
 const INTEGER = /^-?\d+$/;
+
+/**
+ * The caller's tenant or owner in an entry's key (row-scope.ts scopeKey): `@` cannot start a
+ * normalized query (URLSearchParams writes it `%40`) nor appear in an id, so no key of one scope
+ * can spell another's.
+ */
+function scopePart(scope: string): string {
+  return scope === '' ? '' : `@${scope}@`;
+}
 
 /**
  * The id as the route's pipe parses it, so every spelling of one row shares one entry and the

@@ -11,7 +11,12 @@ import { ApsoCacheInterceptor } from './cache.interceptor';
 import { CachedReadMetadata } from './cached-read.metadata';
 import { EntityCache } from './entity-cache';
 
-const WIDGETS = { name: 'widgets', cache: { itemTtlSeconds: 60, listTtlSeconds: 10 } } as ResourceDefinition;
+const WIDGETS = {
+  name: 'widgets',
+  cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
+  scope: null,
+  relations: [],
+} as ResourceDefinition;
 const READ: CachedReadMetadata = { resource: WIDGETS, kind: 'item', ttlMs: 60_000 };
 
 /**

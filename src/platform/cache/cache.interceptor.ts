@@ -17,6 +17,8 @@ import {
   CacheLabel,
   CoalescedLabel,
 } from '../metrics/metric-names';
+import { claimsOf } from '../auth/principal';
+import { scopeKey } from '../crud/row-scope';
 import { CacheCircuit, CacheUnavailableError } from './cache-circuit';
 import { CacheKeys, normalizeQuery, queryEmbeds } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
@@ -241,11 +243,14 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
    */
   private keysFor(read: CachedReadMetadata, request: HttpRequest): EntryKeys | undefined {
     if (request.method !== 'GET') return undefined;
+    // Scoped answers are the caller's tenant's: its entry is its own. Without a usable claim the handler refuses (403).
+    const scope = scopeKey(read.resource, claimsOf(request));
+    if (scope === undefined) return undefined;
     const queryStart = request.url.indexOf('?');
     const search = queryStart === -1 ? '' : request.url.slice(queryStart + 1);
     const embeds = queryEmbeds(search);
     if (read.kind === 'list') {
-      const entry = this.keys.list(read.resource, normalizeQuery(search));
+      const entry = this.keys.list(read.resource, normalizeQuery(search), scope);
       return {
         versions: this.entityCache.listVersions(read.resource, embeds),
         entry,
@@ -254,7 +259,7 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     }
     const id = request.params?.id;
     if (id === undefined) return undefined;
-    const entry = this.keys.item(read.resource, id, normalizeQuery(search));
+    const entry = this.keys.item(read.resource, id, normalizeQuery(search), scope);
     return {
       versions: this.entityCache.itemVersions(read.resource, id, embeds),
       entry,

@@ -4,7 +4,8 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, isUUID, registerDecorator, Validat
 import { DeepPartial, In, Repository } from 'typeorm';
 import { errorBody, FieldError, isErrorBody } from '../http/error-body';
 import { ResourceDefinition } from './resource';
-import { refuseSoftDeletedReferences } from './soft-delete';
+import { refuseForeignScope, ScopeCondition, scopeWhere } from './row-scope';
+import { refuseUnreachableReferences } from './references';
 import { entityChanges } from './write-input';
 
 /**
@@ -117,12 +118,14 @@ export async function insertEach<E extends { id: EntityId }>(
   resource: ResourceDefinition,
   items: readonly object[],
   translate: ErrorTranslation,
+  scope?: ScopeCondition,
 ): Promise<E[]> {
   const ids: EntityId[] = [];
   for (const [index, item] of items.entries()) {
     try {
-      const changes = entityChanges(resource, item, 'create');
-      await refuseSoftDeletedReferences(repository, resource, changes);
+      refuseForeignScope(item, scope);
+      const changes = { ...entityChanges(resource, item, 'create'), ...scopeWhere(scope) };
+      await refuseUnreachableReferences(repository, resource, changes);
       const saved = await repository.save(repository.create(changes as DeepPartial<E>));
       ids.push(saved.id);
     } catch (error) {
@@ -163,11 +166,13 @@ export async function deleteEach<E extends { id: EntityId }>(
   resource: ResourceDefinition,
   ids: readonly EntityId[],
   translate: ErrorTranslation,
+  scope?: ScopeCondition,
 ): Promise<void> {
   const entity = repository.metadata.targetName;
+  // Another tenant's row is missing here, as in a single delete.
   const found = await repository.find({
     select: { id: true } as never,
-    where: { id: In([...ids]) } as never,
+    where: { id: In([...ids]), ...scopeWhere(scope) } as never,
     lock: { mode: 'pessimistic_write' },
   });
   const present = new Set(found.map((row) => String(row.id)));

@@ -8,13 +8,15 @@ import { ReplicaReads } from '../database/replica-reads';
 import { deleteEach, EntityId, insertEach, refuseDuplicateIds } from './bulk-write';
 import { countRows } from './list-count';
 import { applyCursor, decodeCursor, encodeCursor, selectCursorValues } from './list-cursor';
-import { applyFilter, parseFilter, propertyColumn } from './list-filter';
+import { applyFilter, FilterNode, parseFilter, propertyColumn } from './list-filter';
 import { ReadShape, readShape, ReadShapeQuery, sparseRow } from './list-fields';
 import { attachRelationIds, embedRelations } from './list-include';
 import { DEFAULT_LIST_LIMIT, ListQueryBase, OFFSET_WITH_CURSOR } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
-import { onlyDeleted, refuseSoftDeletedReferences, restoreDeleted } from './soft-delete';
+import { applyScope, refuseForeignScope, relatedScope, ScopeCondition, scopeCondition, scopeWhere } from './row-scope';
+import { refuseUnreachableReferences } from './references';
+import { onlyDeleted, restoreDeleted } from './soft-delete';
 import { sortOrder } from './sort-order';
 import { entityChanges, WriteMode } from './write-input';
 
@@ -64,8 +66,9 @@ export abstract class EntityService<E extends { id: EntityId }> {
    */
   async list(
     query: ListQueryBase & ReadShapeQuery & { sort?: string; filter?: object },
-    scope: 'live' | 'deleted' = 'live',
+    which: 'live' | 'deleted' = 'live',
   ): Promise<Page<E>> {
+    const scope = scopeCondition(this.resource);
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
     const shape = readShape(this.resource, query);
     const filter = parseFilter(this.resource, query.filter);
@@ -83,16 +86,14 @@ export abstract class EntityService<E extends { id: EntityId }> {
       count === 'none'
         ? undefined
         : await this.read((repository) => {
-            const rows = repository.createQueryBuilder(LIST_ALIAS);
-            applyFilter(rows, LIST_ALIAS, filter, this.resource.relationIds);
-            if (scope === 'deleted') onlyDeleted(rows, LIST_ALIAS);
+            const rows = this.listQuery(repository, filter, scope);
+            if (which === 'deleted') onlyDeleted(rows, LIST_ALIAS);
             return countRows(rows, count);
           });
     const { entities, raw } = await this.read((repository) => {
-      const rows = repository.createQueryBuilder(LIST_ALIAS);
+      const rows = this.listQuery(repository, filter, scope);
       const column = (property: string) => propertyColumn(rows, LIST_ALIAS, property);
-      applyFilter(rows, LIST_ALIAS, filter, this.resource.relationIds);
-      if (scope === 'deleted') onlyDeleted(rows, LIST_ALIAS);
+      if (which === 'deleted') onlyDeleted(rows, LIST_ALIAS);
       if (after !== undefined) applyCursor(rows, order, after, column);
       cursorAliases = selectCursorValues(rows, this.resource, order, column);
       for (const { property, direction } of order) rows.addOrderBy(`${LIST_ALIAS}.${property}`, direction);
@@ -116,19 +117,22 @@ export abstract class EntityService<E extends { id: EntityId }> {
 
   /** One row; `fields` and `include` shape it as they do a list's rows. */
   async findOne(id: EntityId, query: ReadShapeQuery = {}): Promise<E> {
+    const scope = scopeCondition(this.resource);
     const shape = readShape(this.resource, query);
-    const row = this.found(id, await this.read((repository) => repository.findOne({ where: this.byId(id) })));
+    const row = this.found(id, await this.read((repository) => repository.findOne({ where: this.byId(id, scope) })));
     const [shaped] = await this.shaped([row], shape);
     return shaped;
   }
 
   async create(input: object): Promise<E> {
+    const scope = scopeCondition(this.resource);
+    refuseForeignScope(input, scope);
     const created = await this.transaction(async (em) => {
       const repository = em.getRepository(this.writer.target);
-      const changes = entityChanges(this.resource, input, 'create');
-      await refuseSoftDeletedReferences(repository, this.resource, changes);
+      const changes = { ...entityChanges(this.resource, input, 'create'), ...scopeWhere(scope) };
+      await refuseUnreachableReferences(repository, this.resource, changes);
       const saved = await repository.save(repository.create(changes as DeepPartial<E>));
-      return this.reread(repository, saved.id);
+      return this.reread(repository, saved.id, scope);
     });
     // A new id cannot be cached yet; only the lists change.
     await this.cache.invalidate(this.resource);
@@ -149,14 +153,15 @@ export abstract class EntityService<E extends { id: EntityId }> {
   }
 
   async remove(id: EntityId, ifMatch?: string): Promise<void> {
+    const scope = scopeCondition(this.resource);
     await this.transaction(async (em) => {
       const repository = em.getRepository(this.writer.target);
-      if (ifMatch !== undefined) await this.lockMatching(repository, id, ifMatch);
+      if (ifMatch !== undefined) await this.lockMatching(repository, id, ifMatch, scope);
       if (this.resource.softDelete) {
         // softDelete() alone would "delete" an already soft-deleted row again; existsBy() skips those.
-        if (!(await repository.existsBy(this.byId(id)))) throw this.notFound(id);
-        await repository.softDelete(this.byId(id));
-      } else if (!(await repository.delete(this.byId(id))).affected) {
+        if (!(await repository.existsBy(this.byId(id, scope)))) throw this.notFound(id);
+        await repository.softDelete(this.byId(id, scope));
+      } else if (!(await repository.delete(this.byId(id, scope))).affected) {
         throw this.notFound(id);
       }
     });
@@ -168,9 +173,10 @@ export abstract class EntityService<E extends { id: EntityId }> {
    * rows in input order. An error names the failing item (`data[3].title`).
    */
   async createMany(body: { data: readonly object[] }): Promise<{ data: E[] }> {
+    const scope = scopeCondition(this.resource);
     const created = await this.transaction(async (em) => {
       const repository = em.getRepository(this.writer.target);
-      const rows = await insertEach(repository, this.resource, body.data, (error) => this.inApiTerms(error));
+      const rows = await insertEach(repository, this.resource, body.data, (error) => this.inApiTerms(error), scope);
       // Answered as GET reads them, id sets (`tagIds`) included.
       await attachRelationIds(em, repository.metadata, this.resource, rows);
       return rows;
@@ -183,8 +189,15 @@ export abstract class EntityService<E extends { id: EntityId }> {
   /** Deletes (or soft-deletes) every row of a bulk delete in one transaction, all or none (see deleteEach). */
   async removeMany(body: { ids: readonly EntityId[] }): Promise<void> {
     refuseDuplicateIds(body.ids);
+    const scope = scopeCondition(this.resource);
     await this.transaction((em) =>
-      deleteEach(em.getRepository(this.writer.target), this.resource, body.ids, (error) => this.inApiTerms(error)),
+      deleteEach(
+        em.getRepository(this.writer.target),
+        this.resource,
+        body.ids,
+        (error) => this.inApiTerms(error),
+        scope,
+      ),
     );
     await this.cache.invalidateDeletedRows(this.resource, body.ids);
   }
@@ -196,10 +209,11 @@ export abstract class EntityService<E extends { id: EntityId }> {
 
   /** Clears the delete mark of a soft-deleted row (see restoreDeleted) and answers it as GET will. */
   async restore(id: EntityId): Promise<E> {
+    const scope = scopeCondition(this.resource);
     const restored = await this.transaction(async (em) => {
       const repository = em.getRepository(this.writer.target);
-      await restoreDeleted(repository, id);
-      return this.reread(repository, id);
+      await restoreDeleted(repository, id, scopeWhere(scope));
+      return this.reread(repository, id, scope);
     });
     await this.cache.invalidate(this.resource, id);
     return restored;
@@ -251,16 +265,19 @@ export abstract class EntityService<E extends { id: EntityId }> {
   }
 
   private async write(id: EntityId, input: object, mode: WriteMode, ifMatch: string | undefined): Promise<E> {
+    const scope = scopeCondition(this.resource);
+    refuseForeignScope(input, scope);
     const updated = await this.transaction(async (em) => {
       const repository = em.getRepository(this.writer.target);
-      const current = await this.lockMatching(repository, id, ifMatch);
+      const current = await this.lockMatching(repository, id, ifMatch, scope);
       assertVersion(this.resource, this.entityName, current, input);
-      const changes = entityChanges(this.resource, input, mode);
-      await refuseSoftDeletedReferences(repository, this.resource, changes, current);
+      // The scope column keeps the caller's value whatever the body says (a PUT would otherwise null it).
+      const changes = { ...entityChanges(this.resource, input, mode), ...scopeWhere(scope) };
+      await refuseUnreachableReferences(repository, this.resource, changes, current);
       // Plain assignment, not repository.merge(): relation values stay `{ id }` references and null stays null.
       Object.assign(current, changes);
       await repository.save(current);
-      return this.reread(repository, id);
+      return this.reread(repository, id, scope);
     });
     await this.cache.invalidate(this.resource, id);
     return updated;
@@ -272,10 +289,15 @@ export abstract class EntityService<E extends { id: EntityId }> {
    * is refused before anything changes. The row is loaded as findOne() loads it, so its ETag is the
    * one a GET answered with.
    */
-  private async lockMatching(repository: Repository<E>, id: EntityId, ifMatch: string | undefined): Promise<E> {
+  private async lockMatching(
+    repository: Repository<E>,
+    id: EntityId,
+    ifMatch: string | undefined,
+    scope: ScopeCondition | undefined,
+  ): Promise<E> {
     const current = this.found(
       id,
-      await repository.findOne({ where: this.byId(id), lock: { mode: 'pessimistic_write' } }),
+      await repository.findOne({ where: this.byId(id, scope), lock: { mode: 'pessimistic_write' } }),
     );
     // The ETag is that of the row as a GET answers it, id sets included.
     if (ifMatch !== undefined)
@@ -288,14 +310,32 @@ export abstract class EntityService<E extends { id: EntityId }> {
   }
 
   /** Loads the row as findOne() would, inside the write's transaction (replica reads could lag). */
-  private async reread(repository: Repository<E>, id: EntityId): Promise<E> {
-    const row = this.found(id, await repository.findOne({ where: this.byId(id) }));
+  private async reread(repository: Repository<E>, id: EntityId, scope: ScopeCondition | undefined): Promise<E> {
+    const row = this.found(id, await repository.findOne({ where: this.byId(id, scope) }));
     await attachRelationIds(repository.manager, repository.metadata, this.resource, [row]);
     return row;
   }
 
-  private byId(id: EntityId): FindOptionsWhere<E> {
-    return { id } as FindOptionsWhere<E>;
+  /**
+   * The row with this id, among the caller's rows when the resource is scoped: another tenant's row is
+   * then not found, exactly as a missing one, so its existence does not leak.
+   */
+  private byId(id: EntityId, scope: ScopeCondition | undefined): FindOptionsWhere<E> {
+    return { id, ...scopeWhere(scope) } as FindOptionsWhere<E>;
+  }
+
+  /**
+   * The rows a list reads: the filter's, within the caller's scope. A relation filter (`project.name`)
+   * joins only the targets in the caller's scope of that relation, so another tenant's row cannot be
+   * probed through it.
+   */
+  private listQuery(repository: Repository<E>, filter: FilterNode | undefined, scope: ScopeCondition | undefined) {
+    const rows = repository.createQueryBuilder(LIST_ALIAS);
+    applyFilter(rows, LIST_ALIAS, filter, this.resource.relationIds, (relation) =>
+      relatedScope(this.resource, relation),
+    );
+    applyScope(rows, LIST_ALIAS, scope, (property) => propertyColumn(rows, LIST_ALIAS, property));
+    return rows;
   }
 
   private found(id: EntityId, entity: E | null): E {

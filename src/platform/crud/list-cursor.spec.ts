@@ -19,6 +19,7 @@ const NOTES: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: null,
+  scope: null,
 };
 const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 const BY_TITLE: SortKey[] = [

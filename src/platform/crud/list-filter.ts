@@ -1,10 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
 import { isISO8601, isUUID, ValidateBy } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { errorBody, FieldError } from '../http/error-body';
 import type { DetailedFieldErrors } from '../http/validation';
 import { isTimestamp } from '../validation/is-timestamp';
 import { idsCondition } from './list-include';
+import type { ScopeCondition } from './row-scope';
 import { FilterableField, filterableFields, FilterType, RelationIds, ResourceDefinition } from './resource';
 
 /** The operators of `filter[<property>][<operator>]=<value>`. */
@@ -281,6 +283,7 @@ export function applyFilter<E extends ObjectLiteral>(
   alias: string,
   filter: FilterNode | undefined,
   relationIds: readonly RelationIds[] = [],
+  joinScope: (relation: string) => ScopeCondition | undefined = () => undefined,
 ): void {
   if (filter === undefined) return;
   const idsRelations = new Map(relationIds.map(({ idsProperty, relation }) => [idsProperty, relation]));
@@ -292,7 +295,16 @@ export function applyFilter<E extends ObjectLiteral>(
     const relation = property.slice(0, dot);
     const joinAlias = `filter_${relation}`;
     if (!joined.has(relation)) {
-      query.leftJoin(`${alias}.${relation}`, joinAlias);
+      // A target outside the caller's scope joins as absent, as a soft-deleted one does.
+      const scope = joinScope(relation);
+      if (scope === undefined) query.leftJoin(`${alias}.${relation}`, joinAlias);
+      else {
+        const target = query.expressionMap.findAliasByName(alias).metadata.findRelationWithPropertyPath(relation)!;
+        const scopeColumn = `${query.escape(joinAlias)}.${query.escape(columnOf(target.inverseEntityMetadata, scope.property))}`;
+        query.leftJoin(`${alias}.${relation}`, joinAlias, `${scopeColumn} = :scope_${joinAlias}`, {
+          [`scope_${joinAlias}`]: scope.value,
+        });
+      }
       joined.add(relation);
     }
     return propertyColumn(query, joinAlias, property.slice(dot + 1));
@@ -329,8 +341,13 @@ export function propertyColumn<E extends ObjectLiteral>(
 }
 
 function columnName<E extends ObjectLiteral>(query: SelectQueryBuilder<E>, alias: string, property: string): string {
-  const column = query.expressionMap.findAliasByName(alias).metadata.findColumnWithPropertyPath(property);
-  if (column === undefined) throw new Error(`The resource definition names ${property}, which ${alias} lacks`);
+  return columnOf(query.expressionMap.findAliasByName(alias).metadata, property);
+}
+
+function columnOf(metadata: EntityMetadata, property: string): string {
+  const column = metadata.findColumnWithPropertyPath(property);
+  if (column === undefined)
+    throw new Error(`The resource definition names ${property}, which ${metadata.targetName} lacks`);
   return column.databaseName;
 }
 

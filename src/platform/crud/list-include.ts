@@ -2,7 +2,9 @@ import { EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
+import { propertyColumn } from './list-filter';
 import { IncludableRelation, ResourceDefinition } from './resource';
+import { applyScope, ScopeCondition, scopeCondition, scopeWhere } from './row-scope';
 
 /**
  * At most this many rows of a to-many relation (OneToMany, ManyToMany) are embedded in each row, the
@@ -32,12 +34,14 @@ export async function embedRelations(
     const relation = metadata.findRelationWithPropertyPath(included.name);
     if (relation === undefined)
       throw new Error(`The resource definition names relation ${included.name}, which is missing`);
+    // Only rows the caller may read of the target are embedded; one of another tenant reads as absent.
+    const scope = scopeCondition(included.target());
     const related =
       relation.isManyToOne || relation.isOneToOneOwner
-        ? await embedReferenced(manager, relation, rows)
+        ? await embedReferenced(manager, relation, rows, scope)
         : relation.isOneToOneNotOwner
-          ? await embedReferencing(manager, relation, rows)
-          : await embedMany(manager, relation, rows);
+          ? await embedReferencing(manager, relation, rows, scope)
+          : await embedMany(manager, relation, rows, scope);
     // Embedded rows have the shape their own reads have, id sets included (one more query for all).
     await attachRelationIds(manager, relation.inverseEntityMetadata, included.target(), related);
   }
@@ -88,7 +92,12 @@ export function idsCondition<E extends ObjectLiteral>(
 }
 
 /** ManyToOne and owning OneToOne: the rows the page's foreign keys name, by `id IN (…)`. */
-async function embedReferenced(manager: EntityManager, relation: RelationMetadata, rows: Row[]): Promise<Row[]> {
+async function embedReferenced(
+  manager: EntityManager,
+  relation: RelationMetadata,
+  rows: Row[],
+  scope: ScopeCondition | undefined,
+): Promise<Row[]> {
   const joinColumn = relation.joinColumns[0];
   const referenced = joinColumn.referencedColumn!;
   const keys = unique(rows.map((row) => joinColumn.getEntityValue(row) as Key | null | undefined));
@@ -97,7 +106,7 @@ async function embedReferenced(manager: EntityManager, relation: RelationMetadat
       ? []
       : await manager
           .getRepository(relation.inverseEntityMetadata.target)
-          .findBy({ [referenced.propertyName]: In(keys) });
+          .findBy({ [referenced.propertyName]: In(keys), ...scopeWhere(scope) });
   const byKey = new Map(related.map((target) => [String(referenced.getEntityValue(target)), target]));
   for (const row of rows) {
     const key = joinColumn.getEntityValue(row) as Key | null | undefined;
@@ -107,11 +116,19 @@ async function embedReferenced(manager: EntityManager, relation: RelationMetadat
 }
 
 /** The other side of a OneToOne: the row whose foreign key names each row, by `fk IN (…)`. */
-async function embedReferencing(manager: EntityManager, relation: RelationMetadata, rows: Row[]): Promise<Row[]> {
+async function embedReferencing(
+  manager: EntityManager,
+  relation: RelationMetadata,
+  rows: Row[],
+  scope: ScopeCondition | undefined,
+): Promise<Row[]> {
   const foreignKey = relation.inverseRelation!.joinColumns[0];
-  const related = await relatedQuery(manager, relation.inverseEntityMetadata)
-    .where(`${column('child', foreignKey)} IN (:...owners)`, { owners: rowKeys(rows) })
-    .getMany();
+  const query = relatedQuery(manager, relation.inverseEntityMetadata).where(
+    `${column('child', foreignKey)} IN (:...owners)`,
+    { owners: rowKeys(rows) },
+  );
+  applyScope(query, 'child', scope, (property) => propertyColumn(query, 'child', property));
+  const related = await query.getMany();
   const byOwner = new Map(related.map((target) => [String(foreignKey.getEntityValue(target)), target]));
   for (const row of rows) row[relation.propertyName] = byOwner.get(String(row.id)) ?? null;
   return related;
@@ -122,23 +139,32 @@ async function embedReferencing(manager: EntityManager, relation: RelationMetada
  * page's rows (from the child table, or the join table joined to the targets), and the targets
  * ranked within MAX_EMBEDDED_ROWS are read as entities alongside the row they belong to.
  */
-async function embedMany(manager: EntityManager, relation: RelationMetadata, rows: Row[]): Promise<Row[]> {
+async function embedMany(
+  manager: EntityManager,
+  relation: RelationMetadata,
+  rows: Row[],
+  scope: ScopeCondition | undefined,
+): Promise<Row[]> {
   const target = relation.inverseEntityMetadata;
   const key = target.primaryColumns[0];
   const { from, owner, child } = relation.isManyToMany
     ? linkThroughJunction(relation)
     : linkThroughForeignKey(relation);
   const live = target.deleteDateColumn ? ` AND ${column('target', target.deleteDateColumn)} IS NULL` : '';
+  const scoped =
+    scope === undefined
+      ? ''
+      : ` AND ${column('target', target.findColumnWithPropertyPath(scope.property)!)} = :embedScope`;
   const ranked =
     `(SELECT ranked.owner_key, ranked.child_key FROM (` +
     `SELECT ${owner} AS owner_key, ${child} AS child_key, ` +
     `row_number() OVER (PARTITION BY ${owner} ORDER BY ${child}) AS position ` +
-    `FROM ${from} WHERE ${owner} IN (:...owners)${live}) ranked WHERE ranked.position <= :embeddedRows)`;
+    `FROM ${from} WHERE ${owner} IN (:...owners)${live}${scoped}) ranked WHERE ranked.position <= :embeddedRows)`;
   const query = relatedQuery(manager, target)
     .innerJoin(ranked, 'link', `"link"."child_key" = ${column('child', key)}`)
     .addSelect('"link"."owner_key"', 'include_owner')
     .addSelect('"link"."child_key"', 'include_child')
-    .setParameters({ owners: rowKeys(rows), embeddedRows: MAX_EMBEDDED_ROWS })
+    .setParameters({ owners: rowKeys(rows), embeddedRows: MAX_EMBEDDED_ROWS, embedScope: scope?.value })
     .orderBy(`child.${key.propertyName}`);
   const { entities, raw } = await query.getRawAndEntities<Record<string, Key>>();
   const byKey = new Map(entities.map((entity) => [String(key.getEntityValue(entity)), entity]));

@@ -18,6 +18,7 @@ function resource(overrides: Partial<ResourceDefinition>): ResourceDefinition {
     softDelete: false,
     versioned: false,
     cache: null,
+    scope: null,
     ...overrides,
   };
 }

@@ -1,3 +1,5 @@
+import type { RowScope } from './row-scope';
+
 /** Maps an `xxxIds: string[]` input property onto a to-many relation (`tagIds` -> `tags`). */
 export interface RelationIds {
   readonly idsProperty: string;
@@ -89,6 +91,8 @@ export interface ResourceDefinition {
   /** The entity has a @VersionColumn named `version`; writes may send it for optimistic locking. */
   readonly versioned: boolean;
   readonly cache: ResourceCache | null;
+  /** Row scoping: every query and write is confined to the caller's rows (row-scope.ts); null when not scoped. */
+  readonly scope: RowScope | null;
 }
 
 /** One page of a list. */

@@ -63,8 +63,11 @@ function filterableField(column: ColumnModel): string {
 }
 
 /** Writable columns: what a create body may carry. */
+/** The columns a body writes; a scope column is set from the token instead (ScopeInput). */
 function inputColumns(entity: EntityModel): ColumnModel[] {
-  return entity.columns.filter((column) => column.role === 'field' || column.role === 'foreignKey');
+  return entity.columns.filter(
+    (column) => (column.role === 'field' || column.role === 'foreignKey') && column.property !== entity.scope?.property,
+  );
 }
 
 export function resourceConstant(entity: EntityModel): string {
@@ -105,6 +108,13 @@ export function renderResource(model: Model, entity: EntityModel): string {
     versioned: String(entity.versioned),
     cache: entity.cache
       ? `{ itemTtlSeconds: ${entity.cache.itemTtlSeconds}, listTtlSeconds: ${entity.cache.listTtlSeconds} }`
+      : 'null',
+    scope: entity.scope
+      ? objectLiteral({
+          property: str(entity.scope.property),
+          claim: str(entity.scope.claim),
+          type: str(entity.scope.type),
+        })
       : 'null',
   });
   return imports.file(GENERATED_HEADER, `export const ${resourceConstant(entity)}: ${definition} = ${body};`);
@@ -201,6 +211,12 @@ export function renderDto(entity: EntityModel, model: Model): string {
   const members = inputColumns(entity).map((column) => renderInputProperty(column, entity, imports, entityImport, api));
   for (const relation of entity.relations.filter((candidate) => candidate.idsProperty)) {
     members.push(renderIdsProperty(relation.idsProperty!, relation.property, entity, imports));
+  }
+  if (entity.scope) {
+    const scopeInput = imports.value(platformImport(file, 'crud/row-scope'), 'ScopeInput');
+    members.push(
+      `  /** Set from the token's ${entity.scope.claim} claim: a body may only repeat the caller's own value. */\n  @${scopeInput}()\n  ${entity.scope.property}?: unknown;`,
+    );
   }
   for (const property of ignoredInputProperties(entity, api)) {
     const ignored = imports.value(platformImport(file, 'validation/ignored-input'), 'IgnoredInput');

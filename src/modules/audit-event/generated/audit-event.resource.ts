@@ -42,4 +42,5 @@ export const AUDIT_EVENT_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: null,
+  scope: null,
 };

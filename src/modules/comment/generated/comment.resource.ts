@@ -30,4 +30,5 @@ export const COMMENT_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
+  scope: null,
 };

@@ -33,4 +33,5 @@ export const ORGANIZATION_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 300, listTtlSeconds: 30 },
+  scope: null,
 };

@@ -51,4 +51,5 @@ export const PROJECT_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
+  scope: null,
 };

@@ -27,4 +27,5 @@ export const TAG_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
+  scope: null,
 };

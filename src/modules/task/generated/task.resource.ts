@@ -66,4 +66,5 @@ export const TASK_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 30, listTtlSeconds: 5 },
+  scope: null,
 };

@@ -46,4 +46,5 @@ export const USER_RESOURCE: ResourceDefinition = {
   softDelete: true,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
+  scope: null,
 };

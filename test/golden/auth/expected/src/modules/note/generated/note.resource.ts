@@ -22,4 +22,5 @@ export const NOTE_RESOURCE: ResourceDefinition = {
   softDelete: true,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
+  scope: null,
 };

@@ -22,4 +22,5 @@ export const SECRET_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: null,
+  scope: null,
 };

@@ -28,4 +28,5 @@ export const AUTHOR_RESOURCE: ResourceDefinition = {
   softDelete: true,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
+  scope: null,
 };

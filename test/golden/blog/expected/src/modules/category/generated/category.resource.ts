@@ -27,4 +27,5 @@ export const CATEGORY_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: null,
+  scope: null,
 };

@@ -50,4 +50,5 @@ export const POST_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 120, listTtlSeconds: 15 },
+  scope: null,
 };

@@ -24,4 +24,5 @@ export const SETTINGS_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
+  scope: null,
 };
