@@ -11,13 +11,13 @@ import { ApsoCacheInterceptor } from './cache.interceptor';
 import { CachedReadMetadata } from './cached-read.metadata';
 import { EntityCache } from './entity-cache';
 
-const WIDGETS = {
+const WIDGETS: Pick<ResourceDefinition, 'name' | 'cache' | 'scope' | 'relations'> = {
   name: 'widgets',
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
   scope: null,
   relations: [],
-} as ResourceDefinition;
-const READ: CachedReadMetadata = { resource: WIDGETS, kind: 'item', ttlMs: 60_000 };
+};
+const READ: CachedReadMetadata = { resource: WIDGETS as ResourceDefinition, kind: 'item', ttlMs: 60_000 };
 
 /**
  * The interceptor over a Redis that has no entry cached, with the cross-instance lock off
