@@ -22,9 +22,13 @@ export async function assertProperty<Ts>(
   const replay =
     `${options.prefix}_SEED=${details.seed} ${options.prefix}_PATH="${details.counterexamplePath}" ` +
     `node scripts/test.mjs ${options.file}`;
-  throw new Error(`${fc.defaultReportMessage(details)}\n\nReplay the shrunk counterexample: ${replay}`, {
-    cause: details.errorInstance,
-  });
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  throw new Error(
+    `${fc.defaultReportMessage(details)}\n\nIt failed with: ${cause}\n\nReplay the shrunk counterexample: ${replay}`,
+    {
+      cause: details.errorInstance,
+    },
+  );
 }
 
 function integerFromEnv(name: string): number | undefined {

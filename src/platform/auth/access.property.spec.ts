@@ -150,26 +150,58 @@ type TokenDefect = (typeof TOKEN_DEFECTS)[number];
 const ROLE_ALPHABET = ['admin', 'editor', 'Admin', 'admin ', 'org.admin', 'realm:editor', 'rôle', '管理者', 'a b'];
 const role = fc.constantFrom(...ROLE_ALPHABET);
 
+/** Role rules weigh most: they are where a token's claims decide, so where a subtly wrong guard shows. */
 const rule: fc.Arbitrary<AccessRule> = fc.oneof(
   fc.constant('public' as const),
   fc.constant('authenticated' as const),
   // An empty list is no schema's (it needs one role), but the guard must then refuse every token.
-  fc.uniqueArray(role, { maxLength: 4 }).map((roles) => ({ roles })),
+  { weight: 3, arbitrary: fc.uniqueArray(role, { maxLength: 3 }).map((roles) => ({ roles })) },
 );
 
-const claimValue: fc.Arbitrary<ClaimValue> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: role }, fc.integer(), fc.constant(null)), { maxLength: 4 }),
-  },
-  { weight: 2, arbitrary: role },
-  fc.integer(),
-  fc.boolean(),
-  fc.constant(null),
-  fc.dictionary(fc.constantFrom(...ROLE_ALPHABET, 'roles'), fc.oneof(role, fc.array(role, { maxLength: 2 })), {
-    maxKeys: 2,
-  }),
-);
+/**
+ * Names a token may hold that come close to a rule's roles without being them (case, spaces, Unicode
+ * normalization, a prefix or suffix), and the roles themselves: rules compare names exactly, and
+ * independent draws from the alphabet rarely land this near.
+ */
+function nearMisses(roles: readonly string[]): string[] {
+  const variants = roles.flatMap((name) => [
+    name,
+    name.toUpperCase(),
+    name.toLowerCase(),
+    name.trim(),
+    `${name} `,
+    name.normalize('NFD'),
+    `${name}s`,
+    name.slice(0, -1),
+    name.split(/[.:]/).pop() ?? name,
+  ]);
+  return [...new Set(variants)].filter((name) => name !== '');
+}
+
+/** What a token's roles claim may hold: mostly role names (near the rule's `required` ones too), else anything. */
+function claimValueOf(required: readonly string[]): fc.Arbitrary<ClaimValue> {
+  const tokenRole =
+    required.length === 0 ? role : fc.oneof(role, { weight: 3, arbitrary: fc.constantFrom(...nearMisses(required)) });
+  return fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: tokenRole }, fc.integer(), fc.constant(null)), {
+        maxLength: 4,
+      }),
+    },
+    { weight: 2, arbitrary: tokenRole },
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.dictionary(
+      fc.constantFrom(...ROLE_ALPHABET, 'roles'),
+      fc.oneof(tokenRole, fc.array(tokenRole, { maxLength: 2 })),
+      {
+        maxKeys: 2,
+      },
+    ),
+  );
+}
 
 const printable = fc.string({
   unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)),
@@ -179,44 +211,48 @@ const printable = fc.string({
 const bearerScheme = fc.constantFrom('Bearer', 'bearer', 'BEARER', 'BeArEr');
 const separator = fc.constantFrom(' ', '  ', '\t');
 
-const credential: fc.Arbitrary<Credential> = fc.oneof(
-  fc.constant({ kind: 'none' as const }),
-  fc
-    .oneof(
-      fc.constantFrom('Basic dXNlcjpwYXNz', 'Digest username="u", realm="r"', 'Bearerabc', 'Bear abc', 'Token abc'),
-      printable.map((value) => `Basic ${value}`),
-      // A well-formed token, but not under the Bearer scheme.
-      fc.constantFrom('JWT', 'Token', 'Bearer,').map((scheme) => `${scheme} VALID_TOKEN`),
-    )
-    .map((header) => ({ kind: 'otherScheme' as const, header })),
-  fc
-    .record({
-      scheme: fc.tuple(bearerScheme, separator).map(([scheme, space]) => scheme + space),
-      token: fc.oneof(
-        fc.constantFrom('', ' ', '\t ', 'a.b.c', 'eyJhbGciOiJIUzI1NiJ9.e30.', 'two parts', 'VALID_TOKEN trailing'),
-        printable,
-        fc.tuple(printable, printable, printable).map((parts) => parts.join('.')),
-      ),
-    })
-    .map(({ scheme, token }) => ({ kind: 'bearerGarbage' as const, scheme, token })),
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('token' as const),
-      scheme: fc.tuple(bearerScheme, separator).map(([scheme, space]) => scheme + space),
-      defect: fc.oneof({ weight: 4, arbitrary: fc.constant('none' as const) }, fc.constantFrom(...TOKEN_DEFECTS)),
-      roles: fc.record({
-        placement: fc.constantFrom(
-          'configured' as const,
-          'configured' as const,
-          'elsewhere' as const,
-          'absent' as const,
+/** A request's credential; a token's roles are drawn near `required`, the roles of the rule it meets. */
+const credentialOf = (required: readonly string[]): fc.Arbitrary<Credential> =>
+  fc.oneof(
+    fc.constant({ kind: 'none' as const }),
+    fc
+      .oneof(
+        fc.constantFrom('Basic dXNlcjpwYXNz', 'Digest username="u", realm="r"', 'Bearerabc', 'Bear abc', 'Token abc'),
+        printable.map((value) => `Basic ${value}`),
+        // A well-formed token, but not under the Bearer scheme.
+        fc.constantFrom('JWT', 'Token', 'Bearer,').map((scheme) => `${scheme} VALID_TOKEN`),
+      )
+      .map((header) => ({ kind: 'otherScheme' as const, header })),
+    fc
+      .record({
+        scheme: fc.tuple(bearerScheme, separator).map(([scheme, space]) => scheme + space),
+        token: fc.oneof(
+          fc.constantFrom('', ' ', '\t ', 'a.b.c', 'eyJhbGciOiJIUzI1NiJ9.e30.', 'two parts', 'VALID_TOKEN trailing'),
+          printable,
+          fc.tuple(printable, printable, printable).map((parts) => parts.join('.')),
         ),
-        value: claimValue,
+      })
+      .map(({ scheme, token }) => ({ kind: 'bearerGarbage' as const, scheme, token })),
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('token' as const),
+        scheme: fc.tuple(bearerScheme, separator).map(([scheme, space]) => scheme + space),
+        defect: fc.oneof({ weight: 3, arbitrary: fc.constant('none' as const) }, fc.constantFrom(...TOKEN_DEFECTS)),
+        roles: fc.record({
+          placement: fc.oneof(
+            { weight: 4, arbitrary: fc.constant('configured' as const) },
+            fc.constantFrom('elsewhere' as const, 'absent' as const),
+          ),
+          value: claimValueOf(required),
+        }),
       }),
-    }),
-  },
-);
+    },
+  );
+
+function rolesOf(rule: AccessRule | undefined): readonly string[] {
+  return typeof rule === 'object' ? rule.roles : [];
+}
 
 // ---- The oracle ----
 
@@ -458,21 +494,28 @@ describe('access rules: arbitrary rule sets and requests through the real Access
           Object.fromEntries(ACCESS_KEYS.map((k) => [k, fc.option(rule, { nil: undefined })])) as {
             [K in AccessKey]: fc.Arbitrary<AccessRule | undefined>;
           },
+          { noNullPrototype: true },
         ),
         controller: fc.option(rule, { nil: undefined, freq: 3 }),
       },
-      { requiredKeys: ['byKey', 'controller'] },
+      { requiredKeys: ['byKey', 'controller'], noNullPrototype: true },
     );
     seen.clear();
     await assertProperty(
       t,
-      { prefix: 'ACCESS_PROPERTY', runs: 600, file: FILE },
+      { prefix: 'ACCESS_PROPERTY', runs: 1_000, file: FILE },
       fc.asyncProperty(
-        ruleSet,
-        fc.constantFrom(...OPERATION_NAMES),
-        credential,
-        fc.constantFrom(...ROLES_CLAIMS),
-        async ({ byKey, controller }, operation, request, claim) => {
+        fc
+          .tuple(ruleSet, fc.constantFrom(...OPERATION_NAMES))
+          .chain(([rules, operation]) =>
+            fc.tuple(
+              fc.constant(rules),
+              fc.constant(operation),
+              credentialOf(rolesOf(rules.byKey[OPERATIONS[operation].key] ?? rules.controller)),
+              fc.constantFrom(...ROLES_CLAIMS),
+            ),
+          ),
+        async ([{ byKey, controller }, operation, request, claim]) => {
           // A handler with no rule of its own falls back on its controller's; with neither, fail closed.
           for (const name of OPERATION_NAMES) setRule(handlerOf(name), byKey[OPERATIONS[name].key]);
           setRule(ProbeController, controller);
@@ -492,10 +535,12 @@ describe('access rules: arbitrary rule sets and requests through the real Access
       t,
       { prefix: 'ACCESS_MODEL_GUARD', runs: 500, file: FILE },
       fc.asyncProperty(
-        accessSpec,
-        fc.constantFrom(...OPERATION_NAMES),
-        credential,
-        async (spec, operation, request) => {
+        fc
+          .tuple(accessSpec, fc.constantFrom(...OPERATION_NAMES))
+          .chain(([spec, operation]) =>
+            fc.tuple(fc.constant(spec), fc.constant(operation), credentialOf(rolesOf(spec[OPERATIONS[operation].key]))),
+          ),
+        async ([spec, operation, request]) => {
           // As the generated controller does: each handler carries @Access(accessOf(...)).
           for (const name of OPERATION_NAMES) setRule(handlerOf(name), accessOf(auth, spec, name) ?? undefined);
           const written = spec[OPERATIONS[operation].key];
@@ -515,7 +560,7 @@ const schemaRule: fc.Arbitrary<AccessRule> = fc.oneof(
 );
 const accessSpec: fc.Arbitrary<AccessSpec> = fc.record(
   Object.fromEntries(ACCESS_KEYS.map((k) => [k, schemaRule])) as { [K in AccessKey]: fc.Arbitrary<AccessRule> },
-  { requiredKeys: [] },
+  { requiredKeys: [], noNullPrototype: true },
 ) as fc.Arbitrary<AccessSpec>;
 
 describe('the generator model of access rules (accessOf) against the documented table', () => {
