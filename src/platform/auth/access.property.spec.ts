@@ -146,8 +146,23 @@ const TOKEN_DEFECTS = [
 ] as const;
 type TokenDefect = (typeof TOKEN_DEFECTS)[number];
 
-/** Role names as identity providers write them: namespaced, dotted, with colons, non-ASCII, differing by case. */
-const ROLE_ALPHABET = ['admin', 'editor', 'Admin', 'admin ', 'org.admin', 'realm:editor', 'rôle', '管理者', 'a b'];
+/**
+ * Role names as identity providers write them (namespaced, dotted, with colons, non-ASCII, differing by
+ * case), a digit string a token may hold as a number, and a name every object inherits.
+ */
+const ROLE_ALPHABET = [
+  'admin',
+  'editor',
+  'Admin',
+  'admin ',
+  'org.admin',
+  'realm:editor',
+  'rôle',
+  '管理者',
+  'a b',
+  '7',
+  'constructor',
+];
 const role = fc.constantFrom(...ROLE_ALPHABET);
 
 /** Role rules weigh most: they are where a token's claims decide, so where a subtly wrong guard shows. */
@@ -185,9 +200,12 @@ function claimValueOf(required: readonly string[]): fc.Arbitrary<ClaimValue> {
   return fc.oneof(
     {
       weight: 4,
-      arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: tokenRole }, fc.integer(), fc.constant(null)), {
-        maxLength: 4,
-      }),
+      arbitrary: fc.array(
+        fc.oneof({ weight: 4, arbitrary: tokenRole }, fc.integer({ min: 0, max: 9 }), fc.constant(null)),
+        {
+          maxLength: 4,
+        },
+      ),
     },
     { weight: 2, arbitrary: tokenRole },
     fc.integer(),
