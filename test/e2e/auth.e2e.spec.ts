@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
 import { exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { kebabCase, plural } from '../../generator/src/model/naming';
 import { compiledProject } from '../platform/support/compiled';
 import { http, type HttpResult } from '../support/http';
 import { metricValue } from '../support/metrics';
 import { assertProblem } from '../support/problem';
+import { assertProperty } from '../support/property';
 import { REPO_ROOT } from '../support/repository';
 import {
   createDatabase,
@@ -91,6 +94,175 @@ function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
+/**
+ * The property's oracle, from the fixture schema itself and docs/auth.md's table of which access key
+ * governs which route (never from the generated code): a route's rule is its entity's rule for that
+ * key, or `authenticated` when the entity says nothing.
+ */
+const SCHEMA = JSON.parse(readFileSync(join(__dirname, 'auth.schema.apso.json'), 'utf8')) as {
+  auth: { jwt: { rolesClaim: string; clockToleranceSeconds: number } };
+  entities: {
+    name: string;
+    softDelete?: boolean;
+    fields: { name: string }[];
+    access?: Partial<Record<AccessKey, AccessRule>>;
+  }[];
+};
+type AccessKey = 'list' | 'read' | 'create' | 'update' | 'delete';
+type AccessRule = 'public' | 'authenticated' | { roles: string[] };
+
+/** docs/auth.md: the routes of an entity, the access key of each, and those only softDelete adds. */
+const ROUTE_TABLE = [
+  { operation: 'list', key: 'list', method: 'GET', suffix: '' },
+  { operation: 'listDeleted', key: 'list', method: 'GET', suffix: '/deleted', softDelete: true },
+  { operation: 'get', key: 'read', method: 'GET', suffix: '/{id}' },
+  { operation: 'create', key: 'create', method: 'POST', suffix: '', body: 'one' },
+  { operation: 'createMany', key: 'create', method: 'POST', suffix: '/bulk', body: 'many' },
+  { operation: 'update', key: 'update', method: 'PATCH', suffix: '/{id}', body: 'one' },
+  { operation: 'replace', key: 'update', method: 'PUT', suffix: '/{id}', body: 'one' },
+  { operation: 'restore', key: 'update', method: 'POST', suffix: '/{id}/restore', softDelete: true },
+  { operation: 'remove', key: 'delete', method: 'DELETE', suffix: '/{id}' },
+  { operation: 'removeMany', key: 'delete', method: 'POST', suffix: '/bulk-delete', body: 'ids' },
+] as const;
+
+interface E2eRoute {
+  readonly entity: string;
+  readonly operation: string;
+  readonly method: string;
+  readonly path: string;
+  readonly rule: AccessRule;
+  readonly body?: (id: string) => unknown;
+}
+
+/** Every route the schema's entities get, with the rule the oracle expects on it. */
+function schemaRoutes(): E2eRoute[] {
+  return SCHEMA.entities.flatMap((entity) => {
+    const resource = `/${kebabCase(plural(entity.name))}`;
+    const one = { [entity.fields[0]!.name]: 'written by the property' };
+    const bodies = { one: () => one, many: () => ({ data: [one] }), ids: (id: string) => ({ ids: [id] }) };
+    return ROUTE_TABLE.filter((route) => !('softDelete' in route) || entity.softDelete === true).map((route) => ({
+      entity: entity.name,
+      operation: route.operation,
+      method: route.method,
+      path: resource + route.suffix,
+      rule: entity.access?.[route.key] ?? 'authenticated',
+      ...('body' in route ? { body: bodies[route.body] } : {}),
+    }));
+  });
+}
+
+function rolesOf(rule: AccessRule): readonly string[] {
+  return typeof rule === 'object' ? rule.roles : [];
+}
+
+type E2eTokenKind =
+  'valid' | 'expired' | 'notYetValid' | 'wrongIssuer' | 'wrongAudience' | 'unknownKid' | 'algNone' | 'hsWithPublicKey';
+
+type E2eCredential =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'basic' }
+  /** A valid token under a scheme that is not Bearer: no token at all. */
+  | { readonly kind: 'jwtScheme' }
+  | { readonly kind: 'garbage'; readonly token: string }
+  | {
+      readonly kind: 'token';
+      readonly token: E2eTokenKind;
+      readonly placement: 'configured' | 'elsewhere' | 'absent';
+      readonly roles: unknown;
+    };
+
+/** Role names near `required` (case, spaces, a dotted or coloned prefix) and the roles of every rule of the schema. */
+function e2eCredential(required: readonly string[]): fc.Arbitrary<E2eCredential> {
+  const schemaRoles = SCHEMA.entities.flatMap((entity) => Object.values(entity.access ?? {}).flatMap(rolesOf));
+  const names = [...schemaRoles, 'reader', 'Admin', 'editor ', 'realm:admin', 'org.editor', 'rôle'];
+  const role = fc.oneof(fc.constantFrom(...names), ...(required.length > 0 ? [fc.constantFrom(...required)] : []));
+  const roles = fc.oneof(
+    { weight: 4, arbitrary: fc.uniqueArray(role, { maxLength: 3 }) },
+    role,
+    fc.integer(),
+    fc.constant(null),
+    fc.dictionary(role, role, { maxKeys: 1 }),
+  );
+  return fc.oneof(
+    fc.constant({ kind: 'none' as const }),
+    fc.constant({ kind: 'basic' as const }),
+    fc.constant({ kind: 'jwtScheme' as const }),
+    fc
+      .oneof(fc.constantFrom('', 'a.b.c', 'two parts'), fc.string({ minLength: 1, maxLength: 30 }).map(asciiOnly))
+      .map((token) => ({ kind: 'garbage' as const, token })),
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('token' as const),
+        token: fc.oneof(
+          { weight: 8, arbitrary: fc.constant('valid' as const) },
+          fc.constantFrom<E2eTokenKind>(
+            'expired',
+            'notYetValid',
+            'wrongIssuer',
+            'wrongAudience',
+            'unknownKid',
+            'algNone',
+            'hsWithPublicKey',
+          ),
+        ),
+        placement: fc.oneof(
+          { weight: 4, arbitrary: fc.constant('configured' as const) },
+          fc.constantFrom('elsewhere' as const, 'absent' as const),
+        ),
+        roles,
+      }),
+    },
+  );
+}
+
+/** Printable ASCII only: a header cannot carry the rest. */
+function asciiOnly(text: string): string {
+  return text.replace(/[^\x21-\x7e]/g, 'x');
+}
+
+/** docs/auth.md's answers: pass, a 401 `missing` (bare challenge) or `invalid`, or a 403. */
+function e2eOutcome(rule: AccessRule, credential: E2eCredential): 'pass' | 'missing' | 'invalid' | 403 {
+  if (rule === 'public') return 'pass';
+  if (credential.kind === 'none' || credential.kind === 'basic' || credential.kind === 'jwtScheme') return 'missing';
+  if (credential.kind === 'garbage' || credential.token !== 'valid') return 'invalid';
+  if (rule === 'authenticated') return 'pass';
+  const granted =
+    credential.placement !== 'configured'
+      ? []
+      : typeof credential.roles === 'string'
+        ? [credential.roles]
+        : Array.isArray(credential.roles)
+          ? credential.roles.filter((value) => typeof value === 'string')
+          : [];
+  return rule.roles.some((role) => granted.includes(role)) ? 'pass' : 403;
+}
+
+/** The Authorization header a credential sends, with its token where it has one. */
+function e2eHeader(credential: E2eCredential, token: string | undefined): string | undefined {
+  switch (credential.kind) {
+    case 'none':
+      return undefined;
+    case 'basic':
+      return 'Basic dXNlcjpwYXNz';
+    case 'jwtScheme':
+      return `JWT ${token}`;
+    case 'garbage':
+      return `Bearer ${credential.token}`;
+    case 'token':
+      return `Bearer ${token}`;
+  }
+}
+
+/** The claims carrying `roles` where the schema's rolesClaim (a dotted path) points, or elsewhere. */
+function rolesPayload(credential: Extract<E2eCredential, { kind: 'token' }>): JWTPayload {
+  if (credential.placement === 'absent') return {};
+  const claim = SCHEMA.auth.jwt.rolesClaim;
+  if (credential.placement === 'elsewhere')
+    return claim === 'groups' ? { roles: credential.roles } : { groups: credential.roles };
+  return claim.split('.').reduceRight<unknown>((value, part) => ({ [part]: value }), credential.roles) as JWTPayload;
+}
+
 describe('authentication and access rules (a generated app, real JWKS server, PostgreSQL and Redis)', () => {
   let project: string;
   let database: TestDatabase;
@@ -103,6 +275,49 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
   const send = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
     http(app.baseUrl, method, path, body, headers);
   const failures = (reason: string) => metricValue(app.baseUrl, `auth_failures_total{reason="${reason}"}`);
+
+  /** The schema's routes, checked against the app's own OpenAPI document: the property covers every one. */
+  async function generatedRoutes(): Promise<E2eRoute[]> {
+    const routes = schemaRoutes();
+    const document = (await send('GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const resources = new Set(routes.map((route) => route.path.split('/')[1]));
+    const documented = Object.entries(document.paths)
+      .filter(([path]) => resources.has(path.split('/')[1]!))
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    assert.deepEqual(routes.map((route) => `${route.method} ${route.path}`).sort(), documented.sort());
+    return routes;
+  }
+
+  /** The token a credential carries, signed as its kind says (undefined: it carries none of its own). */
+  async function e2eToken(
+    credential: E2eCredential,
+    keys: { stranger: SigningKey; publicPem: string },
+  ): Promise<string | undefined> {
+    if (credential.kind === 'jwtScheme') return sign(first);
+    if (credential.kind !== 'token') return undefined;
+    const claims = rolesPayload(credential);
+    const beyond = SCHEMA.auth.jwt.clockToleranceSeconds + 60;
+    switch (credential.token) {
+      case 'valid':
+        return sign(first, claims);
+      case 'expired':
+        return sign(first, { ...claims, iat: now() - 3600, exp: now() - beyond });
+      case 'notYetValid':
+        return sign(first, { ...claims, nbf: now() + beyond });
+      case 'wrongIssuer':
+        return sign(first, { ...claims, iss: 'https://someone-else.test' });
+      case 'wrongAudience':
+        return sign(first, { ...claims, aud: 'another-app' });
+      case 'unknownKid':
+        return sign(keys.stranger, claims);
+      case 'algNone':
+        return `${base64url({ alg: 'none', kid: first.kid })}.${base64url({ sub: 'x', iss: ISSUER, aud: AUDIENCE, exp: now() + 300, ...claims })}.`;
+      case 'hsWithPublicKey':
+        return new SignJWT({ sub: 'x', iss: ISSUER, aud: AUDIENCE, exp: now() + 300, ...claims })
+          .setProtectedHeader({ alg: 'HS256', kid: first.kid })
+          .sign(new TextEncoder().encode(keys.publicPem));
+    }
+  }
 
   /** A 401 whose challenge is RFC 6750's: no error without a token, invalid_token with a bad one. */
   function assertUnauthorized(answer: HttpResult, error: 'none' | 'invalid_token'): void {
@@ -189,6 +404,47 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
     assertProblem(await send('DELETE', `/notes/${note.id}`, bearer(await sign(first, { roles: ['admin'] }))), 403);
     const admin = await sign(first, withRoles('reader', 'admin'));
     assert.equal((await send('DELETE', `/notes/${note.id}`, bearer(admin))).status, 204);
+  });
+
+  test("arbitrary entity, route and credential: the status the schema's access rules predict (fast-check)", async (t) => {
+    const routes = await generatedRoutes();
+    const stranger = await signingKey('never-published-either', 'ES256');
+    const publicPem = await exportSPKI(first.pair.publicKey);
+    const seen = new Set<string>();
+    const request = fc
+      .constantFrom(...routes)
+      .chain((route) => fc.tuple(fc.constant(route), e2eCredential(rolesOf(route.rule)), fc.uuid({ version: 4 })));
+    await assertProperty(
+      t,
+      { prefix: 'ACCESS_E2E', runs: 300, file: 'test/e2e/auth.e2e.spec.ts' },
+      fc.asyncProperty(request, async ([route, credential, id]) => {
+        const token = await e2eToken(credential, { stranger, publicPem });
+        const header = e2eHeader(credential, token);
+        const answer = await send(
+          route.method,
+          route.path.replace('{id}', id),
+          header === undefined ? {} : { authorization: header },
+          route.body?.(id),
+        );
+        const expected = e2eOutcome(route.rule, credential);
+        seen.add(String(expected));
+        const what = `${route.method} ${route.path} (${route.entity} ${route.operation}, rule ${JSON.stringify(route.rule)}) with ${JSON.stringify(credential)}: ${answer.status} ${answer.text}`;
+        if (expected === 'pass') {
+          assert.ok(answer.status !== 401 && answer.status !== 403 && answer.status < 500, what);
+        } else if (expected === 403) {
+          assertProblem(answer, 403, what);
+        } else {
+          assert.equal(answer.status, 401, what);
+          assertUnauthorized(answer, expected === 'missing' ? 'none' : 'invalid_token');
+        }
+        if (token !== undefined) {
+          const echoed = [answer.text, ...answer.headers.values()].filter((text) => text.includes(token));
+          assert.deepEqual(echoed, [], `the token is never echoed: ${what}`);
+        }
+      }),
+    );
+    if (process.env.ACCESS_E2E_PATH === undefined)
+      assert.deepEqual([...seen].sort(), ['403', 'invalid', 'missing', 'pass'], 'the runs met every kind of answer');
   });
 
   test('garbage, expired, not yet valid, wrong issuer and wrong audience: 401 invalid_token, each counted by reason', async () => {
