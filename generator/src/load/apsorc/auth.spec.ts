@@ -118,6 +118,11 @@ describe('auth: token providers', () => {
     });
     assert.deepEqual(entity(r, 'Project').scope, { by: 'workspace', claim: 'custom:org_id' });
     one(r.warnings, '/entities/1/scopeBy', /Cognito's organization claim "custom:org_id" is read/);
+    one(
+      r.warnings,
+      '/auth/jwt/audience',
+      /^Cognito puts the app client id in the "aud" of its ID tokens only \(its access tokens carry "client_id" and no "aud"\), and apso checks "aud": callers must send ID tokens$/,
+    );
   });
 
   test('an organization claim named as workspaceId serves organizationId too, and the other way round', () => {

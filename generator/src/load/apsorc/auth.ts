@@ -184,6 +184,11 @@ function readJwt(auth: Rec, provider: JwtProvider, d: Diagnostics): AuthSpec['jw
       '/auth/jwt/audience',
       `no audience: apso checks the "aud" of every token verified with a key set, so set AUTH_JWT_AUDIENCE, and have ${name} put it in its tokens`,
     );
+  if (provider === 'cognito' && audience !== undefined)
+    d.warn(
+      '/auth/jwt/audience',
+      `Cognito puts the app client id in the "aud" of its ID tokens only (its access tokens carry "client_id" and no "aud"), and apso checks "aud": callers must send ID tokens`,
+    );
   for (const [key, value] of [
     ['issuer', issuer],
     ['audience', audience],
