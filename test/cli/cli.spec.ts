@@ -60,6 +60,51 @@ describe('apso generate', () => {
     assert.equal(again.status, 0, again.stderr);
   });
 
+  test('.apsorc auth: a session-database provider stops generation (exit 2); Auth0 and scopeBy become auth and scope', () => {
+    freshProject([NOTE]);
+    rmSync(join(TMP, 'schema.apso.json'));
+    const apsorc = (auth: object) =>
+      JSON.stringify({
+        version: 2,
+        auth,
+        entities: [
+          { name: 'Workspace' },
+          { name: 'Project', scopeBy: 'workspaceId', fields: [{ name: 'title', type: 'text' }] },
+        ],
+        relationships: [{ from: 'Project', to: 'Workspace', type: 'ManyToOne' }],
+      });
+    writeFileSync(join(TMP, 'saas.apsorc'), apsorc({ provider: 'better-auth' }));
+    const refused = apso('generate', '--schema', 'saas.apsorc');
+    assert.equal(refused.status, 2);
+    assert.match(
+      refused.stderr,
+      /saas\.apsorc: \/auth\/provider: the "better-auth" provider keeps sessions in the service's own database, which apso does not generate/,
+    );
+    assert.equal(existsSync(join(TMP, 'src')), false);
+    assert.equal(existsSync(join(TMP, 'schema.apso.json')), false);
+
+    const issuer = 'https://acme.eu.auth0.com/';
+    writeFileSync(
+      join(TMP, 'saas.apsorc'),
+      apsorc({
+        provider: 'auth0',
+        jwt: { issuer, audience: 'https://api.acme.com' },
+        claims: { organizationId: 'org_id' },
+      }),
+    );
+    const run = apso('generate', '--schema', 'saas.apsorc');
+    assert.equal(run.status, 0, run.stderr);
+    const converted = JSON.parse(readFileSync(join(TMP, 'schema.apso.json'), 'utf8'));
+    assert.deepEqual(converted.auth, {
+      jwt: { issuer, audience: 'https://api.acme.com', jwksUrl: `${issuer}.well-known/jwks.json` },
+    });
+    assert.deepEqual(converted.entities[1].scope, { by: 'workspace', claim: 'org_id' });
+    assert.match(
+      readFileSync(join(TMP, 'src/generated/auth.ts'), 'utf8'),
+      /issuer: 'https:\/\/acme\.eu\.auth0\.com\/',\s+audience: 'https:\/\/api\.acme\.com',\s+jwksUrl: 'https:\/\/acme\.eu\.auth0\.com\/\.well-known\/jwks\.json'/,
+    );
+  });
+
   test('generate, then --check is clean; a schema change makes --check fail until regenerated', () => {
     freshProject([NOTE]);
     assert.equal(apso('generate').status, 0);

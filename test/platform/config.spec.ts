@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { defaultCacheNamespace, loadConfig } from '../../src/platform/config/config';
+import { authKeys, defaultCacheNamespace, loadConfig } from '../../src/platform/config/config';
 import { ConfigError } from '../../src/platform/config/config-error';
 import { runEntryPoint } from './support/processes';
 
@@ -14,6 +14,17 @@ function configError(env: Record<string, string>): ConfigError {
     return error;
   }
   assert.fail('expected loadConfig to throw');
+}
+
+function keysError(env: Record<string, string>, defaults = {}): ConfigError {
+  const auth = loadConfig({ ...VALID, ...env }).auth;
+  try {
+    authKeys(auth, defaults);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected authKeys to throw');
 }
 
 describe('loadConfig', () => {
@@ -48,7 +59,7 @@ describe('loadConfig', () => {
       shutdownDrainMs: 0,
       logLevel: 'info',
       cors: null,
-      auth: null,
+      auth: { jwksTimeoutMs: 2_000, jwksCooldownMs: 30_000 },
     });
   });
 
@@ -113,31 +124,79 @@ describe('loadConfig', () => {
 
   test('AUTH_*: a secret, or a JWKS with issuer and audience; never both, never a short secret, never echoed', () => {
     const secret = 'a'.repeat(32);
-    assert.deepEqual(loadConfig({ ...VALID, AUTH_JWT_SECRET: secret }).auth, { kind: 'secret', secret });
+    const keys = (env: Record<string, string>, defaults = {}) =>
+      authKeys(loadConfig({ ...VALID, ...env }).auth, defaults);
+    assert.deepEqual(keys({ AUTH_JWT_SECRET: secret }), { kind: 'secret', secret });
+    const jwks = {
+      kind: 'jwks',
+      jwksUrl: 'https://id.example.com/jwks.json',
+      jwksTimeoutMs: 2000,
+      jwksCooldownMs: 30000,
+      issuer: 'https://id.example.com/',
+      audience: 'api',
+    };
     assert.deepEqual(
-      loadConfig({
-        ...VALID,
+      keys({
         AUTH_JWKS_URL: 'https://id.example.com/jwks.json',
         AUTH_JWT_ISSUER: 'https://id.example.com/',
         AUTH_JWT_AUDIENCE: 'api',
-      }).auth,
-      {
-        kind: 'jwks',
-        jwksUrl: 'https://id.example.com/jwks.json',
-        jwksTimeoutMs: 2000,
-        jwksCooldownMs: 30000,
-        issuer: 'https://id.example.com/',
-        audience: 'api',
-      },
+      }),
+      jwks,
     );
     const short = configError({ ...VALID, AUTH_JWT_SECRET: 'hunter2-but-secret' });
     assert.equal(short.message, 'Invalid configuration: AUTH_JWT_SECRET must be at least 32 bytes long');
-    assert.deepEqual(configError({ ...VALID, AUTH_JWKS_URL: 'https://id.example.com/jwks.json' }).problems, [
-      'AUTH_JWT_ISSUER is required with AUTH_JWKS_URL',
-      'AUTH_JWT_AUDIENCE is required with AUTH_JWKS_URL',
+    assert.deepEqual(keysError({ AUTH_JWKS_URL: 'https://id.example.com/jwks.json' }).problems, [
+      "AUTH_JWT_ISSUER (or the schema's auth.jwt.issuer) is required with a key set",
+      "AUTH_JWT_AUDIENCE (or the schema's auth.jwt.audience) is required with a key set",
     ]);
     assert.deepEqual(configError({ ...VALID, AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://x.test/j' }).problems, [
       'AUTH_JWT_SECRET and AUTH_JWKS_URL are both set; set one',
+    ]);
+    assert.deepEqual(keysError({}).problems, [
+      'AUTH_JWT_SECRET or AUTH_JWKS_URL is required: the schema turns authentication on (docs/auth.md)',
+    ]);
+  });
+
+  test("AUTH_*: the schema's issuer, audience and key set apply where the environment leaves them unset", () => {
+    const schema = {
+      issuer: 'https://tenant.example.com/',
+      audience: 'api',
+      jwksUrl: 'https://tenant.example.com/.well-known/jwks.json',
+    };
+    const keys = (env: Record<string, string>) => authKeys(loadConfig({ ...VALID, ...env }).auth, schema);
+    assert.deepEqual(keys({}), {
+      kind: 'jwks',
+      jwksUrl: schema.jwksUrl,
+      jwksTimeoutMs: 2000,
+      jwksCooldownMs: 30000,
+      issuer: schema.issuer,
+      audience: schema.audience,
+    });
+    assert.deepEqual(
+      keys({
+        AUTH_JWKS_URL: 'https://staging.example.com/jwks',
+        AUTH_JWT_ISSUER: 'https://staging.example.com/',
+        AUTH_JWKS_TIMEOUT_MS: '500',
+      }),
+      {
+        kind: 'jwks',
+        jwksUrl: 'https://staging.example.com/jwks',
+        jwksTimeoutMs: 500,
+        jwksCooldownMs: 30000,
+        issuer: 'https://staging.example.com/',
+        audience: 'api',
+      },
+    );
+    // A secret replaces the schema's key set; the schema's issuer and audience are still checked.
+    const secret = 'b'.repeat(32);
+    assert.deepEqual(keys({ AUTH_JWT_SECRET: secret }), {
+      kind: 'secret',
+      secret,
+      issuer: schema.issuer,
+      audience: 'api',
+    });
+    assert.deepEqual(keysError({ AUTH_JWT_ISSUER: 'https://x.test/' }, { jwksUrl: schema.jwksUrl }).problems, [
+      "AUTH_JWT_AUDIENCE (or the schema's auth.jwt.audience) is required with a key set",
     ]);
   });
 

@@ -100,4 +100,23 @@ describe('auth and access in the schema', () => {
     assert.equal(found.length, 1);
     assert.match(found[0], /\/auth\/jwt\/rolesClaim/);
   });
+
+  test('issuer, audience and an http(s) jwksUrl are carried to the model; a URL with credentials is refused', () => {
+    const jwt = {
+      issuer: 'https://tenant.eu.auth0.com/',
+      audience: 'https://api.example.com',
+      jwksUrl: 'https://tenant.eu.auth0.com/.well-known/jwks.json',
+    };
+    const validated = validateDocument({ auth: { jwt }, entities: [{ name: 'Note' }] });
+    assert.deepEqual(validated.diagnostics, []);
+    assert.deepEqual(buildModel(validated.document!).auth, {
+      jwt: { rolesClaim: 'roles', clockToleranceSeconds: 30, ...jwt },
+    });
+    for (const jwksUrl of ['ftp://id.example.com/jwks', 'https://user:pw@id.example.com/jwks', 'id.example.com/jwks']) {
+      const found = problems({ auth: { jwt: { jwksUrl } }, entities: [{ name: 'Note' }] });
+      assert.equal(found.length, 1, jwksUrl);
+      assert.match(found[0], /\/auth\/jwt\/jwksUrl/);
+    }
+    assert.match(problems({ auth: { jwt: { issuer: '' } }, entities: [{ name: 'Note' }] })[0], /\/auth\/jwt\/issuer/);
+  });
 });

@@ -30,6 +30,9 @@ export function authOf(auth: AuthSpec | undefined): AuthModel | null {
     jwt: {
       rolesClaim: auth.jwt?.rolesClaim ?? DEFAULT_ROLES_CLAIM,
       clockToleranceSeconds: auth.jwt?.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+      ...(auth.jwt?.issuer === undefined ? {} : { issuer: auth.jwt.issuer }),
+      ...(auth.jwt?.audience === undefined ? {} : { audience: auth.jwt.audience }),
+      ...(auth.jwt?.jwksUrl === undefined ? {} : { jwksUrl: auth.jwt.jwksUrl }),
     },
   };
 }

@@ -6,7 +6,7 @@ import type { ColumnModel, ScopeModel } from './types';
  * Column types a scope can compare with a claim. A claim is a JSON string or number, so the row's
  * value must be one of these for `column = claim` to mean what the schema says.
  */
-const SCOPE_TYPES: ReadonlySet<FieldType> = new Set([
+export const SCOPE_TYPES: ReadonlySet<FieldType> = new Set([
   'uuid',
   'string',
   'email',

@@ -29,6 +29,10 @@ export interface AuthModel {
     /** A claim name or a dotted path into nested claims (`realm_access.roles`). */
     readonly rolesClaim: string;
     readonly clockToleranceSeconds: number;
+    /** Defaults for AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWKS_URL, which override them. */
+    readonly issuer?: string;
+    readonly audience?: string;
+    readonly jwksUrl?: string;
   };
 }
 

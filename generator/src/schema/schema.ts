@@ -172,7 +172,7 @@ export const accessSchema = z
   });
 
 /** A claim name, or a dotted path into nested claims. */
-const claimName = z
+export const claimName = z
   .string()
   .regex(/^[A-Za-z0-9_:/$-]+(\.[A-Za-z0-9_:/$-]+)*$/)
   .max(200);
@@ -190,10 +190,31 @@ export const jwtSchema = z
       .max(300)
       .default(30)
       .describe('Leeway for exp and nbf, for clocks that disagree.'),
+    issuer: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('The iss a token must carry, unless AUTH_JWT_ISSUER says otherwise.'),
+    audience: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('The aud a token must carry, unless AUTH_JWT_AUDIENCE says otherwise.'),
+    jwksUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#@]+(\/[^\s#]*)?$/)
+      .max(2000)
+      .optional()
+      .describe(
+        "The identity provider's key set (RS256, ES256), unless AUTH_JWKS_URL or AUTH_JWT_SECRET says otherwise.",
+      ),
   })
   .meta({
     id: 'jwt',
-    description: 'Bearer JWTs; the keys, issuer and audience come from the environment (docs/auth.md).',
+    description:
+      'Bearer JWTs; the key set, issuer and audience may be named here, and the environment overrides them (docs/auth.md).',
   });
 
 export const apiKeySchema = z

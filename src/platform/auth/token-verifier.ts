@@ -8,6 +8,10 @@ export interface AuthSettings {
   /** A claim name, or a dotted path into nested claims (`realm_access.roles`). */
   readonly rolesClaim: string;
   readonly clockToleranceSeconds: number;
+  /** The schema's issuer, audience and key set, used where AUTH_* leave them unset. */
+  readonly issuer?: string;
+  readonly audience?: string;
+  readonly jwksUrl?: string;
 }
 
 /**

@@ -56,8 +56,27 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   /** Cross-origin requests browsers may make; null (the default) answers none of them as CORS. */
   readonly cors: CorsConfig | null;
-  /** Where bearer tokens' keys come from (AUTH_*); null when none is set. Used only when the schema has `auth`. */
-  readonly auth: AuthKeyConfig | null;
+  /** The AUTH_* variables; authKeys() completes them with the schema's. Used only when the schema has `auth`. */
+  readonly auth: AuthEnvironment;
+}
+
+/** What the environment says about bearer tokens' keys; each value set overrides the schema's. */
+export interface AuthEnvironment {
+  readonly secret?: string;
+  readonly jwksUrl?: string;
+  readonly issuer?: string;
+  readonly audience?: string;
+  /** Longest wait for the key set; then the request is answered 503. */
+  readonly jwksTimeoutMs: number;
+  /** Least time between two fetches of the key set for a token whose kid it lacks. */
+  readonly jwksCooldownMs: number;
+}
+
+/** What the schema's `auth.jwt` names (src/generated/auth.ts): the defaults the environment overrides. */
+export interface AuthDefaults {
+  readonly issuer?: string;
+  readonly audience?: string;
+  readonly jwksUrl?: string;
 }
 
 /** A shared HS256 secret, or a JWKS URL (RS256/ES256); issuer and audience are checked when set. */
@@ -270,32 +289,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     logLevel: e.LOG_LEVEL,
     cors: corsConfig(e),
-    auth: authKeyConfig(e),
+    auth: authEnvironment(e),
   };
 }
 
 type Environment = z.infer<typeof schema>;
 
-/**
- * One key source, never both (which one would win is a guess). A JWKS usually belongs to an identity
- * provider serving many applications, so its tokens must name this one's issuer and audience.
- */
-function authKeyConfig(e: Environment): AuthKeyConfig | null {
-  const claims = {
-    ...(e.AUTH_JWT_ISSUER === undefined ? {} : { issuer: e.AUTH_JWT_ISSUER }),
-    ...(e.AUTH_JWT_AUDIENCE === undefined ? {} : { audience: e.AUTH_JWT_AUDIENCE }),
-  };
+/** The AUTH_* variables as set; a secret and a key set at once is refused (which one would win is a guess). */
+function authEnvironment(e: Environment): AuthEnvironment {
   if (e.AUTH_JWT_SECRET !== undefined && e.AUTH_JWKS_URL !== undefined)
     throw new ConfigError(['AUTH_JWT_SECRET and AUTH_JWKS_URL are both set; set one']);
-  if (e.AUTH_JWT_SECRET !== undefined) return { kind: 'secret', secret: e.AUTH_JWT_SECRET, ...claims };
-  if (e.AUTH_JWKS_URL === undefined) return null;
-  const missing = ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'].filter((name) => e[name as keyof Environment] === undefined);
-  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name} is required with AUTH_JWKS_URL`));
   return {
-    kind: 'jwks',
-    jwksUrl: e.AUTH_JWKS_URL,
+    ...(e.AUTH_JWT_SECRET === undefined ? {} : { secret: e.AUTH_JWT_SECRET }),
+    ...(e.AUTH_JWKS_URL === undefined ? {} : { jwksUrl: e.AUTH_JWKS_URL }),
+    ...(e.AUTH_JWT_ISSUER === undefined ? {} : { issuer: e.AUTH_JWT_ISSUER }),
+    ...(e.AUTH_JWT_AUDIENCE === undefined ? {} : { audience: e.AUTH_JWT_AUDIENCE }),
     jwksTimeoutMs: e.AUTH_JWKS_TIMEOUT_MS,
     jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
+  };
+}
+
+/**
+ * The keys tokens are verified with: the environment's, else the schema's key set. A variable set
+ * overrides the schema (a secret replaces the schema's key set, as in a local setup). A key set usually
+ * belongs to an identity provider serving many applications, so its tokens must name this one's issuer
+ * and audience, from the environment or the schema. No key source at all is refused: the schema asks
+ * for authentication, and nothing could verify a token.
+ */
+export function authKeys(env: AuthEnvironment, defaults: AuthDefaults = {}): AuthKeyConfig {
+  const issuer = env.issuer ?? defaults.issuer;
+  const audience = env.audience ?? defaults.audience;
+  const claims = {
+    ...(issuer === undefined ? {} : { issuer }),
+    ...(audience === undefined ? {} : { audience }),
+  };
+  if (env.secret !== undefined) return { kind: 'secret', secret: env.secret, ...claims };
+  const jwksUrl = env.jwksUrl ?? defaults.jwksUrl;
+  if (jwksUrl === undefined)
+    throw new ConfigError([
+      'AUTH_JWT_SECRET or AUTH_JWKS_URL is required: the schema turns authentication on (docs/auth.md)',
+    ]);
+  const missing = [
+    ['AUTH_JWT_ISSUER', 'issuer', issuer],
+    ['AUTH_JWT_AUDIENCE', 'audience', audience],
+  ].filter(([, , value]) => value === undefined);
+  if (missing.length > 0)
+    throw new ConfigError(
+      missing.map(([variable, key]) => `${variable} (or the schema's auth.jwt.${key}) is required with a key set`),
+    );
+  return {
+    kind: 'jwks',
+    jwksUrl,
+    jwksTimeoutMs: env.jwksTimeoutMs,
+    jwksCooldownMs: env.jwksCooldownMs,
     ...claims,
   };
 }

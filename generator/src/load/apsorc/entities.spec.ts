@@ -158,21 +158,17 @@ describe('entities', () => {
       rootFolder: 'lib',
       apiType: 'Graphql',
       language: 'python',
-      auth: { provider: 'x' },
       emitEvents: true,
       http: false,
       _removedEntities: ['Old'],
-      entities: [{ name: 'A', scopeBy: 'workspaceId', scopeOptions: {}, emitEvents: true, http: false }],
+      entities: [{ name: 'A', emitEvents: true, http: false }],
     });
     clean(r);
     assert.deepEqual(r.warnings.map((w) => w.pointer).sort(), [
       '/apiType',
-      '/auth',
       '/emitEvents',
       '/entities/0/emitEvents',
       '/entities/0/http',
-      '/entities/0/scopeBy',
-      '/entities/0/scopeOptions',
       '/http',
       '/language',
       '/rootFolder',

@@ -123,18 +123,12 @@ function readEntityName(e: Rec, pointer: string, d: Diagnostics): { rawName: str
   return { rawName, name };
 }
 
-/** Unknown options, and the APSO CLI options apso does not import yet. */
+/** Unknown options, and the APSO CLI options apso does not import yet (scopeBy and scopeOptions: scope.ts). */
 function warnIgnoredOptions(e: Rec, pointer: string, d: Diagnostics): void {
   for (const key of Object.keys(e)) {
     if (!KNOWN_ENTITY.has(key))
       d.warn(ptr(pointer, key), `unknown entity option ${q(key)} is ignored${didYouMean(key, KNOWN_ENTITY)}`);
   }
-  if (has(e, 'scopeBy'))
-    d.warn(
-      ptr(pointer, 'scopeBy'),
-      `"scopeBy" (row scoping) is not imported yet; every row is visible to every caller`,
-    );
-  if (has(e, 'scopeOptions')) d.warn(ptr(pointer, 'scopeOptions'), `"scopeOptions" is not imported yet; ignored`);
   if (e.emitEvents === true)
     d.warn(ptr(pointer, 'emitEvents'), `"emitEvents" (domain events) is not imported yet; ignored`);
   if (e.http === false)

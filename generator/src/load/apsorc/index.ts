@@ -6,12 +6,13 @@
  * interpreted or dropped on purpose. docs/apsorc.md explains every mapping and trap handled
  * here; keep the two in step.
  *
- * The steps, one file each: parse.ts (text to JSON), top-level.ts, entities.ts (with fields.ts,
+ * The steps, one file each: parse.ts (text to JSON), top-level.ts, auth.ts, entities.ts (with fields.ts,
  * types.ts, enums.ts, defaults.ts), relationships.ts (with associations.ts for version 1),
- * edges.ts, slot-names.ts, foreign-keys.ts, indexes.ts, and document.ts for the output;
+ * edges.ts, slot-names.ts, foreign-keys.ts, indexes.ts, scope.ts, and document.ts for the output;
  * drafts.ts holds the working model they share. detect.ts tells an .apsorc from apso's own format.
  */
 import type { ApiSpec, PropertyNames, SchemaDocument } from '../../schema/document';
+import { readAuth } from './auth';
 import { Diagnostics, describe, type ImportDiagnostic } from './diagnostics';
 import { entitySpec, relationSpecs } from './document';
 import type { RelDecl } from './drafts';
@@ -21,6 +22,7 @@ import { checkRequiredCycles, mergeForeignKeyFields, resolveNullability } from '
 import { requestIndexes } from './indexes';
 import { parseText } from './parse';
 import { rawRelationships, readRelationship } from './relationships';
+import { readScopes } from './scope';
 import { nameSlots } from './slot-names';
 import { documentName, readTopLevel } from './top-level';
 import { has, isRecord } from './values';
@@ -70,6 +72,7 @@ export function importApsorc(raw: unknown, options: ApsorcImportOptions = {}): A
     return empty();
   }
   readTopLevel(top, d);
+  const auth = readAuth(top, d);
   if (!Array.isArray(top.entities)) {
     d.error(
       '/entities',
@@ -90,6 +93,7 @@ export function importApsorc(raw: unknown, options: ApsorcImportOptions = {}): A
   nameSlots(entities, d);
   mergeForeignKeyFields(entities, d);
   requestIndexes(entities, edges, d);
+  const scopes = readScopes(entities, auth, d);
 
   const nullability = new Map(edges.map((edge) => [edge, resolveNullability(edge, d)]));
   checkRequiredCycles(
@@ -97,7 +101,10 @@ export function importApsorc(raw: unknown, options: ApsorcImportOptions = {}): A
     d,
   );
   const relationsOf = relationSpecs(edges, nullability);
-  const specs = entities.map((entity) => entitySpec(entity, relationsOf.get(entity) ?? []));
+  const specs = entities.map((entity) => {
+    const scope = scopes.get(entity);
+    return { ...entitySpec(entity, relationsOf.get(entity) ?? []), ...(scope ? { scope } : {}) };
+  });
 
   const name = documentName(top);
   return {
@@ -105,6 +112,7 @@ export function importApsorc(raw: unknown, options: ApsorcImportOptions = {}): A
       version: 1,
       ...(name !== undefined ? { name } : {}),
       api: apsoCliApi(propertyNames),
+      ...(typeof auth === 'object' ? { auth: auth.spec } : {}),
       entities: specs,
     },
     errors: d.errors,

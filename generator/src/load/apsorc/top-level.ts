@@ -1,4 +1,4 @@
-/** Top-level options: the ones apso ignores or does not import yet, and the service name. */
+/** Top-level options: the ones apso ignores or does not import yet, and the service name (auth: auth.ts). */
 import { type Diagnostics, describe, didYouMean, ptr, q } from './diagnostics';
 import { has, type Rec } from './values';
 
@@ -27,7 +27,6 @@ export function readTopLevel(top: Rec, d: Diagnostics): void {
       d.warn(ptr('', key), `unknown top-level option ${q(key)} is ignored${didYouMean(key, KNOWN_TOP)}`);
   }
   const lower = (v: unknown): string | undefined => (typeof v === 'string' ? v.trim().toLowerCase() : undefined);
-  if (has(top, 'auth')) d.warn('/auth', `"auth" is not imported yet; the generated API has no authentication`);
   if (top.emitEvents === true) d.warn('/emitEvents', `"emitEvents" (domain events) is not imported yet; ignored`);
   if (top.http === false)
     d.warn('/http', `"http": false is not imported yet; every entity still gets its REST controller`);

@@ -56,12 +56,22 @@ export function renderAuthModule(auth: AuthModel): string {
   const settings = objectLiteral({
     rolesClaim: str(auth.jwt.rolesClaim),
     clockToleranceSeconds: String(auth.jwt.clockToleranceSeconds),
+    // Left out (objectLiteral drops undefined) when the schema does not name them.
+    issuer: optionalStr(auth.jwt.issuer),
+    audience: optionalStr(auth.jwt.audience),
+    jwksUrl: optionalStr(auth.jwt.jwksUrl),
   });
+  const keys =
+    auth.jwt.jwksUrl === undefined
+      ? 'AUTH_JWT_SECRET or AUTH_JWKS_URL names the keys'
+      : "the schema's key set, unless AUTH_JWKS_URL or AUTH_JWT_SECRET names other keys";
   return imports.file(
     GENERATED_HEADER,
-    `/** Bearer JWT authentication (docs/auth.md); AUTH_JWT_SECRET or AUTH_JWKS_URL names the keys. */\nexport const AUTH_MODULE = ${module}.forRoot(${settings});`,
+    `/** Bearer JWT authentication (docs/auth.md); ${keys}. */\nexport const AUTH_MODULE = ${module}.forRoot(${settings});`,
   );
 }
+
+const optionalStr = (value: string | undefined): string | undefined => (value === undefined ? undefined : str(value));
 
 /** What the OpenAPI document says of the API as a whole; bootstrap (src/main.ts) passes it on. */
 export function renderApiInfo(model: Model): string {
