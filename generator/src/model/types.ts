@@ -30,6 +30,8 @@ export interface AuthModel {
     readonly rolesClaim: string;
     readonly clockToleranceSeconds: number;
   };
+  /** API keys accepted besides tokens (schema `auth.apiKey`); null: tokens only. */
+  readonly apiKey: { readonly header: string } | null;
 }
 
 /** Who may call an operation: anyone, any valid token, or a valid token holding one of the roles. */

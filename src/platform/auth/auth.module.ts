@@ -4,12 +4,14 @@ import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { ConfigError } from '../config/config-error';
 import { AccessGuard } from './access.guard';
-import { AuthSettings, TokenVerifier } from './token-verifier';
+import { ApiKeyStore } from './api-key-store';
+import { AUTH_SETTINGS, AuthSettings, TokenVerifier } from './token-verifier';
 
 /**
  * Authentication, for a schema with `auth` (src/generated/auth.ts imports it into the app). The guard
  * is global: every route of the app, the platform's included, passes it; the platform's own routes
- * are marked public. An app whose schema asks for authentication refuses to start without keys.
+ * are marked public. An app whose schema asks for authentication refuses to start without keys,
+ * and one whose schema accepts API keys without their file, or with a file it cannot read whole.
  */
 @Module({})
 export class AuthModule {
@@ -29,8 +31,26 @@ export class AuthModule {
             return new TokenVerifier(settings, config.auth);
           },
         },
+        { provide: AUTH_SETTINGS, useValue: settings },
+        ...(settings.apiKey ? [apiKeyStoreProvider()] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
+      // The OpenAPI document (http/openapi.ts) reads the settings to declare the API key scheme.
+      exports: [AUTH_SETTINGS],
     };
   }
+}
+
+/** Read at start: a bad file stops the app naming the entry, rather than refusing every key later. */
+function apiKeyStoreProvider() {
+  return {
+    provide: ApiKeyStore,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => {
+      if (config.apiKeysFile === undefined) {
+        throw new ConfigError(['AUTH_API_KEYS_FILE is required: the schema accepts API keys (docs/auth.md#api-keys)']);
+      }
+      return ApiKeyStore.fromFile(config.apiKeysFile);
+    },
+  };
 }

@@ -7,7 +7,12 @@ export interface AuthSettings {
   /** A claim name, or a dotted path into nested claims (`realm_access.roles`). */
   readonly rolesClaim: string;
   readonly clockToleranceSeconds: number;
+  /** API keys are accepted too, in this header (lowercase); absent: bearer tokens only. */
+  readonly apiKey?: { readonly header: string };
 }
+
+/** The injection token of the AuthSettings the app was built with. */
+export const AUTH_SETTINGS = Symbol('AUTH_SETTINGS');
 
 /**
  * Algorithms are pinned to the key source: a shared secret verifies HS256 only, a JWKS RS256 and ES256
@@ -59,11 +64,11 @@ export class TokenVerifier {
   }
 
   /**
-   * The roles the token grants: the claim's strings (a lone string counts as one role). A claim whose
+   * The roles the token (or an API key's claims) grants: the claim's strings (a lone string counts as one role). A claim whose
    * own name holds dots (Auth0's namespaced `https://example.com/roles`) is read as named; otherwise the
    * name is a path into nested claims (Keycloak's `realm_access.roles`).
    */
-  roles(payload: JWTPayload): string[] {
+  roles(payload: Record<string, unknown>): string[] {
     const claim = this.settings.rolesClaim;
     let value: unknown = payload;
     if (Object.hasOwn(payload, claim)) value = payload[claim];

@@ -58,6 +58,8 @@ export interface AppConfig {
   readonly cors: CorsConfig | null;
   /** Where bearer tokens' keys come from (AUTH_*); null when none is set. Used only when the schema has `auth`. */
   readonly auth: AuthKeyConfig | null;
+  /** The file of API key hashes (AUTH_API_KEYS_FILE); required only when the schema has `auth.apiKey`. */
+  readonly apiKeysFile?: string;
 }
 
 /** A shared HS256 secret, or a JWKS URL (RS256/ES256); issuer and audience are checked when set. */
@@ -208,6 +210,7 @@ const schema = z.object({
   AUTH_JWT_AUDIENCE: z.string().optional(),
   AUTH_JWKS_TIMEOUT_MS: integer(100, 60_000, 2_000),
   AUTH_JWKS_COOLDOWN_MS: integer(0, 3_600_000, 30_000),
+  AUTH_API_KEYS_FILE: z.string().optional(),
 });
 
 /** Empty strings count as unset, which is what `FOO= node app` usually means. */
@@ -271,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     cors: corsConfig(e),
     auth: authKeyConfig(e),
+    ...(e.AUTH_API_KEYS_FILE === undefined ? {} : { apiKeysFile: e.AUTH_API_KEYS_FILE.trim() }),
   };
 }
 

@@ -56,10 +56,14 @@ export function renderAuthModule(auth: AuthModel): string {
   const settings = objectLiteral({
     rolesClaim: str(auth.jwt.rolesClaim),
     clockToleranceSeconds: String(auth.jwt.clockToleranceSeconds),
+    ...(auth.apiKey ? { apiKey: objectLiteral({ header: str(auth.apiKey.header) }) } : {}),
   });
+  const comment = auth.apiKey
+    ? 'Bearer JWT or API key authentication (docs/auth.md); AUTH_JWT_SECRET or AUTH_JWKS_URL names the token keys, AUTH_API_KEYS_FILE the API keys.'
+    : 'Bearer JWT authentication (docs/auth.md); AUTH_JWT_SECRET or AUTH_JWKS_URL names the keys.';
   return imports.file(
     GENERATED_HEADER,
-    `/** Bearer JWT authentication (docs/auth.md); AUTH_JWT_SECRET or AUTH_JWKS_URL names the keys. */\nexport const AUTH_MODULE = ${module}.forRoot(${settings});`,
+    `/** ${comment} */\nexport const AUTH_MODULE = ${module}.forRoot(${settings});`,
   );
 }
 
