@@ -101,6 +101,11 @@ describe('k8s/ with kubectl', KUBECTL, () => {
     // What a kustomization.yaml would do: -f sends it to the server as an object of kind Kustomization.
     cpSync(join(dir, 'Kustomization'), join(dir, 'kustomization.yaml'));
     assert.deepEqual(filesRead(dir).sort(), [...MANIFESTS, 'kustomization.yaml'].sort());
+    // With API keys, the keys file (no extension) is not read as an object either.
+    const keyed = authK8s();
+    assert.ok(readdirSync(keyed).includes('api-keys'));
+    const keyedManifests = readdirSync(keyed).filter((file) => file.endsWith('.yaml'));
+    assert.deepEqual(filesRead(keyed).sort(), keyedManifests.sort());
   });
 });
 
@@ -111,7 +116,7 @@ function authK8s(): string {
   const model = buildModel({ name: 'keyed', auth: { apiKey: {} }, entities: [{ name: 'Note' }] });
   for (const file of K8S_ARTIFACT.files({ model } as never))
     writeFileSync(join(dir, file.path.replace(/^k8s\//, '')), serializeContent(file.content));
-  for (const file of ['secrets.env', 'pgbouncer-userlist.txt', 'api-keys.json'])
+  for (const file of ['secrets.env', 'pgbouncer-userlist.txt', 'api-keys'])
     cpSync(join(dir, `${file}.example`), join(dir, file));
   return dir;
 }
@@ -141,9 +146,9 @@ describe('k8s/ of a schema with auth and API keys, with kubectl', KUBECTL, () =>
 
   test('without the keys file kustomize refuses, naming it', () => {
     const dir = authK8s();
-    rmSync(join(dir, 'api-keys.json'));
+    rmSync(join(dir, 'api-keys'));
     const result = kubectl(['kustomize', dir]);
     assert.notEqual(result.status, 0);
-    assert.match(result.stderr, /api-keys\.json/);
+    assert.match(result.stderr, /api-keys/);
   });
 });

@@ -12,6 +12,7 @@ import { ini } from '../../artifact';
 import { serializeContent } from '../../serialize';
 import { PRE_STOP_SECONDS, SECRET_KEYS, terminationGraceSeconds } from '../environment';
 import { pgbouncerIni } from '../pgbouncer/pgbouncer-ini';
+import { CONTAINER_ARTIFACT } from '../container/container';
 import { K8S_ARTIFACT, manifests, secretFiles } from './k8s';
 
 function model(deployment?: DeploymentSpec, extraEntity = false, auth?: SchemaDocument['auth']): Model {
@@ -214,12 +215,18 @@ describe('the Kubernetes manifests', () => {
     });
     const files = K8S_ARTIFACT.files({ model: shop } as never);
     const kustomization = serializeContent(files.find((file) => file.path === 'k8s/Kustomization')!.content);
-    assert.match(kustomization, /- name: shop-api-keys\n\s+files:\n\s+- api-keys\.json\n/);
-    const example = JSON.parse(
-      serializeContent(files.find((file) => file.path === 'k8s/api-keys.json.example')!.content),
-    );
+    assert.match(kustomization, /- name: shop-api-keys\n\s+files:\n\s+- api-keys\.json=api-keys\n/);
+    const example = JSON.parse(serializeContent(files.find((file) => file.path === 'k8s/api-keys.example')!.content));
     assert.equal(example.keys[0].sha256, '0'.repeat(64), 'the example entry matches no key');
-    assert.deepEqual(secretFiles(shop).slice(-2), ['k8s/api-keys.json', 'api-keys.json']);
+    assert.deepEqual(secretFiles(shop).slice(-2), ['k8s/api-keys', 'api-keys.json']);
+    const dockerignore = CONTAINER_ARTIFACT.files({ model: shop } as never).find(
+      (file) => file.path === '.dockerignore',
+    )!;
+    assert.deepEqual(serializeContent(dockerignore.content).split('\n').slice(-3), [
+      'k8s/api-keys',
+      'api-keys.json',
+      '',
+    ]);
     // The migration job and its wait never read keys: they keep their own environment.
     assert.deepEqual(manifests(shop)['migrate-job.yaml'], manifests(model())['migrate-job.yaml']);
   });

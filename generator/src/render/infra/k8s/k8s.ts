@@ -12,13 +12,18 @@ export const K8S_DIR = 'k8s';
 export const SECRETS_ENV_FILE = 'secrets.env';
 export const USERLIST_FILE = 'pgbouncer-userlist.txt';
 export const SECRET_FILES = [SECRETS_ENV_FILE, USERLIST_FILE].map((file) => `${K8S_DIR}/${file}`);
+/**
+ * The API keys file kustomize reads (it becomes `api-keys.json` in the Secret). No extension:
+ * `kubectl apply -f k8s` reads every .json file of the folder as an object, and would fail on it.
+ */
+export const API_KEYS_LOCAL_FILE = 'api-keys';
 
 /**
  * Every file of the project that holds secrets or callers' data and must stay out of the repository and
  * the image: with API keys, the keys file too (k8s/ for kustomize, the project folder for compose).
  */
 export function secretFiles(model: Model): string[] {
-  return [...SECRET_FILES, ...(model.auth?.apiKey ? [`${K8S_DIR}/${API_KEYS_FILE}`, API_KEYS_FILE] : [])];
+  return [...SECRET_FILES, ...(model.auth?.apiKey ? [`${K8S_DIR}/${API_KEYS_LOCAL_FILE}`, API_KEYS_FILE] : [])];
 }
 /**
  * `Kustomization` (no extension) is a name kustomize reads and `kubectl apply -f k8s` skips: -f reads
@@ -55,7 +60,7 @@ function kustomization(model: Model, resources: string[]): object {
       { name: names.secrets, envs: [SECRETS_ENV_FILE] },
       { name: names.pgbouncer, files: [`${USERLIST_KEY}=${USERLIST_FILE}`] },
       // The API key hashes, mounted read-only into API pods (api.ts).
-      ...(model.auth?.apiKey ? [{ name: names.apiKeys, files: [API_KEYS_FILE] }] : []),
+      ...(model.auth?.apiKey ? [{ name: names.apiKeys, files: [`${API_KEYS_FILE}=${API_KEYS_LOCAL_FILE}`] }] : []),
     ],
   };
 }
@@ -94,7 +99,7 @@ const AUTH_SECRETS_EXAMPLE = [
   '',
 ].join('\n');
 
-/** The keys file's shape (docs/auth.md#api-keys); `npx apso api-key --id ... --file k8s/api-keys.json` adds real entries. */
+/** The keys file's shape (docs/auth.md#api-keys); `npx apso api-key --id ... --file k8s/api-keys` adds real entries. */
 const API_KEYS_EXAMPLE = {
   keys: [
     {
@@ -125,7 +130,7 @@ export const K8S_ARTIFACT: Artifact = {
       ),
       apsoFile(`${K8S_DIR}/${SECRETS_ENV_FILE}.example`, text(secretsExample(model))),
       apsoFile(`${K8S_DIR}/${USERLIST_FILE}.example`, text('"app" "CHANGE_ME"\n')),
-      ...(model.auth?.apiKey ? [apsoFile(`${K8S_DIR}/${API_KEYS_FILE}.example`, json(API_KEYS_EXAMPLE))] : []),
+      ...(model.auth?.apiKey ? [apsoFile(`${K8S_DIR}/${API_KEYS_LOCAL_FILE}.example`, json(API_KEYS_EXAMPLE))] : []),
     ];
   },
 };
