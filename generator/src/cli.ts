@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { apiKeyCommand, API_KEY_USAGE } from './api-key/command';
 import { DatabaseStateError } from './database/upgrade';
 import { generate } from './pipeline';
 import { PROPERTY_NAMES, type PropertyNames } from './schema/document';
@@ -17,10 +18,13 @@ const USAGE = `Usage: apso generate [--schema FILE] [--out DIR] [--naming NAMES]
   --force        overwrite generated files that were edited by hand
   --allow-drop   let the new migration drop tables, columns and enum types the schema no longer has
 
-Exit codes: 0 done, 1 changes pending (--check) or hand-edited files in the way, 2 invalid schema, usage or package.json.`;
+Exit codes: 0 done, 1 changes pending (--check) or hand-edited files in the way, 2 invalid schema, usage or package.json.
+
+${API_KEY_USAGE}`;
 
 /** Argument parsing and exit codes only; the work happens in the pipeline. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'api-key') return apiKeyCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -46,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1 || positionals[0] !== 'generate') {
-    process.stderr.write(`apso: expected the command "generate"\n\n${USAGE}\n`);
+    process.stderr.write(`apso: expected the command "generate" or "api-key"\n\n${USAGE}\n`);
     return 2;
   }
   const naming = values.naming;

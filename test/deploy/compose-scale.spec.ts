@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import Ajv from 'ajv';
 import DRAFT_07 from 'ajv/dist/refs/json-schema-draft-07.json';
 import { parse } from 'yaml';
+import { buildModel } from '../../generator/src/model/build';
 import { deploymentOf } from '../../generator/src/model/deployment';
 import {
   API_REPLICAS,
@@ -127,5 +128,28 @@ describe('docker-compose.scale.yml', () => {
       (rootFile.services.prometheus.command as string[]).includes('--config.file=/etc/prometheus/prometheus.yml'),
     );
     assert.ok(existsSync(join(REPO_ROOT, MONITORING_PATHS.prometheusConfig)));
+  });
+
+  test('with auth: the API reads the AUTH_* secrets from .env; with API keys, the keys file mounted read-only', () => {
+    const compose = (auth?: object) => {
+      const model = buildModel({ name: 'svc', ...(auth ? { auth } : {}), entities: [{ name: 'Note' }] });
+      return JSON.parse(JSON.stringify(composeScale(model.name, model.deployment, model.auth))) as {
+        services: Services;
+      };
+    };
+    const plain = compose();
+    for (const file of [compose({}), compose({ apiKey: { header: 'X-Key' } })]) {
+      assert.deepEqual(problems(file), []);
+      const environment = file.services.api.environment as Record<string, string>;
+      for (const name of ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'])
+        assert.equal(environment[name], `\${${name}:-}`, 'unset in .env: empty, which the app counts as unset');
+      // Only the API authenticates; the other services are as without auth.
+      assert.deepEqual(file.services.migrate, plain.services.migrate);
+    }
+    const keyed = compose({ apiKey: {} }).services.api;
+    assert.equal((keyed.environment as Record<string, string>).AUTH_API_KEYS_FILE, '/etc/apso/api-keys/api-keys.json');
+    assert.deepEqual(keyed.volumes, ['./api-keys.json:/etc/apso/api-keys/api-keys.json:ro']);
+    assert.equal((compose({}).services.api as { volumes?: unknown }).volumes, undefined);
+    assert.equal('AUTH_JWT_SECRET' in (plain.services.api.environment as object), false);
   });
 });

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { buildModel } from '../../generator/src/model/build';
+import { K8S_ARTIFACT } from '../../generator/src/render/infra/k8s/k8s';
+import { serializeContent } from '../../generator/src/render/serialize';
 import { REPO_ROOT } from '../support/repository';
 import { requiredTool } from '../support/required-tool';
 import { freePort } from '../support/services';
@@ -98,5 +101,54 @@ describe('k8s/ with kubectl', KUBECTL, () => {
     // What a kustomization.yaml would do: -f sends it to the server as an object of kind Kustomization.
     cpSync(join(dir, 'Kustomization'), join(dir, 'kustomization.yaml'));
     assert.deepEqual(filesRead(dir).sort(), [...MANIFESTS, 'kustomization.yaml'].sort());
+    // With API keys, the keys file (no extension) is not read as an object either.
+    const keyed = authK8s();
+    assert.ok(readdirSync(keyed).includes('api-keys'));
+    const keyedManifests = readdirSync(keyed).filter((file) => file.endsWith('.yaml'));
+    assert.deepEqual(filesRead(keyed).sort(), keyedManifests.sort());
+  });
+});
+
+/** k8s/ as `apso generate` writes it for a schema with auth and API keys, with the example secret files copied in. */
+function authK8s(): string {
+  const dir = join(work, 'auth');
+  mkdirSync(dir, { recursive: true });
+  const model = buildModel({ name: 'keyed', auth: { apiKey: {} }, entities: [{ name: 'Note' }] });
+  for (const file of K8S_ARTIFACT.files({ model } as never))
+    writeFileSync(join(dir, file.path.replace(/^k8s\//, '')), serializeContent(file.content));
+  for (const file of ['secrets.env', 'pgbouncer-userlist.txt', 'api-keys'])
+    cpSync(join(dir, `${file}.example`), join(dir, file));
+  return dir;
+}
+
+describe('k8s/ of a schema with auth and API keys, with kubectl', KUBECTL, () => {
+  test('kustomize makes the keys Secret the API pods mount, and the AUTH_* variables reach them', () => {
+    const dir = authK8s();
+    const result = kubectl(['kustomize', dir]);
+    assert.equal(result.status, 0, result.stderr);
+    type Object = {
+      kind: string;
+      metadata: { name: string };
+      data?: Record<string, string>;
+      spec?: { template: { spec: { volumes: { name: string; secret?: { secretName: string } }[] } } };
+    };
+    const objects = parseAllDocuments(result.stdout).map((document) => document.toJSON() as Object);
+    const named = (kind: string, name: string) =>
+      objects.find((object) => object.kind === kind && object.metadata.name === name)!;
+    const keys = named('Secret', 'keyed-api-keys');
+    assert.deepEqual(Object.keys(keys.data!), ['api-keys.json']);
+    assert.deepEqual(JSON.parse(Buffer.from(keys.data!['api-keys.json'], 'base64').toString()).keys.length, 1);
+    assert.ok('AUTH_JWT_SECRET' in named('Secret', 'keyed-secrets').data!);
+    assert.equal(named('ConfigMap', 'keyed-config').data!.AUTH_API_KEYS_FILE, '/etc/apso/api-keys/api-keys.json');
+    const volumes = named('Deployment', 'keyed').spec!.template.spec.volumes;
+    assert.equal(volumes.find((volume) => volume.name === 'api-keys')!.secret!.secretName, 'keyed-api-keys');
+  });
+
+  test('without the keys file kustomize refuses, naming it', () => {
+    const dir = authK8s();
+    rmSync(join(dir, 'api-keys'));
+    const result = kubectl(['kustomize', dir]);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /api-keys/);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +14,7 @@ import { http, type HttpResult } from '../support/http';
 import { metricValue } from '../support/metrics';
 import { assertProblem } from '../support/problem';
 import { assertProperty } from '../support/property';
-import { REPO_ROOT } from '../support/repository';
+import { APSO_BIN, REPO_ROOT } from '../support/repository';
 import {
   createDatabase,
   emptyRedis,
@@ -27,12 +27,14 @@ import {
 /**
  * A project generated from auth.schema.apso.json (notes: public list, editor-only create, admin-only
  * delete, the rest authenticated; secrets: every operation authenticated), built and run as real
- * processes against a JWKS server this test starts, and once with a shared secret.
+ * processes against a JWKS server this test starts, and once with a shared secret. The schema also
+ * accepts API keys in X-Service-Key: keys minted with `apso api-key` into the file AUTH_API_KEYS_FILE names.
  */
 const REDIS_DATABASE = 7;
 const ISSUER = 'https://issuer.test';
 const AUDIENCE = 'apso-auth-test';
 const JWKS_TIMEOUT_MS = 500;
+const KEY_HEADER = 'x-service-key';
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
@@ -263,6 +265,19 @@ function rolesPayload(credential: Extract<E2eCredential, { kind: 'token' }>): JW
   return claim.split('.').reduceRight<unknown>((value, part) => ({ [part]: value }), credential.roles) as JWTPayload;
 }
 
+/** `apso api-key` run in the generated project (its schema names the roles claim); returns the key it printed once. */
+function mintKey(project: string, file: string, id: string, ...options: string[]): string {
+  const run = spawnSync(process.execPath, [APSO_BIN, 'api-key', '--id', id, '--file', file, ...options], {
+    cwd: join(project, 'project'),
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, '', 'the schema of the generated project names the roles claim and accepts keys');
+  const key = /^apso_[A-Za-z0-9_-]{43}$/m.exec(run.stdout)?.[0];
+  assert.ok(key, run.stdout);
+  return key;
+}
+
 describe('authentication and access rules (a generated app, real JWKS server, PostgreSQL and Redis)', () => {
   let project: string;
   let database: TestDatabase;
@@ -271,6 +286,13 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
   let app: RunningApp;
   let first: SigningKey;
   let rotated: SigningKey;
+  let keysFile: string;
+  const keys: Record<'admin' | 'editor' | 'plain' | 'expired', string> = {
+    admin: '',
+    editor: '',
+    plain: '',
+    expired: '',
+  };
 
   const send = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
     http(app.baseUrl, method, path, body, headers);
@@ -341,7 +363,27 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
     jwks.keys = [await publicJwk(first)];
     const jwksUrl = await jwks.start();
     database = await createDatabase('apso_auth');
-    baseEnv = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(REDIS_DATABASE) };
+    keysFile = join(project, 'api-keys.json');
+    writeFileSync(keysFile, JSON.stringify({ keys: [] }));
+    keys.admin = mintKey(project, keysFile, 'ci-admin', '--role', 'admin', '--claim', 'org_id=acme');
+    keys.editor = mintKey(project, keysFile, 'ci-editor', '--role', 'editor', '--expires', '2099-01-01T00:00:00Z');
+    keys.plain = mintKey(project, keysFile, 'reporting');
+    // Written by hand, as the format is documented: `apso api-key` refuses an expiry already past.
+    keys.expired = `apso_${randomBytes(32).toString('base64url')}`;
+    const file = JSON.parse(readFileSync(keysFile, 'utf8')) as { keys: object[] };
+    const sha256 = createHash('sha256').update(keys.expired).digest('hex');
+    file.keys.push({
+      id: 'retired',
+      sha256,
+      claims: { realm_access: { roles: ['admin'] } },
+      expiresAt: '2020-01-01T00:00:00Z',
+    });
+    writeFileSync(keysFile, JSON.stringify(file));
+    baseEnv = {
+      DATABASE_URL: database.url,
+      REDIS_URL: await emptyRedis(REDIS_DATABASE),
+      AUTH_API_KEYS_FILE: keysFile,
+    };
     await runScript(join(project, 'dist', 'src', 'migrate.js'), baseEnv);
     app = await startApp(join(project, 'dist', 'src', 'main.js'), {
       ...baseEnv,
@@ -351,6 +393,8 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
       AUTH_JWKS_TIMEOUT_MS: String(JWKS_TIMEOUT_MS),
       // A token with a kid the cached set lacks refetches it at once (rotation), as the hung-server test needs too.
       AUTH_JWKS_COOLDOWN_MS: '0',
+      // Every request is logged, so that the API key test can check no key ever reaches a log line.
+      LOG_LEVEL: 'trace',
     });
   });
 
@@ -501,7 +545,7 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
     }
   });
 
-  test('the OpenAPI document: bearerAuth, required on protected operations, empty on public ones', async () => {
+  test('the OpenAPI document: bearerAuth or apiKeyAuth on protected operations, empty on public ones', async () => {
     const document = (await send('GET', '/openapi.json')).body;
     assert.deepEqual(document.components.securitySchemes.bearerAuth, {
       type: 'http',
@@ -511,9 +555,17 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
     });
     assert.deepEqual(document.paths['/notes'].get.security, []);
     assert.deepEqual(document.paths['/health/ready'].get.security, []);
-    assert.deepEqual(document.paths['/notes'].post.security, [{ bearerAuth: [] }]);
+    assert.deepEqual(document.components.securitySchemes.apiKeyAuth, {
+      type: 'apiKey',
+      in: 'header',
+      name: KEY_HEADER,
+      description: `An API key in the \`${KEY_HEADER}\` header, instead of a bearer token (docs/auth.md#api-keys).`,
+    });
+    // Two requirement objects: a bearer token or an API key, either one.
+    const either = [{ bearerAuth: [] }, { apiKeyAuth: [] }];
+    assert.deepEqual(document.paths['/notes'].post.security, either);
     assert.ok(document.paths['/notes'].post.responses['403']);
-    assert.deepEqual(document.paths['/secrets/{id}'].get.security, [{ bearerAuth: [] }]);
+    assert.deepEqual(document.paths['/secrets/{id}'].get.security, either);
     assert.ok(document.paths['/secrets/{id}'].get.responses['401']);
     assert.equal(document.paths['/secrets/{id}'].get.responses['403'], undefined);
   });
@@ -566,5 +618,89 @@ describe('authentication and access rules (a generated app, real JWKS server, Po
       startApp(join(project, 'dist', 'src', 'main.js'), { ...baseEnv, AUTH_JWT_SECRET: 'short' }),
       /AUTH_JWT_SECRET must be at least 32 bytes long/,
     );
+  });
+
+  describe('API keys', () => {
+    const withKey = (key: string) => ({ [KEY_HEADER]: key });
+
+    /** A 401 for a key: a problem with `detail`, an ApiKey challenge, never a Bearer token error. */
+    function assertKeyRefused(answer: HttpResult, detail: string): void {
+      assert.equal(assertProblem(answer, 401).detail, detail);
+      assert.equal(answer.headers.get('www-authenticate'), `ApiKey header="${KEY_HEADER}"`);
+    }
+
+    test('a minted key opens an authenticated route, in any letter case of the header name', async () => {
+      assert.equal((await send('GET', '/secrets', withKey(keys.plain))).status, 200);
+      assert.equal((await send('GET', '/secrets', { 'X-SERVICE-KEY': keys.plain })).status, 200);
+      assert.equal((await send('GET', '/notes', withKey(keys.plain))).status, 200);
+    });
+
+    test("a key's roles decide a role rule: 403 without the role (counted as forbidden), the operation with it", async () => {
+      const created = await send('POST', '/notes', withKey(keys.editor), { title: 'by a key' });
+      assert.equal(created.status, 201, created.text);
+      const before = await failures('forbidden');
+      assertProblem(await send('POST', '/notes', withKey(keys.plain), { title: 'no role' }), 403);
+      assertProblem(await send('DELETE', `/notes/${created.body.id}`, withKey(keys.editor)), 403);
+      assert.equal(await failures('forbidden'), before + 2);
+      assert.equal((await send('DELETE', `/notes/${created.body.id}`, withKey(keys.admin))).status, 204);
+    });
+
+    test('a wrong key, an expired key, both credentials: 401 counted by reason, no Bearer token error', async () => {
+      const invalid = await failures('invalid');
+      assertKeyRefused(await send('GET', '/secrets', withKey(`${keys.admin}x`)), 'The API key is not valid');
+      assertKeyRefused(
+        await send('GET', '/secrets', withKey(createHash('sha256').update(keys.admin).digest('hex'))),
+        'The API key is not valid',
+      );
+      assertKeyRefused(
+        await send('GET', '/secrets', withKey('   ')),
+        `The ${KEY_HEADER} header must hold exactly one API key`,
+      );
+      const both = { ...withKey(keys.admin), ...bearer(await sign(first)) };
+      assertKeyRefused(
+        await send('GET', '/secrets', both),
+        'Send one credential: a bearer token or an API key, not both',
+      );
+      assert.equal(await failures('invalid'), invalid + 4);
+      const expired = await failures('expired');
+      assertKeyRefused(await send('DELETE', '/notes/1', withKey(keys.expired)), 'The API key has expired');
+      assert.equal(await failures('expired'), expired + 1);
+    });
+
+    test('no key ever reaches the log, whether accepted or refused', async () => {
+      const marker = `probe-${randomBytes(4).toString('hex')}`;
+      for (const key of Object.values(keys)) await send('GET', `/secrets?${marker}=1`, withKey(key));
+      await send('GET', `/secrets?${marker}=2`, withKey(`${keys.admin}x`));
+      const logs = app.output();
+      assert.match(logs, new RegExp(marker), 'the requests were logged');
+      for (const key of Object.values(keys)) assert.equal(logs.includes(key), false);
+      assert.equal(logs.includes(keys.admin.slice(5, 20)), false);
+    });
+
+    test('the app refuses to start without its keys file, or with a bad one, naming the file and entry', async () => {
+      const env: Record<string, string> = { ...baseEnv, AUTH_JWT_SECRET: randomBytes(32).toString('base64url') };
+      const withoutKeys = { ...env };
+      delete withoutKeys.AUTH_API_KEYS_FILE;
+      await assert.rejects(
+        startApp(join(project, 'dist', 'src', 'main.js'), withoutKeys),
+        /AUTH_API_KEYS_FILE is required/,
+      );
+      const bad = join(project, 'bad-keys.json');
+      writeFileSync(
+        bad,
+        JSON.stringify({
+          keys: [
+            { id: 'a', sha256: 'f'.repeat(64) },
+            { id: 'a', sha256: 'e'.repeat(64) },
+          ],
+        }),
+      );
+      await assert.rejects(
+        startApp(join(project, 'dist', 'src', 'main.js'), { ...env, AUTH_API_KEYS_FILE: bad }),
+        new RegExp(
+          `AUTH_API_KEYS_FILE ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: keys\\[1\\]\\.id: "a" is also keys\\[0\\]'s id`,
+        ),
+      );
+    });
   });
 });

@@ -200,6 +200,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('AUTH_API_KEYS_FILE: the path of the API key hashes, unset when empty (AuthModule requires it with auth.apiKey)', () => {
+    assert.equal(loadConfig(VALID).apiKeysFile, undefined);
+    assert.equal(loadConfig({ ...VALID, AUTH_API_KEYS_FILE: ' ' }).apiKeysFile, undefined);
+    assert.equal(
+      loadConfig({ ...VALID, AUTH_API_KEYS_FILE: '/etc/apso/api-keys/api-keys.json' }).apiKeysFile,
+      '/etc/apso/api-keys/api-keys.json',
+    );
+  });
+
   test('DB_TRANSACTION_POOLING is true or false', () => {
     assert.match(
       configError({ ...VALID, DB_TRANSACTION_POOLING: 'yes' }).message,

@@ -57,7 +57,16 @@ describe('access rules in the model', () => {
   test('with auth and no access at all, every operation is authenticated; the jwt defaults apply', () => {
     const document: SchemaDocument = { auth: {}, entities: [{ name: 'Note' }] };
     assert.ok(Object.values(rules(document)).every((rule) => rule === 'authenticated'));
-    assert.deepEqual(buildModel(document).auth, { jwt: { rolesClaim: 'roles', clockToleranceSeconds: 30 } });
+    assert.deepEqual(buildModel(document).auth, {
+      jwt: { rolesClaim: 'roles', clockToleranceSeconds: 30 },
+      apiKey: null,
+    });
+  });
+
+  test('auth.apiKey: the header defaults to x-api-key and is kept in lowercase, as Node hands headers over', () => {
+    const apiKey = (spec: object) => buildModel({ auth: { apiKey: spec }, entities: [{ name: 'Note' }] }).auth?.apiKey;
+    assert.deepEqual(apiKey({}), { header: 'x-api-key' });
+    assert.deepEqual(apiKey({ header: 'X-Service-Key' }), { header: 'x-service-key' });
   });
 
   test('every operation name has an access key', () => {

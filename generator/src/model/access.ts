@@ -23,6 +23,7 @@ export const ACTION_OF_OPERATION: Readonly<Record<OperationName, AccessAction>> 
 
 const DEFAULT_ROLES_CLAIM = 'roles';
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+const DEFAULT_API_KEY_HEADER = 'x-api-key';
 
 export function authOf(auth: AuthSpec | undefined): AuthModel | null {
   if (!auth) return null;
@@ -34,6 +35,8 @@ export function authOf(auth: AuthSpec | undefined): AuthModel | null {
       ...(auth.jwt?.audience === undefined ? {} : { audience: auth.jwt.audience }),
       ...(auth.jwt?.jwksUrl === undefined ? {} : { jwksUrl: auth.jwt.jwksUrl }),
     },
+    // HTTP header names are case-insensitive and Node hands them over in lowercase.
+    apiKey: auth.apiKey ? { header: (auth.apiKey.header ?? DEFAULT_API_KEY_HEADER).toLowerCase() } : null,
   };
 }
 

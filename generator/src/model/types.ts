@@ -34,6 +34,8 @@ export interface AuthModel {
     readonly audience?: string;
     readonly jwksUrl?: string;
   };
+  /** API keys accepted besides tokens (schema `auth.apiKey`); null: tokens only. */
+  readonly apiKey: { readonly header: string } | null;
 }
 
 /** Who may call an operation: anyone, any valid token, or a valid token holding one of the roles. */

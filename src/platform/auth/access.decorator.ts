@@ -8,6 +8,8 @@ export const ACCESS_METADATA = 'apso:access';
 
 /** The OpenAPI security scheme every protected operation names (an HTTP bearer JWT). */
 export const BEARER_SCHEME = 'bearerAuth';
+/** The OpenAPI security scheme of API keys, offered next to the bearer one when the schema has `auth.apiKey`. */
+export const API_KEY_SCHEME = 'apiKeyAuth';
 
 /**
  * Sets the rule the access guard enforces on a handler; generated controllers carry one per handler

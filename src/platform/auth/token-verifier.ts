@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AuthFailure } from './auth-failure';
-import { claimAt } from './principal';
+import { type Claims, claimAt } from './principal';
 import type { AuthKeyConfig } from '../config/config';
 
 /** What the schema says about tokens (src/generated/auth.ts). */
@@ -12,7 +12,12 @@ export interface AuthSettings {
   readonly issuer?: string;
   readonly audience?: string;
   readonly jwksUrl?: string;
+  /** API keys are accepted too, in this header (lowercase); absent: bearer tokens only. */
+  readonly apiKey?: { readonly header: string };
 }
+
+/** The injection token of the AuthSettings the app was built with. */
+export const AUTH_SETTINGS = Symbol('AUTH_SETTINGS');
 
 /**
  * Algorithms are pinned to the key source: a shared secret verifies HS256 only, a JWKS RS256 and ES256
@@ -64,11 +69,11 @@ export class TokenVerifier {
   }
 
   /**
-   * The roles the token grants: the claim's strings (a lone string counts as one role). A claim whose
+   * The roles the token (or an API key's claims) grants: the claim's strings (a lone string counts as one role). A claim whose
    * own name holds dots (Auth0's namespaced `https://example.com/roles`) is read as named; otherwise the
    * name is a path into nested claims (Keycloak's `realm_access.roles`).
    */
-  roles(payload: JWTPayload): string[] {
+  roles(payload: Claims): string[] {
     const value = claimAt(payload, this.settings.rolesClaim);
     if (typeof value === 'string') return [value];
     return Array.isArray(value) ? value.filter((role): role is string => typeof role === 'string') : [];

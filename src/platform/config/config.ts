@@ -58,6 +58,8 @@ export interface AppConfig {
   readonly cors: CorsConfig | null;
   /** The AUTH_* variables; authKeys() completes them with the schema's. Used only when the schema has `auth`. */
   readonly auth: AuthEnvironment;
+  /** The file of API key hashes (AUTH_API_KEYS_FILE); required only when the schema has `auth.apiKey`. */
+  readonly apiKeysFile?: string;
 }
 
 /** What the environment says about bearer tokens' keys; each value set overrides the schema's. */
@@ -227,6 +229,7 @@ const schema = z.object({
   AUTH_JWT_AUDIENCE: z.string().optional(),
   AUTH_JWKS_TIMEOUT_MS: integer(100, 60_000, 2_000),
   AUTH_JWKS_COOLDOWN_MS: integer(0, 3_600_000, 30_000),
+  AUTH_API_KEYS_FILE: z.string().optional(),
 });
 
 /** Empty strings count as unset, which is what `FOO= node app` usually means. */
@@ -290,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     cors: corsConfig(e),
     auth: authEnvironment(e),
+    ...(e.AUTH_API_KEYS_FILE === undefined ? {} : { apiKeysFile: e.AUTH_API_KEYS_FILE.trim() }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { BEARER_SCHEME } from '../auth/access.decorator';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../auth/access.decorator';
+import { AUTH_SETTINGS, type AuthSettings } from '../auth/token-verifier';
 import { PROBLEM_TYPE_BASE } from './error-body';
 import { toOpenApi31 } from './openapi-31';
 
@@ -112,8 +113,10 @@ export function withoutDefaultsOnPatch(document: OpenAPIObject): OpenAPIObject {
  * With authentication (some operation names the bearer scheme, see auth/access.decorator.ts), the
  * scheme is declared and every other operation says `security: []`: public, on purpose. Without it
  * the document is left as it was, every operation public through the document's empty `security`.
+ * With API keys (`apiKeyHeader`), their scheme is declared too, and a protected operation accepts
+ * either: a bearer token or a key (two requirement objects: one or the other).
  */
-export function withBearerSecurity(document: OpenAPIObject): OpenAPIObject {
+export function withBearerSecurity(document: OpenAPIObject, apiKeyHeader?: string): OpenAPIObject {
   const operations = Object.values(document.paths).flatMap((item) =>
     Object.values(item).filter(
       (operation): operation is { security?: Record<string, string[]>[] } =>
@@ -133,10 +136,33 @@ export function withBearerSecurity(document: OpenAPIObject): OpenAPIObject {
         bearerFormat: 'JWT',
         description: 'A JWT in `Authorization: Bearer <token>` (docs/auth.md).',
       },
+      ...(apiKeyHeader === undefined
+        ? {}
+        : {
+            [API_KEY_SCHEME]: {
+              type: 'apiKey',
+              in: 'header',
+              name: apiKeyHeader,
+              description: `An API key in the \`${apiKeyHeader}\` header, instead of a bearer token (docs/auth.md#api-keys).`,
+            },
+          }),
     },
   };
-  for (const operation of operations) if (!protectedOperation(operation)) operation.security = [];
+  for (const operation of operations) {
+    if (!protectedOperation(operation)) operation.security = [];
+    else if (apiKeyHeader !== undefined) operation.security = [{ [BEARER_SCHEME]: [] }, { [API_KEY_SCHEME]: [] }];
+  }
   return document;
+}
+
+/** The API key header of an app built with AuthModule and `auth.apiKey`; undefined otherwise. */
+function apiKeyHeaderOf(app: INestApplication): string | undefined {
+  try {
+    return app.get<AuthSettings>(AUTH_SETTINGS, { strict: false }).apiKey?.header;
+  } catch {
+    // No AuthModule: the schema has no auth.
+    return undefined;
+  }
 }
 
 /**
@@ -161,6 +187,7 @@ export function buildOpenApiDocument(
     .build();
   const document = withBearerSecurity(
     withoutDefaultsOnPatch(withProblemResponses(SwaggerModule.createDocument(app, config))),
+    apiKeyHeaderOf(app),
   );
   document.security = [];
   return toOpenApi31(document);

@@ -1,4 +1,5 @@
 import type { DeploymentModel } from '../../model/deployment';
+import type { AuthModel } from '../../model/types';
 
 /** Seconds a pod waits in preStop before it is signalled, while endpoints and load balancers drop it. */
 export const PRE_STOP_SECONDS = 5;
@@ -32,6 +33,24 @@ export function appEnvironment(deployment: DeploymentModel): Record<string, stri
  * migrations (DDL and advisory locks need a session of their own).
  */
 export const SECRET_KEYS = ['DATABASE_URL', 'DATABASE_REPLICA_URL', 'DATABASE_DIRECT_URL', 'REDIS_URL'] as const;
+
+/**
+ * With `auth`, where bearer tokens' keys come from (src/platform/config/config.ts): a shared secret,
+ * or an identity provider's JWKS with the issuer and audience its tokens must name. Only the operator
+ * knows these values, so they sit in the file the operator writes (k8s/secrets.env, compose's .env),
+ * the issuer and audience too although they are not secret: the generated ConfigMap is rewritten by
+ * every `apso generate`.
+ */
+export const AUTH_SECRET_KEYS = ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'] as const;
+
+/** The keys file (schema `auth.apiKey`): its name in the Secret and on disk, where API pods mount it read-only. */
+export const API_KEYS_FILE = 'api-keys.json';
+export const API_KEYS_MOUNT_DIR = '/etc/apso/api-keys';
+
+/** The non-secret environment auth adds to API pods: where the keys file is mounted. */
+export function authEnvironment(auth: AuthModel | null, keysDir: string = API_KEYS_MOUNT_DIR): Record<string, string> {
+  return auth?.apiKey ? { AUTH_API_KEYS_FILE: `${keysDir}/${API_KEYS_FILE}` } : {};
+}
 
 /**
  * How long Kubernetes lets a stopping pod finish: the preStop pause, the drain (readiness 503 while

@@ -15,6 +15,8 @@ export interface DeploymentNames {
   readonly config: string;
   /** Connection URLs with credentials; never in the repository. */
   readonly secrets: string;
+  /** The API key hashes (schema `auth.apiKey`), a file mounted into API pods. */
+  readonly apiKeys: string;
   readonly alerts: string;
   readonly dashboards: string;
 }
@@ -28,6 +30,7 @@ export function deploymentNames(model: Model): DeploymentNames {
     migrate: `${service}-migrate`,
     config: `${service}-config`,
     secrets: `${service}-secrets`,
+    apiKeys: `${service}-api-keys`,
     alerts: `${service}-alerts`,
     dashboards: `${service}-dashboards`,
   };

@@ -3,8 +3,25 @@ import { describe, test } from 'node:test';
 import { renderAuthModule } from './app-files';
 
 describe('src/generated/auth.ts', () => {
+  const jwt = { rolesClaim: 'roles', clockToleranceSeconds: 30 };
+
+  test('without apiKey: the token settings only, as before API keys existed', () => {
+    const text = renderAuthModule({ jwt, apiKey: null });
+    assert.match(text, /AuthModule\.forRoot\(\{ rolesClaim: 'roles', clockToleranceSeconds: 30 \}\);/);
+    assert.doesNotMatch(text, /apiKey|AUTH_API_KEYS_FILE/);
+  });
+
+  test('with apiKey: its header reaches AuthModule.forRoot, and the comment names AUTH_API_KEYS_FILE', () => {
+    const text = renderAuthModule({ jwt, apiKey: { header: 'x-service-key' } });
+    assert.match(
+      text,
+      /AuthModule\.forRoot\(\{ rolesClaim: 'roles', clockToleranceSeconds: 30, apiKey: \{ header: 'x-service-key' \} \}\);/,
+    );
+    assert.match(text, /AUTH_API_KEYS_FILE/);
+  });
+
   test('without issuer, audience or key set in the schema, the settings are the roles claim and the leeway', () => {
-    const text = renderAuthModule({ jwt: { rolesClaim: 'roles', clockToleranceSeconds: 30 } });
+    const text = renderAuthModule({ jwt, apiKey: null });
     assert.match(text, /AuthModule\.forRoot\(\{ rolesClaim: 'roles', clockToleranceSeconds: 30 \}\);/);
     assert.match(text, /AUTH_JWT_SECRET or AUTH_JWKS_URL names the keys/);
   });
@@ -18,6 +35,7 @@ describe('src/generated/auth.ts', () => {
         audience: 'client-1',
         jwksUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json',
       },
+      apiKey: null,
     });
     assert.match(
       text,

@@ -60,14 +60,18 @@ export function renderAuthModule(auth: AuthModel): string {
     issuer: optionalStr(auth.jwt.issuer),
     audience: optionalStr(auth.jwt.audience),
     jwksUrl: optionalStr(auth.jwt.jwksUrl),
+    ...(auth.apiKey ? { apiKey: objectLiteral({ header: str(auth.apiKey.header) }) } : {}),
   });
   const keys =
     auth.jwt.jwksUrl === undefined
       ? 'AUTH_JWT_SECRET or AUTH_JWKS_URL names the keys'
       : "the schema's key set, unless AUTH_JWKS_URL or AUTH_JWT_SECRET names other keys";
+  const comment = auth.apiKey
+    ? `Bearer JWT or API key authentication (docs/auth.md); ${keys.replace('the keys', 'the token keys')}, AUTH_API_KEYS_FILE the API keys.`
+    : `Bearer JWT authentication (docs/auth.md); ${keys}.`;
   return imports.file(
     GENERATED_HEADER,
-    `/** Bearer JWT authentication (docs/auth.md); ${keys}. */\nexport const AUTH_MODULE = ${module}.forRoot(${settings});`,
+    `/** ${comment} */\nexport const AUTH_MODULE = ${module}.forRoot(${settings});`,
   );
 }
 

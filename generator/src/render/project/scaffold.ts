@@ -2,7 +2,7 @@ import { PRETTIER_OPTIONS } from '../../format/style';
 import type { Model } from '../../model/types';
 import type { SchemaDocument } from '../../schema/document';
 import { type Artifact, type ArtifactContext, json, text, userFile } from '../artifact';
-import { SECRET_FILES } from '../infra/k8s/k8s';
+import { secretFiles } from '../infra/k8s/k8s';
 import { mergePackageJson, newPackageJson, type PackageJsonContent } from './package-json';
 
 /** Where a standalone project keeps apso's JSON Schema, for `"$schema"` in its schema.apso.json. */
@@ -32,7 +32,7 @@ export const SCAFFOLD_ARTIFACT: Artifact = {
           compilerOptions: { tsConfigPath: 'tsconfig.build.json' },
         }),
       ),
-      userFile('.gitignore', text(['node_modules/', 'dist/', '.env', ...SECRET_FILES, ''].join('\n'))),
+      userFile('.gitignore', text(['node_modules/', 'dist/', '.env', ...secretFiles(context.model), ''].join('\n'))),
       userFile('.prettierrc.json', json(PRETTIER_OPTIONS)),
       userFile('README.md', text(readme(context.model))),
       userFile('schema.apso.json', json(projectSchema(context))),

@@ -1,7 +1,15 @@
 import { dirname } from 'node:path/posix';
 import type { DeploymentModel } from '../../../model/deployment';
+import type { AuthModel } from '../../../model/types';
 import { apsoFile, type Artifact, yaml } from '../../artifact';
-import { appEnvironment, terminationGraceSeconds } from '../environment';
+import {
+  API_KEYS_FILE,
+  API_KEYS_MOUNT_DIR,
+  appEnvironment,
+  AUTH_SECRET_KEYS,
+  authEnvironment,
+  terminationGraceSeconds,
+} from '../environment';
 import { DASHBOARDS_MOUNT } from '../monitoring/grafana-provisioning';
 import { MONITORING_PATHS } from '../monitoring/monitoring';
 import { API_SERVICE, NGINX_CONF_PATH, NGINX_LISTEN_PORT } from '../nginx/nginx-conf';
@@ -54,15 +62,19 @@ export interface ComposeFile {
 
 export const COMPOSE_ARTIFACT: Artifact = {
   name: 'compose-scale',
-  files: ({ model }) => [apsoFile(COMPOSE_SCALE_PATH, yaml(composeScale(model.name, model.deployment)))],
+  files: ({ model }) => [apsoFile(COMPOSE_SCALE_PATH, yaml(composeScale(model.name, model.deployment, model.auth)))],
 };
 
 /** docker-compose.scale.yml: the API scaled behind nginx, with its database, cache and monitoring. */
-export function composeScale(serviceName: string, deployment: DeploymentModel): ComposeFile {
+export function composeScale(
+  serviceName: string,
+  deployment: DeploymentModel,
+  auth: AuthModel | null = null,
+): ComposeFile {
   return {
     name: serviceName,
     services: {
-      ...appServices(deployment),
+      ...appServices(deployment, auth),
       nginx: nginxService(),
       pgbouncer: pgbouncerService(deployment),
       [DATABASE_HOSTS.primary]: primaryService(deployment),
@@ -80,7 +92,7 @@ export function composeScale(serviceName: string, deployment: DeploymentModel): 
  * The services that run the one application image, by command. The worker (issue 16, src/worker.ts)
  * becomes one more entry here: `worker: appService(deployment, ['node', 'dist/worker.js'], pooled)`.
  */
-function appServices(deployment: DeploymentModel): Record<string, Service> {
+function appServices(deployment: DeploymentModel, auth: AuthModel | null): Record<string, Service> {
   const pooled = pooledEnvironment(deployment);
   return {
     migrate: {
@@ -95,7 +107,22 @@ function appServices(deployment: DeploymentModel): Record<string, Service> {
       // One-shot: compose's default restart policy ("no") lets it exit, and the API waits for its success.
       depends_on: { [DATABASE_HOSTS.primary]: { condition: 'service_healthy' } },
     },
-    [API_SERVICE]: apiService(deployment, pooled),
+    [API_SERVICE]: withAuth(apiService(deployment, pooled), auth),
+  };
+}
+
+/**
+ * With `auth`, the API reads its AUTH_* secrets from `.env` (empty when unset, which the platform
+ * counts as unset: it refuses to start naming what is missing), and with API keys the keys file is
+ * mounted read-only where AUTH_API_KEYS_FILE points, as in Kubernetes.
+ */
+function withAuth(service: Service, auth: AuthModel | null): Service {
+  if (!auth) return service;
+  const secrets = Object.fromEntries(AUTH_SECRET_KEYS.map((key) => [key, `\${${key}:-}`]));
+  return {
+    ...service,
+    environment: { ...(service.environment as Record<string, string>), ...secrets, ...authEnvironment(auth) },
+    ...(auth.apiKey ? { volumes: [`./${API_KEYS_FILE}:${API_KEYS_MOUNT_DIR}/${API_KEYS_FILE}:ro`] } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { DeploymentModel } from '../../../model/deployment';
+import type { Model } from '../../../model/types';
 import { type Artifact, apsoFile, text } from '../../artifact';
-import { SECRET_FILES } from '../k8s/k8s';
+import { secretFiles } from '../k8s/k8s';
 
 /** The Node.js line the project's `engines` names; slim: no compilers or docs in the runtime image. */
 export const NODE_IMAGE = 'node:20-slim';
@@ -37,23 +38,25 @@ CMD ["node", "dist/main.js"]
 }
 
 /** What the build never needs: installed and built output, history, and every secret. */
-const DOCKERIGNORE = [
-  '# Written by apso generate.',
-  '.git',
-  '**/node_modules',
-  '**/dist',
-  'test/.tmp',
-  '*.log',
-  '*.tgz',
-  '.env',
-  ...SECRET_FILES,
-  '',
-].join('\n');
+function dockerignore(model: Model): string {
+  return [
+    '# Written by apso generate.',
+    '.git',
+    '**/node_modules',
+    '**/dist',
+    'test/.tmp',
+    '*.log',
+    '*.tgz',
+    '.env',
+    ...secretFiles(model),
+    '',
+  ].join('\n');
+}
 
 export const CONTAINER_ARTIFACT: Artifact = {
   name: 'container',
   files: ({ model }) => [
     apsoFile('Dockerfile', text(dockerfile(model.deployment))),
-    apsoFile('.dockerignore', text(DOCKERIGNORE)),
+    apsoFile('.dockerignore', text(dockerignore(model))),
   ],
 };

@@ -5,7 +5,13 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { Model } from '../../../model/types';
-import { appEnvironment, terminationGraceSeconds } from '../environment';
+import {
+  API_KEYS_FILE,
+  API_KEYS_MOUNT_DIR,
+  appEnvironment,
+  authEnvironment,
+  terminationGraceSeconds,
+} from '../environment';
 import { deploymentNames, HTTP_PORT_NAME, labels, METRICS_PATH, selectorLabels } from '../names';
 import { environmentFrom, migrationContainer, NODE_UID } from './migration';
 import { CONTAINER_SECURITY, PRE_STOP, SURGE_ONLY, TMP_MOUNT, TMP_VOLUME, podSecurity } from './pod';
@@ -18,7 +24,7 @@ export function apiConfigMap(model: Model): IConfigMap {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: names.config, labels: labels(model, 'api') },
-    data: appEnvironment(model.deployment),
+    data: { ...appEnvironment(model.deployment), ...authEnvironment(model.auth) },
   };
 }
 
@@ -38,8 +44,17 @@ function apiContainer(model: Model): IContainer {
     readinessProbe: { ...probe('/health/ready'), periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
     lifecycle: PRE_STOP,
     securityContext: CONTAINER_SECURITY,
-    volumeMounts: [TMP_MOUNT],
+    volumeMounts: [TMP_MOUNT, ...(model.auth?.apiKey ? [API_KEYS_MOUNT] : [])],
   };
+}
+
+/** The keys file (schema `auth.apiKey`), read once at start; a changed Secret takes effect on the next rollout. */
+const API_KEYS_VOLUME = 'api-keys';
+const API_KEYS_MOUNT = { name: API_KEYS_VOLUME, mountPath: API_KEYS_MOUNT_DIR, readOnly: true };
+
+function apiKeysVolume(model: Model) {
+  const secretName = deploymentNames(model).apiKeys;
+  return { name: API_KEYS_VOLUME, secret: { secretName, items: [{ key: API_KEYS_FILE, path: API_KEYS_FILE }] } };
 }
 
 export function apiDeployment(model: Model): IDeployment {
@@ -69,7 +84,7 @@ export function apiDeployment(model: Model): IDeployment {
           // A new version serves only once the migration job has brought the database up to date.
           initContainers: [migrationContainer(model, 'wait-for-migrations', ['--wait'])],
           containers: [apiContainer(model)],
-          volumes: [TMP_VOLUME],
+          volumes: [TMP_VOLUME, ...(model.auth?.apiKey ? [apiKeysVolume(model)] : [])],
         },
       },
     },

@@ -12,12 +12,14 @@ import { ini } from '../../artifact';
 import { serializeContent } from '../../serialize';
 import { PRE_STOP_SECONDS, SECRET_KEYS, terminationGraceSeconds } from '../environment';
 import { pgbouncerIni } from '../pgbouncer/pgbouncer-ini';
-import { K8S_ARTIFACT, manifests } from './k8s';
+import { CONTAINER_ARTIFACT } from '../container/container';
+import { K8S_ARTIFACT, manifests, secretFiles } from './k8s';
 
-function model(deployment?: DeploymentSpec, extraEntity = false): Model {
+function model(deployment?: DeploymentSpec, extraEntity = false, auth?: SchemaDocument['auth']): Model {
   const document: SchemaDocument = {
     name: 'shop',
     ...(deployment ? { deployment } : {}),
+    ...(auth ? { auth } : {}),
     entities: [
       { name: 'Product', fields: [{ name: 'title', type: 'text' }] },
       ...(extraEntity ? [{ name: 'Order', fields: [{ name: 'total', type: 'integer' as const }] }] : []),
@@ -180,5 +182,52 @@ describe('the Kubernetes manifests', () => {
     assert.match(config.data!['pgbouncer.ini'], /default_pool_size = 25/);
     const deployment = manifests(shop)['pgbouncer-deployment.yaml'] as IDeployment;
     assert.equal(deployment.spec!.replicas, 3);
+  });
+
+  test('with auth: the Secret example lists the AUTH_* key source, empty; nothing else changes', () => {
+    const file = (shop: Model, path: string) =>
+      serializeContent(
+        K8S_ARTIFACT.files({ model: shop } as never).find((candidate) => candidate.path === path)!.content,
+      );
+    const plain = file(model(), 'k8s/secrets.env.example');
+    const withAuth = file(model(undefined, false, {}), 'k8s/secrets.env.example');
+    assert.ok(withAuth.startsWith(plain));
+    const variables = withAuth.split('\n').filter((line) => /^[A-Z]/.test(line));
+    assert.deepEqual(variables.slice(-1), ['AUTH_JWT_SECRET=']);
+    for (const name of ['AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'])
+      assert.match(withAuth, new RegExp(`^# ${name}=`, 'm'));
+    assert.deepEqual(manifests(model(undefined, false, {})), manifests(model()));
+    assert.deepEqual(secretFiles(model(undefined, false, {})), ['k8s/secrets.env', 'k8s/pgbouncer-userlist.txt']);
+  });
+
+  test('with API keys: the keys file is a Secret mounted read-only where AUTH_API_KEYS_FILE points', async () => {
+    const shop = model(undefined, false, { apiKey: {} });
+    const objects = manifests(shop);
+    for (const [file, object] of Object.entries(objects)) await assert.doesNotReject(validate(object), file);
+    const config = objects['api-config.yaml'] as IConfigMap;
+    assert.equal(config.data!.AUTH_API_KEYS_FILE, '/etc/apso/api-keys/api-keys.json');
+    const pod = (objects['api-deployment.yaml'] as IDeployment).spec!.template.spec!;
+    const mount = pod.containers[0].volumeMounts!.find((candidate) => candidate.name === 'api-keys');
+    assert.deepEqual(mount, { name: 'api-keys', mountPath: '/etc/apso/api-keys', readOnly: true });
+    assert.deepEqual(pod.volumes!.find((volume) => volume.name === 'api-keys')!.secret, {
+      secretName: 'shop-api-keys',
+      items: [{ key: 'api-keys.json', path: 'api-keys.json' }],
+    });
+    const files = K8S_ARTIFACT.files({ model: shop } as never);
+    const kustomization = serializeContent(files.find((file) => file.path === 'k8s/Kustomization')!.content);
+    assert.match(kustomization, /- name: shop-api-keys\n\s+files:\n\s+- api-keys\.json=api-keys\n/);
+    const example = JSON.parse(serializeContent(files.find((file) => file.path === 'k8s/api-keys.example')!.content));
+    assert.equal(example.keys[0].sha256, '0'.repeat(64), 'the example entry matches no key');
+    assert.deepEqual(secretFiles(shop).slice(-2), ['k8s/api-keys', 'api-keys.json']);
+    const dockerignore = CONTAINER_ARTIFACT.files({ model: shop } as never).find(
+      (file) => file.path === '.dockerignore',
+    )!;
+    assert.deepEqual(serializeContent(dockerignore.content).split('\n').slice(-3), [
+      'k8s/api-keys',
+      'api-keys.json',
+      '',
+    ]);
+    // The migration job and its wait never read keys: they keep their own environment.
+    assert.deepEqual(manifests(shop)['migrate-job.yaml'], manifests(model())['migrate-job.yaml']);
   });
 });
