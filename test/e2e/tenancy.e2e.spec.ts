@@ -246,7 +246,7 @@ describe('row scoping: no row of another tenant leaves the API (generated app, P
       `/projects/deleted?filter[id][eq]=${a.deletedProject}`,
       `/tasks?filter[project.name][eq]=${encodeURIComponent(aProject.name)}`,
       `/tasks?filter[projectId][eq]=${aProject.id}&count=exact`,
-      `/tasks?include=project,organization`,
+      `/tasks?include=project`,
       `/tags?filter[id][in]=${a.tags.join(',')}`,
       `/tags?include=projects`,
       `/notes?filter[ownerSub][eq]=alice`,
@@ -276,9 +276,9 @@ describe('row scoping: no row of another tenant leaves the API (generated app, P
       notes: ['id', 'ownerSub'],
     };
     const includes: Record<string, string[]> = {
-      projects: ['tags', 'tasks', 'organization'],
-      tasks: ['project', 'organization'],
-      tags: ['projects', 'organization'],
+      projects: ['tags', 'tasks'],
+      tasks: ['project'],
+      tags: ['projects'],
       notes: [],
     };
     for (const [resource, properties] of Object.entries(lists)) {
@@ -309,6 +309,22 @@ describe('row scoping: no row of another tenant leaves the API (generated app, P
             200,
           );
     }
+  });
+
+  test('reads cannot embed nor filter through an entity whose own rules refuse the caller', async () => {
+    // Organizations are for platform administrators only: a tenant's reads of its projects may not reach them.
+    for (const path of [
+      '/projects?include=organization',
+      `/projects/${b.projects[0].id}?include=organization`,
+      '/tasks?include=project,organization',
+      '/tasks?filter[organization.name][eq]=bravo',
+    ]) {
+      const answer = assertProblem(await attack('GET', path), 400, path);
+      assert.match(answer.detail, /include|filter/);
+    }
+    const spec = (await send({}, 'GET', '/openapi.json')).body;
+    const include = spec.paths['/projects'].get.parameters.find((p: { name: string }) => p.name === 'include');
+    assert.deepEqual(include.schema.items.enum, ['tags', 'tasks']);
   });
 
   test("a write cannot name another tenant's value or reference another tenant's rows", async () => {

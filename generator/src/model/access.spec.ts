@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { formatDiagnostic } from '../validate/diagnostic';
 import { validateDocument } from '../validate/validate';
 import type { SchemaDocument } from '../schema/document';
-import { ACTION_OF_OPERATION } from './access';
+import { ACTION_OF_OPERATION, mayReadThrough, ruleCovers } from './access';
 import { buildModel } from './build';
 import type { AccessRule, OperationName } from './types';
 
@@ -120,6 +120,7 @@ describe('auth and access in the schema', () => {
     assert.deepEqual(validated.diagnostics, []);
     assert.deepEqual(buildModel(validated.document!).auth, {
       jwt: { rolesClaim: 'roles', clockToleranceSeconds: 30, ...jwt },
+      apiKey: null,
     });
     for (const jwksUrl of ['ftp://id.example.com/jwks', 'https://user:pw@id.example.com/jwks', 'id.example.com/jwks']) {
       const found = problems({ auth: { jwt: { jwksUrl } }, entities: [{ name: 'Note' }] });
@@ -127,5 +128,47 @@ describe('auth and access in the schema', () => {
       assert.match(found[0], /\/auth\/jwt\/jwksUrl/);
     }
     assert.match(problems({ auth: { jwt: { issuer: '' } }, entities: [{ name: 'Note' }] })[0], /\/auth\/jwt\/issuer/);
+  });
+});
+
+describe('reading through a relation', () => {
+  test('a rule covers another when it admits every caller the other admits', () => {
+    const admin = { roles: ['admin'] };
+    const staff = { roles: ['admin', 'editor'] };
+    const cases: [Parameters<typeof ruleCovers>, boolean][] = [
+      [[null, null], true],
+      [['public', 'authenticated'], true],
+      [['authenticated', 'public'], false],
+      [['authenticated', admin], true],
+      [[admin, 'authenticated'], false],
+      [[staff, admin], true],
+      [[admin, staff], false],
+      [[admin, 'public'], false],
+    ];
+    for (const [[target, source], covers] of cases)
+      assert.equal(ruleCovers(target, source), covers, `${JSON.stringify(target)} over ${JSON.stringify(source)}`);
+  });
+
+  test("an include is open only when the target's list and read rules admit whoever reads the source", () => {
+    const model = buildModel({
+      auth: {},
+      entities: [
+        { name: 'Org', access: { list: { roles: ['root'] }, read: { roles: ['root'] } } },
+        { name: 'Project', relationships: [{ name: 'org', type: 'ManyToOne', target: 'Org' }] },
+        { name: 'Tag', access: { list: 'public', read: 'authenticated' } },
+        { name: 'Label', access: { list: 'public', read: 'public' } },
+      ],
+    });
+    const entity = (name: string) => model.entities.find((candidate) => candidate.names.className === name)!;
+    assert.equal(mayReadThrough(entity('Project'), entity('Org')), false);
+    assert.equal(mayReadThrough(entity('Org'), entity('Project')), true);
+    assert.equal(
+      mayReadThrough(entity('Tag'), entity('Project')),
+      false,
+      'a public list cannot embed what needs a token',
+    );
+    assert.equal(mayReadThrough(entity('Project'), entity('Label')), true);
+    const withoutAuth = buildModel({ entities: [{ name: 'A' }, { name: 'B' }] });
+    assert.equal(mayReadThrough(withoutAuth.entities[0], withoutAuth.entities[1]), true);
   });
 });

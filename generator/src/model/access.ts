@@ -1,5 +1,5 @@
 import type { AccessSpec, AuthSpec } from '../schema/document';
-import type { AccessRule, AuthModel, OperationName } from './types';
+import type { AccessRule, AuthModel, EntityModel, OperationName } from './types';
 
 /** The schema's access keys: what a rule in `access` is written against. */
 export type AccessAction = 'list' | 'read' | 'create' | 'update' | 'delete';
@@ -53,4 +53,32 @@ export function accessOf(
   if (!auth) return null;
   const rule = access?.[ACTION_OF_OPERATION[operation]] ?? 'authenticated';
   return typeof rule === 'string' ? rule : { roles: [...rule.roles] };
+}
+
+/**
+ * Whether every caller `source` admits is admitted by `target` too: public admits all, a valid token
+ * every authenticated caller, a roles rule those whose roles it names. Null (no authentication)
+ * admits all.
+ */
+export function ruleCovers(target: AccessRule | null, source: AccessRule | null): boolean {
+  if (target === null || target === 'public') return true;
+  if (source === null || source === 'public') return false;
+  if (target === 'authenticated') return true;
+  if (source === 'authenticated') return false;
+  return source.roles.every((role) => target.roles.includes(role));
+}
+
+/**
+ * Whether `source`'s reads may embed `target`'s rows (`include=`) or filter through them
+ * (`filter[project.name]`): only when whoever may list or read the source may also list and read
+ * the target. Otherwise an include would hand a target row to a caller its own routes refuse.
+ */
+export function mayReadThrough(source: EntityModel, target: EntityModel): boolean {
+  const rulesOf = (entity: EntityModel) =>
+    entity.operations
+      .filter((operation) => operation.name === 'list' || operation.name === 'get')
+      .map((operation) => operation.access);
+  return rulesOf(target).every((targetRule) =>
+    rulesOf(source).every((sourceRule) => ruleCovers(targetRule, sourceRule)),
+  );
 }

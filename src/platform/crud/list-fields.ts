@@ -42,8 +42,13 @@ export function readShape(resource: ResourceDefinition, query: ReadShapeQuery): 
   const included = (include as string[] | undefined) ?? [];
   return {
     fields: fields === undefined ? undefined : new Set([PRIMARY_KEY, ...(fields as string[])]),
-    include: resource.relations.filter((relation) => included.includes(relation.name)),
+    include: includableRelations(resource).filter((relation) => included.includes(relation.name)),
   };
+}
+
+/** The relations `include=` may name: those whose target's rules admit this resource's readers (resource.ts). */
+function includableRelations(resource: ResourceDefinition): IncludableRelation[] {
+  return resource.relations.filter((relation) => relation.includable);
 }
 
 type ShapeParameter = keyof ReadShapeQuery;
@@ -58,7 +63,7 @@ const SHAPE_PARAMETERS: Record<
       return `${resource.name} has no property ${name} (fields: ${resource.readable.join(', ')})`;
     }),
   include: (resource, raw) => {
-    const relationNames = resource.relations.map((relation) => relation.name);
+    const relationNames = includableRelations(resource).map((relation) => relation.name);
     return parseNames(raw, 'include', relationNames, (name) => {
       const known = relationNames.length > 0 ? relationNames.join(', ') : 'none';
       return `${resource.name} has no relation ${name} to include (relations: ${known})`;
@@ -138,7 +143,7 @@ export function ReadShapeQueries(resource: ResourceDefinition): MethodDecorator 
       'The properties to answer with, separated by commas (fields=id,title); id is always kept, included relations too.',
     ),
   ];
-  const relations = resource.relations.map((relation) => relation.name);
+  const relations = includableRelations(resource).map((relation) => relation.name);
   if (relations.length > 0) {
     decorators.push(
       names(

@@ -34,9 +34,21 @@ test("a list filters by its own properties and by its many-to-one targets' colum
     name: 'tasks',
     filterable: { id: { type: 'uuid' }, title: { type: 'string' }, projectId: { type: 'uuid' } },
     relations: [
-      { name: 'project', kind: 'ManyToOne', target: () => PROJECTS },
-      { name: 'comments', kind: 'OneToMany', target: () => resource({ filterable: { body: { type: 'text' } } }) },
-      { name: 'parent', kind: 'ManyToOne', target: () => tasks },
+      { name: 'project', kind: 'ManyToOne', target: () => PROJECTS, includable: true },
+      {
+        name: 'comments',
+        kind: 'OneToMany',
+        target: () => resource({ filterable: { body: { type: 'text' } } }),
+        includable: true,
+      },
+      { name: 'parent', kind: 'ManyToOne', target: () => tasks, includable: true },
+      // Its target's rules are stricter than these reads': no filter reaches through it.
+      {
+        name: 'owner',
+        kind: 'ManyToOne',
+        target: () => resource({ filterable: { salary: { type: 'decimal' } } }),
+        includable: false,
+      },
     ],
   });
   assert.deepEqual(

@@ -17,6 +17,12 @@ export interface IncludableRelation {
   readonly name: string;
   readonly kind: IncludeKind;
   readonly target: () => ResourceDefinition;
+  /**
+   * Whether reads may embed the target's rows (`include=`) or filter through them (`filter[project.name]`):
+   * false when the target's access rules are stricter than this resource's reads, so an include cannot
+   * hand a caller rows the target's own routes refuse it. Scoping (row-scope.ts) applies either way.
+   */
+  readonly includable: boolean;
 }
 
 /** Read-through cache settings of a resource; null disables caching for it. */
@@ -121,7 +127,9 @@ export function filterableFields(resource: ResourceDefinition): ReadonlyMap<stri
   let fields = wholeWhitelists.get(resource);
   if (fields === undefined) {
     const entries = Object.entries(resource.filterable);
-    for (const relation of resource.relations.filter((candidate) => candidate.kind === 'ManyToOne')) {
+    for (const relation of resource.relations.filter(
+      (candidate) => candidate.kind === 'ManyToOne' && candidate.includable,
+    )) {
       const target = relation.target();
       const idSets = new Set(target.relationIds.map((ids) => ids.idsProperty));
       for (const [property, field] of Object.entries(target.filterable))

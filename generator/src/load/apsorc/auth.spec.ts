@@ -57,6 +57,7 @@ describe('auth: token providers', () => {
         audience: 'https://api.acme.com',
         jwksUrl: 'https://acme.eu.auth0.com/.well-known/jwks.json',
       },
+      apiKey: null,
     });
     const project = m.entities.find((e) => e.names.className === 'Project');
     assert.deepEqual(project?.scope, {

@@ -1,3 +1,4 @@
+import { mayReadThrough } from '../../model/access';
 import { entitiesChangedByDelete } from '../../model/delete-effects';
 import type {
   AccessRule,
@@ -152,7 +153,10 @@ function includableRelations(model: Model, entity: EntityModel, imports: ImportS
       target === entity
         ? resourceConstant(entity)
         : imports.value(importPath(file, entityPaths(target).resource), resourceConstant(target));
-    return [`{ name: ${str(relation.property)}, kind: ${str(relation.kind)}, target: () => ${constant} }`];
+    const includable = mayReadThrough(entity, target);
+    return [
+      `{ name: ${str(relation.property)}, kind: ${str(relation.kind)}, target: () => ${constant}, includable: ${includable} }`,
+    ];
   });
 }
 

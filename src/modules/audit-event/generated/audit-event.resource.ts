@@ -32,8 +32,8 @@ export const AUDIT_EVENT_RESOURCE: ResourceDefinition = {
     'updatedAt',
   ],
   relations: [
-    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE },
-    { name: 'actor', kind: 'ManyToOne', target: () => USER_RESOURCE },
+    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: true },
+    { name: 'actor', kind: 'ManyToOne', target: () => USER_RESOURCE, includable: true },
   ],
   embeddedIn: [],
   deleteAlsoChanges: [],

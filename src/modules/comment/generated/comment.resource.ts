@@ -20,8 +20,8 @@ export const COMMENT_RESOURCE: ResourceDefinition = {
   relationIds: [],
   readable: ['id', 'body', 'edited', 'taskId', 'authorId', 'createdAt', 'updatedAt'],
   relations: [
-    { name: 'task', kind: 'ManyToOne', target: () => TASK_RESOURCE },
-    { name: 'author', kind: 'ManyToOne', target: () => USER_RESOURCE },
+    { name: 'task', kind: 'ManyToOne', target: () => TASK_RESOURCE, includable: true },
+    { name: 'author', kind: 'ManyToOne', target: () => USER_RESOURCE, includable: true },
   ],
   embeddedIn: ['tasks'],
   deleteAlsoChanges: [],

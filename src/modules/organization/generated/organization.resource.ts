@@ -22,9 +22,9 @@ export const ORGANIZATION_RESOURCE: ResourceDefinition = {
   relationIds: [],
   readable: ['id', 'name', 'slug', 'plan', 'seats', 'supportOpensAt', 'createdAt', 'updatedAt'],
   relations: [
-    { name: 'members', kind: 'OneToMany', target: () => USER_RESOURCE },
-    { name: 'projects', kind: 'OneToMany', target: () => PROJECT_RESOURCE },
-    { name: 'tags', kind: 'OneToMany', target: () => TAG_RESOURCE },
+    { name: 'members', kind: 'OneToMany', target: () => USER_RESOURCE, includable: true },
+    { name: 'projects', kind: 'OneToMany', target: () => PROJECT_RESOURCE, includable: true },
+    { name: 'tags', kind: 'OneToMany', target: () => TAG_RESOURCE, includable: true },
   ],
   embeddedIn: ['projects', 'tags', 'users'],
   deleteAlsoChanges: ['comments', 'profiles', 'projects', 'tags', 'tasks', 'users'],

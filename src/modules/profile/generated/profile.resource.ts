@@ -18,7 +18,7 @@ export const PROFILE_RESOURCE: ResourceDefinition = {
   nullableFields: ['bio', 'avatarUrl'],
   relationIds: [],
   readable: ['id', 'bio', 'avatarUrl', 'timezone', 'userId', 'createdAt', 'updatedAt'],
-  relations: [{ name: 'user', kind: 'OneToOne', target: () => USER_RESOURCE }],
+  relations: [{ name: 'user', kind: 'OneToOne', target: () => USER_RESOURCE, includable: true }],
   embeddedIn: ['users'],
   deleteAlsoChanges: [],
   filteredFrom: [],

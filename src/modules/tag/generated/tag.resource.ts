@@ -17,8 +17,8 @@ export const TAG_RESOURCE: ResourceDefinition = {
   relationIds: [],
   readable: ['id', 'label', 'color', 'organizationId'],
   relations: [
-    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE },
-    { name: 'projects', kind: 'ManyToMany', target: () => PROJECT_RESOURCE },
+    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: true },
+    { name: 'projects', kind: 'ManyToMany', target: () => PROJECT_RESOURCE, includable: true },
   ],
   embeddedIn: ['organizations', 'projects'],
   deleteAlsoChanges: ['projects'],

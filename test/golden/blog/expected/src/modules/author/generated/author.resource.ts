@@ -18,8 +18,8 @@ export const AUTHOR_RESOURCE: ResourceDefinition = {
   relationIds: [],
   readable: ['id', 'email', 'name', 'createdAt', 'updatedAt', 'deletedAt'],
   relations: [
-    { name: 'posts', kind: 'OneToMany', target: () => POST_RESOURCE },
-    { name: 'settings', kind: 'OneToOne', target: () => SETTINGS_RESOURCE },
+    { name: 'posts', kind: 'OneToMany', target: () => POST_RESOURCE, includable: true },
+    { name: 'settings', kind: 'OneToOne', target: () => SETTINGS_RESOURCE, includable: true },
   ],
   embeddedIn: ['posts', 'settings'],
   deleteAlsoChanges: [],

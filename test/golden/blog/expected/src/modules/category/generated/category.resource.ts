@@ -16,9 +16,9 @@ export const CATEGORY_RESOURCE: ResourceDefinition = {
   relationIds: [],
   readable: ['id', 'slug', 'price', 'parentId'],
   relations: [
-    { name: 'parent', kind: 'ManyToOne', target: () => CATEGORY_RESOURCE },
-    { name: 'children', kind: 'OneToMany', target: () => CATEGORY_RESOURCE },
-    { name: 'posts', kind: 'ManyToMany', target: () => POST_RESOURCE },
+    { name: 'parent', kind: 'ManyToOne', target: () => CATEGORY_RESOURCE, includable: true },
+    { name: 'children', kind: 'OneToMany', target: () => CATEGORY_RESOURCE, includable: true },
+    { name: 'posts', kind: 'ManyToMany', target: () => POST_RESOURCE, includable: true },
   ],
   embeddedIn: ['posts'],
   deleteAlsoChanges: ['posts'],

@@ -16,7 +16,7 @@ export const SETTINGS_RESOURCE: ResourceDefinition = {
   nullableFields: [],
   relationIds: [],
   readable: ['id', 'theme', 'layout', 'authorId', 'createdAt', 'updatedAt'],
-  relations: [{ name: 'author', kind: 'OneToOne', target: () => AUTHOR_RESOURCE }],
+  relations: [{ name: 'author', kind: 'OneToOne', target: () => AUTHOR_RESOURCE, includable: true }],
   embeddedIn: ['authors'],
   deleteAlsoChanges: [],
   filteredFrom: [],
