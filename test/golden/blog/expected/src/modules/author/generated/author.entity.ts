@@ -27,6 +27,9 @@ export class Author {
   @Column({ name: 'name', type: 'varchar', length: 100 })
   name!: string;
 
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true, select: false })
+  passwordHash!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

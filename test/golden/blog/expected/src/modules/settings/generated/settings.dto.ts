@@ -62,6 +62,12 @@ export class CreateSettingsDto {
   @IsDefined({ message: '$property is required' })
   layout!: unknown;
 
+  @ApiProperty({ type: 'string', maxLength: 64, writeOnly: true })
+  @IsDefined({ message: '$property is required' })
+  @IsString()
+  @MaxLength(64)
+  webhookSecret!: string;
+
   @ApiProperty({ type: 'integer', format: 'int32' })
   @IsDefined({ message: '$property is required' })
   @IsInt()

@@ -25,6 +25,9 @@ export class Settings {
   @Column({ name: 'layout', type: 'jsonb' })
   layout!: unknown;
 
+  @Column({ name: 'webhook_secret', type: 'varchar', length: 64, select: false })
+  webhookSecret!: string;
+
   @Column({ name: 'author_id', type: 'integer' })
   authorId!: number;
 
