@@ -19,7 +19,7 @@ import { MetricsModule } from './metrics/metrics.module';
 /**
  * Everything an apso app runs on, imported once by the AppModule. Global, so generated entity modules
  * get EntityCache, CacheKeys, the cache circuit, the replica reads, the cache manager, the metrics and both TypeORM connections without importing it.
- * The exception filter, validation pipe and entity tag interceptor are registered here (not in bootstrap) so they also apply
+ * The exception filter, validation pipe and interceptors (entity tags, the strip of unreadable columns) are registered here (not in bootstrap) so they also apply
  * to apps built with Nest's testing module.
  */
 @Global()
