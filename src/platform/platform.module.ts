@@ -6,6 +6,7 @@ import { EntityCache } from './cache/entity-cache';
 import { RedisCacheModule } from './cache/redis-cache.module';
 import { AppConfig } from './config/config';
 import { APP_CONFIG, AppConfigModule } from './config/config.module';
+import { StripUnreadableColumns } from './crud/readable';
 import { DatabaseModule } from './database/database.module';
 import { DatabaseSchema } from './database/database-schema';
 import { ReplicaReads } from './database/replica-reads';
@@ -18,7 +19,7 @@ import { MetricsModule } from './metrics/metrics.module';
 /**
  * Everything an apso app runs on, imported once by the AppModule. Global, so generated entity modules
  * get EntityCache, CacheKeys, the cache circuit, the replica reads, the cache manager, the metrics and both TypeORM connections without importing it.
- * The exception filter, validation pipe and entity tag interceptor are registered here (not in bootstrap) so they also apply
+ * The exception filter, validation pipe and interceptors (entity tags, the strip of unreadable columns) are registered here (not in bootstrap) so they also apply
  * to apps built with Nest's testing module.
  */
 @Global()
@@ -41,6 +42,8 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: ApsoExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: EntityTagInterceptor },
+        // After (so inside) the entity tag interceptor: the ETag is that of the body the client gets.
+        { provide: APP_INTERCEPTOR, useClass: StripUnreadableColumns },
       ],
       exports: [AppConfigModule, MetricsModule, HealthModule, CacheKeys, CacheCircuit, EntityCache, ReplicaReads],
     };

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { ColumnModel, EntityModel, Model } from '../../generator/src/model/types';
+import {
+  type ColumnModel,
+  type EntityModel,
+  isReadable,
+  isWritable,
+  type Model,
+} from '../../generator/src/model/types';
 import { http, type HttpResult } from './http';
 import { createDatabase, emptyRedis, runScript, startApp } from './services';
 
@@ -172,7 +178,8 @@ export function sampleBody(
   const body: Record<string, unknown> = { ...client.echoed(entity) };
   for (const column of entity.columns) {
     const property = client.property(entity, column);
-    if (column.role === 'field') body[property] = sampleValue(column, serial, client);
+    // A hidden field is in no body (user code sets it); a write-only one is sent like any other.
+    if (column.role === 'field' && isWritable(column)) body[property] = sampleValue(column, serial, client);
     if (column.role === 'foreignKey') {
       const relation = entity.relations.find((candidate) => candidate.property === column.relation)!;
       const parent = created.get(relation.target);
@@ -199,6 +206,7 @@ function patchFor(
   const column = entity.columns.find(
     (candidate) =>
       candidate.role === 'field' &&
+      isReadable(candidate) && // the check reads the change back
       ['string', 'text', 'integer', 'smallint', 'bigint', 'float', 'email', 'date', 'uuid'].includes(candidate.type),
   );
   if (!column) return undefined;

@@ -1,4 +1,4 @@
-import type { EntityModel, Model } from '../../generator/src/model/types';
+import { type EntityModel, isReadable, isWritable, type Model } from '../../generator/src/model/types';
 import { creationOrder, MODEL_CLIENT, sampleValue } from './crud-smoke';
 
 /**
@@ -83,7 +83,7 @@ function createBody(entity: EntityModel, created: ReadonlySet<string>, serial: n
   const members: string[] = [];
   const byProperty = (name: string) => entity.relations.find((relation) => relation.property === name);
   for (const column of entity.columns) {
-    if (column.role === 'field') {
+    if (column.role === 'field' && isWritable(column)) {
       members.push(`${column.property}: ${JSON.stringify(sampleValue(column, serial, MODEL_CLIENT))}`);
     } else if (column.role === 'foreignKey') {
       const target = byProperty(column.relation!)!.target;
@@ -109,7 +109,10 @@ function lowerFirst(className: string): string {
 /** A PATCH body: a new value for the first plain field, or nothing (a PATCH may change nothing). */
 function patchBody(entity: EntityModel, serial: number): string {
   const column = entity.columns.find(
-    (candidate) => candidate.role === 'field' && ['string', 'text', 'integer', 'email'].includes(candidate.type),
+    (candidate) =>
+      candidate.role === 'field' &&
+      isReadable(candidate) &&
+      ['string', 'text', 'integer', 'email'].includes(candidate.type),
   );
   return column ? `{ ${column.property}: ${JSON.stringify(sampleValue(column, serial, MODEL_CLIENT))} }` : '{}';
 }

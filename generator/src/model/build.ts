@@ -239,6 +239,7 @@ function buildFieldColumn(field: FieldSpec, table: string): ColumnModel {
     scale: isDecimal ? (field.scale ?? DEFAULT_DECIMAL.scale) : undefined,
     enumValues: field.type === 'enum' ? field.values : undefined,
     enumName: field.type === 'enum' ? limitIdentifier(`${table}_${column}_enum`) : undefined,
+    ...(field.hidden ? { visibility: 'hidden' as const } : field.writeOnly ? { visibility: 'writeOnly' as const } : {}),
   };
 }
 

@@ -80,12 +80,18 @@ describe('row scoping in the schema', () => {
         },
         { name: 'Project', scope: { by: 'owner', claim: 'sub' }, fields: [{ name: 'name', type: 'string' }] },
         { name: 'Note', scope: { by: 'meta', claim: 'sub' }, fields: [{ name: 'meta', type: 'jsonb' }] },
+        {
+          name: 'Memo',
+          scope: { by: 'ownerSub', claim: 'sub' },
+          fields: [{ name: 'ownerSub', type: 'string', hidden: true, nullable: true }],
+        },
       ],
     });
     assert.deepEqual(found, [
       'schema.apso.json: /entities/0/scope/by: projects is a OneToMany relation without a foreign key on Organization; scope by a many-to-one (or owning one-to-one) relation or a field',
       'schema.apso.json: /entities/1/scope/by: Project has no field or many-to-one relation owner (it has: name, organization)',
       'schema.apso.json: /entities/2/scope/by: meta is a jsonb field; a scope compares a claim with a uuid, string, email, text or integer column',
+      'schema.apso.json: /entities/3/scope/by: ownerSub is hidden; a scope column must be readable, since the service checks it on every row it loads',
     ]);
   });
 

@@ -55,6 +55,8 @@ export function scopeProblems(
 function scopeByProblem(entity: EntitySpec, by: string, sides: readonly RelationSide[]): string | undefined {
   const field = entity.fields?.find((candidate) => candidate.name === by);
   if (field) {
+    if (field.hidden || field.writeOnly)
+      return `${by} is ${field.hidden ? 'hidden' : 'write-only'}; a scope column must be readable, since the service checks it on every row it loads`;
     return SCOPE_TYPES.has(field.type)
       ? undefined
       : `${by} is a ${field.type} field; a scope compares a claim with a uuid, string, email, text or integer column`;

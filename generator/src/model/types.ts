@@ -151,6 +151,23 @@ export interface ColumnModel {
   readonly enumName?: string;
   /** Set for foreign keys: the relation property that owns the column. */
   readonly relation?: string;
+  /**
+   * Fields only: `writeOnly` is accepted in request bodies but never answered; `hidden` is in no
+   * request and no answer (user code sets and reads it). Absent: read and written like any field.
+   */
+  readonly visibility?: ColumnVisibility;
+}
+
+export type ColumnVisibility = 'writeOnly' | 'hidden';
+
+/** Whether an answer may carry the column: every column but write-only and hidden fields. */
+export function isReadable(column: ColumnModel): boolean {
+  return column.visibility === undefined;
+}
+
+/** Whether a request body may carry the column (if its role is writable at all): every column but hidden fields. */
+export function isWritable(column: ColumnModel): boolean {
+  return column.visibility !== 'hidden';
 }
 
 export type DefaultModel =

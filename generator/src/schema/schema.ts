@@ -107,6 +107,18 @@ export const fieldSchema = z
       .meta(UNIQUE_ITEMS)
       .optional()
       .describe('The allowed values of an enum.'),
+    writeOnly: z
+      .boolean()
+      .default(false)
+      .describe(
+        'A client may set it (create, replace, update, bulk create) but no answer carries it, e.g. a webhook signing secret; not sortable, filterable or selectable.',
+      ),
+    hidden: z
+      .boolean()
+      .default(false)
+      .describe(
+        'No request may carry it and no answer carries it: only user code (a service) sets and reads it, e.g. a password hash. Must be nullable or have a default.',
+      ),
   })
   .meta({ id: 'field', description: 'A column of the table and a property of every API shape.' });
 

@@ -126,6 +126,7 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
     (entity.fields ?? []).forEach((field, fieldIndex) => {
       const at = pointer('entities', index, 'fields', fieldIndex);
       checkField(field, at, report);
+      checkVisibility(entity, field, at, report);
       if (propertyNames === 'camelCase' && !CAMEL_CASE.test(field.name)) {
         report(
           `${at}/name`,
@@ -204,6 +205,25 @@ function checkField(field: FieldSpec, at: string, report: Report): void {
   if (field.default !== undefined) {
     const problem = defaultProblem(field);
     if (problem) report(`${at}/default`, problem);
+  }
+}
+
+/**
+ * `writeOnly` and `hidden` exclude each other (hidden already keeps a field out of every request),
+ * and a hidden field must be one a create through the API can leave out: nothing else could set it.
+ */
+function checkVisibility(entity: EntitySpec, field: FieldSpec, at: string, report: Report): void {
+  const where = `${entity.name}.${field.name}`;
+  if (field.hidden && field.writeOnly) {
+    report(
+      `${at}/hidden`,
+      `${where} is both "hidden" and "writeOnly"; choose one: writeOnly lets a client set it, hidden keeps it out of every request`,
+    );
+  } else if (field.hidden && !field.nullable && field.default === undefined) {
+    report(
+      `${at}/hidden`,
+      `${where} is hidden but neither nullable nor with a default, so no create through the API could set it; make it "nullable": true or give it a "default"`,
+    );
   }
 }
 

@@ -166,6 +166,44 @@ describe('semantic diagnostics', () => {
   });
 });
 
+describe('hidden and write-only fields', () => {
+  const user = (fields: object[]) => ({ entities: [{ name: 'User', fields }] });
+
+  test('a field cannot be both, and a hidden one must be nullable or have a default', () => {
+    assert.deepEqual(
+      problems(
+        user([
+          { name: 'secret', type: 'string', writeOnly: true, hidden: true, nullable: true },
+          { name: 'passwordHash', type: 'string', hidden: true },
+        ]),
+      ),
+      [
+        'schema.apso.json: /entities/0/fields/0/hidden: User.secret is both "hidden" and "writeOnly"; choose one: writeOnly lets a client set it, hidden keeps it out of every request',
+        'schema.apso.json: /entities/0/fields/1/hidden: User.passwordHash is hidden but neither nullable nor with a default, so no create through the API could set it; make it "nullable": true or give it a "default"',
+      ],
+    );
+  });
+
+  test('write-only (even required) and hidden (nullable or with a default) fields are valid, unique or indexed too', () => {
+    assert.deepEqual(
+      problems(
+        user([
+          { name: 'webhookSecret', type: 'string', writeOnly: true, unique: true },
+          { name: 'passwordHash', type: 'string', hidden: true, nullable: true, index: true },
+          { name: 'failedLogins', type: 'integer', hidden: true, default: 0 },
+        ]),
+      ),
+      [],
+    );
+  });
+
+  test('the options are booleans', () => {
+    assert.deepEqual(problems(user([{ name: 'x', type: 'string', hidden: 'yes' }])), [
+      'schema.apso.json: /entities/0/fields/0/hidden: must be a boolean, not string "yes"',
+    ]);
+  });
+});
+
 describe('deployment options', () => {
   const entities = [{ name: 'Task', fields: [{ name: 'title', type: 'string' }] }];
 

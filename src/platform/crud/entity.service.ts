@@ -11,6 +11,7 @@ import { applyCursor, decodeCursor, encodeCursor, selectCursorValues } from './l
 import { applyFilter, FilterNode, parseFilter, propertyColumn } from './list-filter';
 import { ReadShape, readShape, ReadShapeQuery, sparseRow } from './list-fields';
 import { attachRelationIds, embedRelations } from './list-include';
+import { readableRow } from './readable';
 import { DEFAULT_LIST_LIMIT, ListQueryBase, OFFSET_WITH_CURSOR } from './list-query';
 import { assertVersion } from './optimistic-lock';
 import { Page, ResourceDefinition } from './resource';
@@ -179,7 +180,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
       const rows = await insertEach(repository, this.resource, body.data, (error) => this.inApiTerms(error), scope);
       // Answered as GET reads them, id sets (`tagIds`) included.
       await attachRelationIds(em, repository.metadata, this.resource, rows);
-      return rows;
+      return rows.map((row) => this.readable(row));
     });
     // New ids cannot be cached yet; only the lists change.
     await this.cache.invalidate(this.resource);
@@ -241,7 +242,16 @@ export abstract class EntityService<E extends { id: EntityId }> {
       await attachRelationIds(repository.manager, repository.metadata, this.resource, rows);
       await embedRelations(repository.manager, repository.metadata, rows, shape.include);
     });
-    return rows.map((row) => sparseRow(row, shape) as E);
+    return rows.map((row) => sparseRow(this.readable(row), shape) as E);
+  }
+
+  /**
+   * The row as every answer carries it: its readable properties only, embedded rows too (see
+   * readable.ts). Write-only and hidden columns are not loaded in the first place (select: false);
+   * this keeps one a subclass loaded with addSelect out of the answer, the cache and the ETag.
+   */
+  protected readable(row: E): E {
+    return readableRow(this.resource, row) as E;
   }
 
   /**
@@ -302,7 +312,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
     // The ETag is that of the row as a GET answers it, id sets included.
     if (ifMatch !== undefined)
       await attachRelationIds(repository.manager, repository.metadata, this.resource, [current]);
-    if (ifMatch !== undefined && !ifMatchHolds(ifMatch, entityTagOf(current))) {
+    if (ifMatch !== undefined && !ifMatchHolds(ifMatch, entityTagOf(this.readable(current)))) {
       const message = `${this.entityName} ${id} has changed since the ETag you sent in If-Match`;
       throw new HttpException(errorBody(412, message), 412);
     }
@@ -313,7 +323,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
   private async reread(repository: Repository<E>, id: EntityId, scope: ScopeCondition | undefined): Promise<E> {
     const row = this.found(id, await repository.findOne({ where: this.byId(id, scope) }));
     await attachRelationIds(repository.manager, repository.metadata, this.resource, [row]);
-    return row;
+    return this.readable(row);
   }
 
   /**

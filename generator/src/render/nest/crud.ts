@@ -1,19 +1,22 @@
 import { mayReadThrough } from '../../model/access';
 import { entitiesChangedByDelete } from '../../model/delete-effects';
-import type {
-  AccessRule,
-  ApiModel,
-  ColumnModel,
-  EntityModel,
-  Model,
-  OperationModel,
-  OperationName,
+import {
+  type AccessRule,
+  type ApiModel,
+  type ColumnModel,
+  type EntityModel,
+  isReadable,
+  isWritable,
+  type Model,
+  type OperationModel,
+  type OperationName,
 } from '../../model/types';
 import { TYPE_MAP, type Validator } from '../../type-map';
 import { apsoFile, type Artifact, text } from '../artifact';
 import { GENERATED_HEADER } from '../header';
 import { ImportSet, objectLiteral, str } from '../imports';
 import { entityPaths, importPath, platformImport } from '../layout';
+import { renderResponse, responseName } from './response';
 import { apiPropertyDecorator, enumConstant, enumTypeName, isOptionalOnCreate } from './shared';
 
 /** The apso-owned CRUD layer of each entity: resource definition, DTOs, service base and controller base. */
@@ -34,18 +37,27 @@ export const CRUD_ARTIFACT: Artifact = {
 /** Types a list may be sorted by: ordered, indexable scalars (not text blobs or JSON). */
 const UNSORTABLE = new Set(['text', 'json', 'jsonb', 'interval']);
 
+/**
+ * Readable columns only: the order of a list (and a cursor's values) would tell a client what a
+ * write-only or hidden value is, one comparison at a time.
+ */
 function sortableProperties(entity: EntityModel): string[] {
   return entity.columns
-    .filter((column) => column.role !== 'deletedAt' && column.role !== 'version' && !UNSORTABLE.has(column.type))
+    .filter(
+      (column) =>
+        column.role !== 'deletedAt' && column.role !== 'version' && !UNSORTABLE.has(column.type) && isReadable(column),
+    )
     .map((column) => column.property);
 }
 
 /** Types a list may be filtered by: what has a useful equality (json and intervals do not). */
 const UNFILTERABLE = new Set(['json', 'jsonb', 'interval']);
 
+/** Readable columns only: a filter on a secret or a password hash would be an oracle for its value. */
 function filterableColumns(entity: EntityModel): ColumnModel[] {
   return entity.columns.filter(
-    (column) => column.role !== 'deletedAt' && column.role !== 'version' && !UNFILTERABLE.has(column.type),
+    (column) =>
+      column.role !== 'deletedAt' && column.role !== 'version' && !UNFILTERABLE.has(column.type) && isReadable(column),
   );
 }
 
@@ -63,11 +75,16 @@ function filterableField(column: ColumnModel): string {
   return `{ type: ${str(column.type)}${values} }`;
 }
 
-/** Writable columns: what a create body may carry. */
-/** The columns a body writes; a scope column is set from the token instead (ScopeInput). */
+/**
+ * Writable columns: what a create body may carry. A hidden field is set by user code only, and a scope
+ * column from the token (ScopeInput).
+ */
 function inputColumns(entity: EntityModel): ColumnModel[] {
   return entity.columns.filter(
-    (column) => (column.role === 'field' || column.role === 'foreignKey') && column.property !== entity.scope?.property,
+    (column) =>
+      (column.role === 'field' || column.role === 'foreignKey') &&
+      isWritable(column) &&
+      column.property !== entity.scope?.property,
   );
 }
 
@@ -80,8 +97,9 @@ export function renderResource(model: Model, entity: EntityModel): string {
   const file = entityPaths(entity).resource;
   const imports = new ImportSet([resourceConstant(entity)]);
   const definition = imports.type(platformImport(file, 'crud/resource'), 'ResourceDefinition');
+  // A PUT that leaves a write-only field out keeps it: a client cannot read the value back to resend it.
   const nullable = inputColumns(entity)
-    .filter((column) => column.nullable)
+    .filter((column) => column.nullable && column.visibility !== 'writeOnly')
     .map((column) => column.property);
   const relationIds = entity.relations
     .filter((relation) => relation.idsProperty)
@@ -138,10 +156,10 @@ function cachedResourcesFilteringOver(model: Model, entity: EntityModel): string
     .map((other) => other.names.route);
 }
 
-/** What a read answers with: every column, then the ids of owned many-to-many sets (`tagIds`). */
+/** What a read answers with: every column but write-only and hidden fields, then the ids of owned many-to-many sets (`tagIds`). */
 export function readableProperties(entity: EntityModel): string[] {
   const ids = entity.relations.flatMap((relation) => (relation.idsProperty ? [relation.idsProperty] : []));
-  return [...entity.columns.map((column) => column.property), ...ids];
+  return [...entity.columns.filter(isReadable).map((column) => column.property), ...ids];
 }
 
 /** `{ name: 'project', kind: 'ManyToOne', target: () => PROJECT_RESOURCE }` for each relation `include` may embed. */
@@ -186,6 +204,7 @@ export function dtoNames(entity: EntityModel) {
     page: `${className}Page`,
     bulkCreate: `BulkCreate${className}Dto`,
     batch: `${className}Batch`,
+    response: responseName(entity),
   };
 }
 
@@ -210,7 +229,6 @@ export function renderDto(entity: EntityModel, model: Model): string {
   const imports = new ImportSet(Object.values(names));
   const swagger = imports.values('@nestjs/swagger', 'ApiProperty', 'PartialType');
   const entityImport = importPath(file, paths.entity);
-  const entityClass = imports.value(entityImport, entity.names.className);
 
   const members = inputColumns(entity).map((column) => renderInputProperty(column, entity, imports, entityImport, api));
   for (const relation of entity.relations.filter((candidate) => candidate.idsProperty)) {
@@ -239,7 +257,8 @@ export function renderDto(entity: EntityModel, model: Model): string {
     ].join('\n');
   };
 
-  const blocks = [`export class ${names.create} {\n${members.join('\n\n')}\n}`];
+  // The response class first: the page and batch classes below name it in their decorators.
+  const blocks = [renderResponse(model, entity, imports), `export class ${names.create} {\n${members.join('\n\n')}\n}`];
   if (entity.versioned) {
     blocks.push(`export class ${names.replace} extends ${names.create} {\n${versionProperty()}\n}`);
   }
@@ -249,7 +268,7 @@ export function renderDto(entity: EntityModel, model: Model): string {
     `export class ${names.update} extends ${swagger.PartialType}(${names.replace}, { skipNullProperties: false }) {}`,
   );
   blocks.push(renderListQuery(model, entity, imports, file));
-  blocks.push(...renderBatchDtos(entity, imports, file, entityClass));
+  blocks.push(...renderBatchDtos(entity, imports, file));
   blocks.push(
     [
       '/** What GET /:id takes besides the id: the same `fields` and `include` as the list. */',
@@ -262,8 +281,8 @@ export function renderDto(entity: EntityModel, model: Model): string {
   blocks.push(
     [
       `export class ${names.page} extends ${pageBase} {`,
-      `  @${swagger.ApiProperty}({ type: [${entityClass}] })`,
-      `  data!: ${entityClass}[];`,
+      `  @${swagger.ApiProperty}({ type: [${names.response}] })`,
+      `  data!: ${names.response}[];`,
       '}',
     ].join('\n'),
   );
@@ -274,7 +293,7 @@ export function renderDto(entity: EntityModel, model: Model): string {
  * The body of a bulk create (`{ "data": [...] }`: the body guard takes objects only) with every item
  * validated as a single create's body, and what it answers: the created rows, in input order.
  */
-function renderBatchDtos(entity: EntityModel, imports: ImportSet, file: string, entityClass: string): string[] {
+function renderBatchDtos(entity: EntityModel, imports: ImportSet, file: string): string[] {
   const names = dtoNames(entity);
   const maxItems = imports.value(platformImport(file, 'crud/bulk-write'), 'MAX_BATCH_ITEMS');
   const swagger = imports.value('@nestjs/swagger', 'ApiProperty');
@@ -294,8 +313,8 @@ function renderBatchDtos(entity: EntityModel, imports: ImportSet, file: string, 
     ].join('\n'),
     [
       `export class ${names.batch} {`,
-      `  @${swagger}({ type: [${entityClass}], description: 'The created rows, in the order of the request.' })`,
-      `  data!: ${entityClass}[];`,
+      `  @${swagger}({ type: [${names.response}], description: 'The created rows, in the order of the request.' })`,
+      `  data!: ${names.response}[];`,
       '}',
     ].join('\n'),
   ];
@@ -625,7 +644,7 @@ function renderHandler(model: Model, operation: OperationModel, entity: EntityMo
       : operation.response === 'batch'
         ? dto(names.batch)
         : operation.response === 'entity'
-          ? imports.value(importPath(file, paths.entity), entity.names.className)
+          ? dto(names.response)
           : undefined;
   const resource = () => imports.value(importPath(file, paths.resource), resourceConstant(entity));
   if (operation.name === 'list' || operation.name === 'listDeleted' || operation.name === 'get')

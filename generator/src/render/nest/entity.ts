@@ -1,10 +1,17 @@
-import type { ColumnModel, EntityModel, IndexModel, Model, RelationModel } from '../../model/types';
+import {
+  type ColumnModel,
+  type EntityModel,
+  type IndexModel,
+  isReadable,
+  type Model,
+  type RelationModel,
+} from '../../model/types';
 import { TYPE_MAP } from '../../type-map';
 import { apsoFile, type Artifact, text } from '../artifact';
 import { GENERATED_HEADER } from '../header';
 import { ImportSet, jsDoc, objectLiteral, str } from '../imports';
 import { entityPaths, importPath } from '../layout';
-import { apiPropertyDecorator, enumConstant, enumTypeName, literalSource } from './shared';
+import { enumConstant, enumTypeName, literalSource } from './shared';
 
 export const ENTITY_ARTIFACT: Artifact = {
   name: 'entity',
@@ -12,7 +19,12 @@ export const ENTITY_ARTIFACT: Artifact = {
     model.entities.map((entity) => apsoFile(entityPaths(entity).entity, text(renderEntity(entity, model)))),
 };
 
-/** The TypeORM entity: explicit table, column, index and constraint names, so migrations and code agree by construction. */
+/**
+ * The TypeORM entity: explicit table, column, index and constraint names, so migrations and code agree
+ * by construction. It carries no OpenAPI decorators: what an answer looks like is the response class of
+ * the DTO file, which leaves write-only and hidden fields out, so a route answering the entity class
+ * cannot document (or be mistaken to answer) them.
+ */
 export function renderEntity(entity: EntityModel, model: Model): string {
   const file = entityPaths(entity).entity;
   const enumColumns = entity.columns.filter((column) => column.type === 'enum');
@@ -59,7 +71,6 @@ function renderIndex(index: IndexModel, imports: ImportSet): string {
 function renderColumnMember(column: ColumnModel, entity: EntityModel, imports: ImportSet): string {
   return [
     jsDoc(column.description, '  '),
-    `  ${apiPropertyDecorator(column, imports, entityPaths(entity).entity, 'response', enumConstant(entity, column))}`,
     `  ${columnDecorator(column, entity, imports)}`,
     `  ${column.property}!: ${propertyType(column, entity)};`,
   ]
@@ -67,13 +78,13 @@ function renderColumnMember(column: ColumnModel, entity: EntityModel, imports: I
     .join('\n');
 }
 
-function propertyType(column: ColumnModel, entity: EntityModel): string {
-  const base =
-    column.type === 'enum'
-      ? enumTypeName(entity, column)
-      : column.role === 'version'
-        ? 'number'
-        : TYPE_MAP[column.type].ts;
+/** The TypeScript type of a column's property, as the entity and the response class declare it. */
+export function propertyType(
+  column: ColumnModel,
+  entity: EntityModel,
+  enumType: string = enumTypeName(entity, column),
+): string {
+  const base = column.type === 'enum' ? enumType : column.role === 'version' ? 'number' : TYPE_MAP[column.type].ts;
   return column.nullable && base !== 'unknown' ? `${base} | null` : base;
 }
 
@@ -109,6 +120,9 @@ function columnOptions(column: ColumnModel, entity: EntityModel): string {
     scale: column.scale !== undefined ? String(column.scale) : undefined,
     nullable: column.nullable ? 'true' : undefined,
     default: defaultOption(column),
+    // Write-only and hidden columns are not loaded by any read that does not ask for them by name
+    // (addSelect), user code's repository.find() included: what is never loaded cannot be answered.
+    select: isReadable(column) ? undefined : 'false',
   });
 }
 
@@ -142,18 +156,7 @@ function renderRelation(
     onDelete: relation.joinColumn ? str(relation.onDelete) : undefined,
   });
   const many = relation.kind === 'OneToMany' || relation.kind === 'ManyToMany';
-  const embedded = objectLiteral({
-    type: `() => ${targetClass}`,
-    isArray: many ? 'true' : undefined,
-    nullable: !many && (relation.nullable || !relation.owner) ? 'true' : undefined,
-    description: str(
-      many
-        ? `Embedded with include=${relation.property}: at most the first 20 by id.`
-        : `Embedded with include=${relation.property}${relation.nullable || !relation.owner ? '; null when there is none' : ''}.`,
-    ),
-  });
   const lines = [
-    `  @${imports.value('@nestjs/swagger', 'ApiPropertyOptional')}(${embedded})`,
     `  @${imports.value('typeorm', relation.kind)}(() => ${targetClass}${inverse}${options === '{}' ? '' : `, ${options}`})`,
   ];
   if (relation.joinColumn) {
@@ -172,17 +175,11 @@ function renderRelation(
     );
   }
   lines.push(`  ${relation.property}?: ${targetClass}${many ? '[]' : relation.nullable ? ' | null' : ''};`);
-  if (relation.idsProperty && relation.joinTable)
-    lines.push('', renderIdsMember(relation.idsProperty, relation, imports));
+  if (relation.idsProperty && relation.joinTable) lines.push('', renderIdsMember(relation.idsProperty, relation));
   return lines.join('\n');
 }
 
 /** `tagIds`: not a column; every read sets it from the join table, as a client writes it. */
-function renderIdsMember(idsProperty: string, relation: RelationModel, imports: ImportSet): string {
-  const uuid = relation.joinTable!.targetKeyType === 'uuid';
-  const item = uuid ? `{ type: 'string', format: 'uuid' }` : `{ type: 'integer', format: 'int32' }`;
-  return [
-    `  @${imports.value('@nestjs/swagger', 'ApiProperty')}({ type: 'array', items: ${item}, description: ${str(`Ids of the related ${relation.property}, in id order.`)} })`,
-    `  ${idsProperty}?: ${uuid ? 'string' : 'number'}[];`,
-  ].join('\n');
+function renderIdsMember(idsProperty: string, relation: RelationModel): string {
+  return `  ${idsProperty}?: ${relation.joinTable!.targetKeyType === 'uuid' ? 'string' : 'number'}[];`;
 }

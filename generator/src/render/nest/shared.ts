@@ -65,6 +65,8 @@ export function apiPropertyDecorator(
     enum: column.type === 'enum' ? enumValues : undefined,
     maxLength: column.length !== undefined ? String(column.length) : undefined,
     nullable: column.nullable ? 'true' : undefined,
+    // OpenAPI's own word for a property sent in requests and never answered.
+    writeOnly: mode === 'create' && column.visibility === 'writeOnly' ? 'true' : undefined,
     default: literalDefault !== undefined && mode === 'create' ? literalSource(literalDefault) : undefined,
     example:
       info.openApi.example !== undefined && !isVersion && !shared ? literalSource(info.openApi.example) : undefined,

@@ -18,13 +18,13 @@ import { AuditEventService } from '../audit-event.service';
 import {
   AuditEventBatch,
   AuditEventPage,
+  AuditEventResponse,
   BulkCreateAuditEventDto,
   CreateAuditEventDto,
   GetAuditEventQuery,
   ListAuditEventsQuery,
   UpdateAuditEventDto,
 } from './audit-event.dto';
-import { AuditEvent } from './audit-event.entity';
 import { AUDIT_EVENT_RESOURCE } from './audit-event.resource';
 
 /** The REST routes of audit-events; the user-owned controller extends it and sets the path. */
@@ -46,43 +46,43 @@ export abstract class AuditEventControllerBase {
   @ApiOperation({ operationId: 'getAuditEvent', summary: 'Get an audit event by id' })
   @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ReadShapeQueries(AUDIT_EVENT_RESOURCE)
-  @ApiOkResponse({ type: AuditEvent })
+  @ApiOkResponse({ type: AuditEventResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetAuditEventQuery): Promise<AuditEvent> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetAuditEventQuery): Promise<AuditEventResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createAuditEvent', summary: 'Create an audit event' })
-  @ApiCreatedResponse({ type: AuditEvent })
+  @ApiCreatedResponse({ type: AuditEventResponse })
   @EntityTag('create')
-  create(@Body() body: CreateAuditEventDto): Promise<AuditEvent> {
+  create(@Body() body: CreateAuditEventDto): Promise<AuditEventResponse> {
     return this.service.create(body);
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateAuditEvent', summary: 'Change some properties of an audit event' })
   @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: AuditEvent })
+  @ApiOkResponse({ type: AuditEventResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateAuditEventDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<AuditEvent> {
+  ): Promise<AuditEventResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceAuditEvent', summary: 'Replace all writable properties of an audit event' })
   @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: AuditEvent })
+  @ApiOkResponse({ type: AuditEventResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: CreateAuditEventDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<AuditEvent> {
+  ): Promise<AuditEventResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

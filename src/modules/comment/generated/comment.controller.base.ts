@@ -20,12 +20,12 @@ import {
   BulkCreateCommentDto,
   CommentBatch,
   CommentPage,
+  CommentResponse,
   CreateCommentDto,
   GetCommentQuery,
   ListCommentsQuery,
   UpdateCommentDto,
 } from './comment.dto';
-import { Comment } from './comment.entity';
 import { COMMENT_RESOURCE } from './comment.resource';
 
 /** The REST routes of comments; the user-owned controller extends it and sets the path. */
@@ -49,43 +49,43 @@ export abstract class CommentControllerBase {
   @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(COMMENT_RESOURCE, 'item')
   @ReadShapeQueries(COMMENT_RESOURCE)
-  @ApiOkResponse({ type: Comment })
+  @ApiOkResponse({ type: CommentResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetCommentQuery): Promise<Comment> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetCommentQuery): Promise<CommentResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createComment', summary: 'Create a comment' })
-  @ApiCreatedResponse({ type: Comment })
+  @ApiCreatedResponse({ type: CommentResponse })
   @EntityTag('create')
-  create(@Body() body: CreateCommentDto): Promise<Comment> {
+  create(@Body() body: CreateCommentDto): Promise<CommentResponse> {
     return this.service.create(body);
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateComment', summary: 'Change some properties of a comment' })
   @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Comment })
+  @ApiOkResponse({ type: CommentResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateCommentDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Comment> {
+  ): Promise<CommentResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceComment', summary: 'Replace all writable properties of a comment' })
   @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Comment })
+  @ApiOkResponse({ type: CommentResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: CreateCommentDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Comment> {
+  ): Promise<CommentResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

@@ -23,9 +23,9 @@ import {
   ListOrganizationsQuery,
   OrganizationBatch,
   OrganizationPage,
+  OrganizationResponse,
   UpdateOrganizationDto,
 } from './organization.dto';
-import { Organization } from './organization.entity';
 import { ORGANIZATION_RESOURCE } from './organization.resource';
 
 /** The REST routes of organizations; the user-owned controller extends it and sets the path. */
@@ -49,43 +49,43 @@ export abstract class OrganizationControllerBase {
   @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(ORGANIZATION_RESOURCE, 'item')
   @ReadShapeQueries(ORGANIZATION_RESOURCE)
-  @ApiOkResponse({ type: Organization })
+  @ApiOkResponse({ type: OrganizationResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetOrganizationQuery): Promise<Organization> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetOrganizationQuery): Promise<OrganizationResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createOrganization', summary: 'Create an organization' })
-  @ApiCreatedResponse({ type: Organization })
+  @ApiCreatedResponse({ type: OrganizationResponse })
   @EntityTag('create')
-  create(@Body() body: CreateOrganizationDto): Promise<Organization> {
+  create(@Body() body: CreateOrganizationDto): Promise<OrganizationResponse> {
     return this.service.create(body);
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateOrganization', summary: 'Change some properties of an organization' })
   @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Organization })
+  @ApiOkResponse({ type: OrganizationResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateOrganizationDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Organization> {
+  ): Promise<OrganizationResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceOrganization', summary: 'Replace all writable properties of an organization' })
   @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Organization })
+  @ApiOkResponse({ type: OrganizationResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: CreateOrganizationDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Organization> {
+  ): Promise<OrganizationResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

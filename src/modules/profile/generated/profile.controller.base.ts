@@ -23,9 +23,9 @@ import {
   ListProfilesQuery,
   ProfileBatch,
   ProfilePage,
+  ProfileResponse,
   UpdateProfileDto,
 } from './profile.dto';
-import { Profile } from './profile.entity';
 import { PROFILE_RESOURCE } from './profile.resource';
 
 /** The REST routes of profiles; the user-owned controller extends it and sets the path. */
@@ -49,43 +49,43 @@ export abstract class ProfileControllerBase {
   @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(PROFILE_RESOURCE, 'item')
   @ReadShapeQueries(PROFILE_RESOURCE)
-  @ApiOkResponse({ type: Profile })
+  @ApiOkResponse({ type: ProfileResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetProfileQuery): Promise<Profile> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetProfileQuery): Promise<ProfileResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createProfile', summary: 'Create a profile' })
-  @ApiCreatedResponse({ type: Profile })
+  @ApiCreatedResponse({ type: ProfileResponse })
   @EntityTag('create')
-  create(@Body() body: CreateProfileDto): Promise<Profile> {
+  create(@Body() body: CreateProfileDto): Promise<ProfileResponse> {
     return this.service.create(body);
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateProfile', summary: 'Change some properties of a profile' })
   @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Profile })
+  @ApiOkResponse({ type: ProfileResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateProfileDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Profile> {
+  ): Promise<ProfileResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceProfile', summary: 'Replace all writable properties of a profile' })
   @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Profile })
+  @ApiOkResponse({ type: ProfileResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: CreateProfileDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Profile> {
+  ): Promise<ProfileResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

@@ -23,10 +23,10 @@ import {
   ListProjectsQuery,
   ProjectBatch,
   ProjectPage,
+  ProjectResponse,
   ReplaceProjectDto,
   UpdateProjectDto,
 } from './project.dto';
-import { Project } from './project.entity';
 import { PROJECT_RESOURCE } from './project.resource';
 
 /** The REST routes of projects; the user-owned controller extends it and sets the path. */
@@ -50,43 +50,43 @@ export abstract class ProjectControllerBase {
   @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(PROJECT_RESOURCE, 'item')
   @ReadShapeQueries(PROJECT_RESOURCE)
-  @ApiOkResponse({ type: Project })
+  @ApiOkResponse({ type: ProjectResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetProjectQuery): Promise<Project> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetProjectQuery): Promise<ProjectResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createProject', summary: 'Create a project' })
-  @ApiCreatedResponse({ type: Project })
+  @ApiCreatedResponse({ type: ProjectResponse })
   @EntityTag('create')
-  create(@Body() body: CreateProjectDto): Promise<Project> {
+  create(@Body() body: CreateProjectDto): Promise<ProjectResponse> {
     return this.service.create(body);
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateProject', summary: 'Change some properties of a project' })
   @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Project })
+  @ApiOkResponse({ type: ProjectResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateProjectDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Project> {
+  ): Promise<ProjectResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceProject', summary: 'Replace all writable properties of a project' })
   @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Project })
+  @ApiOkResponse({ type: ProjectResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: ReplaceProjectDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Project> {
+  ): Promise<ProjectResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

@@ -16,8 +16,16 @@ import { ReadShapeQueries } from '../../../platform/crud/list-fields';
 import { EntityTag } from '../../../platform/http/conditional-requests';
 import { IntegerIdPipe } from '../../../platform/validation/id.pipe';
 import { TagService } from '../tag.service';
-import { BulkCreateTagDto, CreateTagDto, GetTagQuery, ListTagsQuery, TagBatch, TagPage, UpdateTagDto } from './tag.dto';
-import { Tag } from './tag.entity';
+import {
+  BulkCreateTagDto,
+  CreateTagDto,
+  GetTagQuery,
+  ListTagsQuery,
+  TagBatch,
+  TagPage,
+  TagResponse,
+  UpdateTagDto,
+} from './tag.dto';
 import { TAG_RESOURCE } from './tag.resource';
 
 /** The REST routes of tags; the user-owned controller extends it and sets the path. */
@@ -45,17 +53,17 @@ export abstract class TagControllerBase {
   })
   @CachedRead(TAG_RESOURCE, 'item')
   @ReadShapeQueries(TAG_RESOURCE)
-  @ApiOkResponse({ type: Tag })
+  @ApiOkResponse({ type: TagResponse })
   @EntityTag('read')
-  get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetTagQuery): Promise<Tag> {
+  get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetTagQuery): Promise<TagResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createTag', summary: 'Create a tag' })
-  @ApiCreatedResponse({ type: Tag })
+  @ApiCreatedResponse({ type: TagResponse })
   @EntityTag('create')
-  create(@Body() body: CreateTagDto): Promise<Tag> {
+  create(@Body() body: CreateTagDto): Promise<TagResponse> {
     return this.service.create(body);
   }
 
@@ -66,13 +74,13 @@ export abstract class TagControllerBase {
     description: "The tag's integer id.",
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
-  @ApiOkResponse({ type: Tag })
+  @ApiOkResponse({ type: TagResponse })
   @EntityTag('write')
   update(
     @Param('id', IntegerIdPipe) id: number,
     @Body() body: UpdateTagDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Tag> {
+  ): Promise<TagResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
@@ -83,13 +91,13 @@ export abstract class TagControllerBase {
     description: "The tag's integer id.",
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
-  @ApiOkResponse({ type: Tag })
+  @ApiOkResponse({ type: TagResponse })
   @EntityTag('write')
   replace(
     @Param('id', IntegerIdPipe) id: number,
     @Body() body: CreateTagDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Tag> {
+  ): Promise<TagResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

@@ -24,9 +24,9 @@ import {
   ReplaceTaskDto,
   TaskBatch,
   TaskPage,
+  TaskResponse,
   UpdateTaskDto,
 } from './task.dto';
-import { Task } from './task.entity';
 import { TASK_RESOURCE } from './task.resource';
 
 /** The REST routes of tasks; the user-owned controller extends it and sets the path. */
@@ -50,43 +50,43 @@ export abstract class TaskControllerBase {
   @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(TASK_RESOURCE, 'item')
   @ReadShapeQueries(TASK_RESOURCE)
-  @ApiOkResponse({ type: Task })
+  @ApiOkResponse({ type: TaskResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetTaskQuery): Promise<Task> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetTaskQuery): Promise<TaskResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createTask', summary: 'Create a task' })
-  @ApiCreatedResponse({ type: Task })
+  @ApiCreatedResponse({ type: TaskResponse })
   @EntityTag('create')
-  create(@Body() body: CreateTaskDto): Promise<Task> {
+  create(@Body() body: CreateTaskDto): Promise<TaskResponse> {
     return this.service.create(body);
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateTask', summary: 'Change some properties of a task' })
   @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Task })
+  @ApiOkResponse({ type: TaskResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateTaskDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Task> {
+  ): Promise<TaskResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceTask', summary: 'Replace all writable properties of a task' })
   @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Task })
+  @ApiOkResponse({ type: TaskResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: ReplaceTaskDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Task> {
+  ): Promise<TaskResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

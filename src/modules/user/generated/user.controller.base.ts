@@ -24,8 +24,8 @@ import {
   UpdateUserDto,
   UserBatch,
   UserPage,
+  UserResponse,
 } from './user.dto';
-import { User } from './user.entity';
 import { USER_RESOURCE } from './user.resource';
 
 /** The REST routes of users; the user-owned controller extends it and sets the path. */
@@ -49,43 +49,43 @@ export abstract class UserControllerBase {
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(USER_RESOURCE, 'item')
   @ReadShapeQueries(USER_RESOURCE)
-  @ApiOkResponse({ type: User })
+  @ApiOkResponse({ type: UserResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetUserQuery): Promise<User> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetUserQuery): Promise<UserResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createUser', summary: 'Create a user' })
-  @ApiCreatedResponse({ type: User })
+  @ApiCreatedResponse({ type: UserResponse })
   @EntityTag('create')
-  create(@Body() body: CreateUserDto): Promise<User> {
+  create(@Body() body: CreateUserDto): Promise<UserResponse> {
     return this.service.create(body);
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateUser', summary: 'Change some properties of a user' })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: User })
+  @ApiOkResponse({ type: UserResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateUserDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<User> {
+  ): Promise<UserResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceUser', summary: 'Replace all writable properties of a user' })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: User })
+  @ApiOkResponse({ type: UserResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: CreateUserDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<User> {
+  ): Promise<UserResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 
@@ -128,9 +128,9 @@ export abstract class UserControllerBase {
   @ApiOperation({ operationId: 'restoreUser', summary: 'Restore a soft-deleted user' })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(200)
-  @ApiOkResponse({ type: User })
+  @ApiOkResponse({ type: UserResponse })
   @ApiNotFoundResponse({ description: 'No such row, or it is not deleted.' })
-  restore(@Param('id', UuidIdPipe) id: string): Promise<User> {
+  restore(@Param('id', UuidIdPipe) id: string): Promise<UserResponse> {
     return this.service.restore(id);
   }
 }

@@ -24,9 +24,9 @@ import {
   ListNotesQuery,
   NoteBatch,
   NotePage,
+  NoteResponse,
   UpdateNoteDto,
 } from './note.dto';
-import { Note } from './note.entity';
 import { NOTE_RESOURCE } from './note.resource';
 
 /** The REST routes of notes; the user-owned controller extends it and sets the path. */
@@ -52,18 +52,18 @@ export abstract class NoteControllerBase {
   @ApiParam({ name: 'id', description: "The note's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(NOTE_RESOURCE, 'item')
   @ReadShapeQueries(NOTE_RESOURCE)
-  @ApiOkResponse({ type: Note })
+  @ApiOkResponse({ type: NoteResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetNoteQuery): Promise<Note> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetNoteQuery): Promise<NoteResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createNote', summary: 'Create a note' })
   @Access({ roles: ['editor'] })
-  @ApiCreatedResponse({ type: Note })
+  @ApiCreatedResponse({ type: NoteResponse })
   @EntityTag('create')
-  create(@Body() body: CreateNoteDto): Promise<Note> {
+  create(@Body() body: CreateNoteDto): Promise<NoteResponse> {
     return this.service.create(body);
   }
 
@@ -71,13 +71,13 @@ export abstract class NoteControllerBase {
   @ApiOperation({ operationId: 'updateNote', summary: 'Change some properties of a note' })
   @Access('authenticated')
   @ApiParam({ name: 'id', description: "The note's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Note })
+  @ApiOkResponse({ type: NoteResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateNoteDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Note> {
+  ): Promise<NoteResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
@@ -85,13 +85,13 @@ export abstract class NoteControllerBase {
   @ApiOperation({ operationId: 'replaceNote', summary: 'Replace all writable properties of a note' })
   @Access('authenticated')
   @ApiParam({ name: 'id', description: "The note's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Note })
+  @ApiOkResponse({ type: NoteResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: CreateNoteDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Note> {
+  ): Promise<NoteResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 
@@ -139,9 +139,9 @@ export abstract class NoteControllerBase {
   @Access('authenticated')
   @ApiParam({ name: 'id', description: "The note's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(200)
-  @ApiOkResponse({ type: Note })
+  @ApiOkResponse({ type: NoteResponse })
   @ApiNotFoundResponse({ description: 'No such row, or it is not deleted.' })
-  restore(@Param('id', UuidIdPipe) id: string): Promise<Note> {
+  restore(@Param('id', UuidIdPipe) id: string): Promise<NoteResponse> {
     return this.service.restore(id);
   }
 }

@@ -23,9 +23,9 @@ import {
   ListSecretsQuery,
   SecretBatch,
   SecretPage,
+  SecretResponse,
   UpdateSecretDto,
 } from './secret.dto';
-import { Secret } from './secret.entity';
 import { SECRET_RESOURCE } from './secret.resource';
 
 /** The REST routes of secrets; the user-owned controller extends it and sets the path. */
@@ -49,18 +49,18 @@ export abstract class SecretControllerBase {
   @Access('authenticated')
   @ApiParam({ name: 'id', description: "The secret's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ReadShapeQueries(SECRET_RESOURCE)
-  @ApiOkResponse({ type: Secret })
+  @ApiOkResponse({ type: SecretResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetSecretQuery): Promise<Secret> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetSecretQuery): Promise<SecretResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createSecret', summary: 'Create a secret' })
   @Access('authenticated')
-  @ApiCreatedResponse({ type: Secret })
+  @ApiCreatedResponse({ type: SecretResponse })
   @EntityTag('create')
-  create(@Body() body: CreateSecretDto): Promise<Secret> {
+  create(@Body() body: CreateSecretDto): Promise<SecretResponse> {
     return this.service.create(body);
   }
 
@@ -68,13 +68,13 @@ export abstract class SecretControllerBase {
   @ApiOperation({ operationId: 'updateSecret', summary: 'Change some properties of a secret' })
   @Access('authenticated')
   @ApiParam({ name: 'id', description: "The secret's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Secret })
+  @ApiOkResponse({ type: SecretResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateSecretDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Secret> {
+  ): Promise<SecretResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
@@ -82,13 +82,13 @@ export abstract class SecretControllerBase {
   @ApiOperation({ operationId: 'replaceSecret', summary: 'Replace all writable properties of a secret' })
   @Access('authenticated')
   @ApiParam({ name: 'id', description: "The secret's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Secret })
+  @ApiOkResponse({ type: SecretResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: CreateSecretDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Secret> {
+  ): Promise<SecretResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

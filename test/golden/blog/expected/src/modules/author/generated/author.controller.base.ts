@@ -19,13 +19,13 @@ import { AuthorService } from '../author.service';
 import {
   AuthorBatch,
   AuthorPage,
+  AuthorResponse,
   BulkCreateAuthorDto,
   CreateAuthorDto,
   GetAuthorQuery,
   ListAuthorsQuery,
   UpdateAuthorDto,
 } from './author.dto';
-import { Author } from './author.entity';
 import { AUTHOR_RESOURCE } from './author.resource';
 
 /** The REST routes of authors; the user-owned controller extends it and sets the path. */
@@ -53,17 +53,17 @@ export abstract class AuthorControllerBase {
   })
   @CachedRead(AUTHOR_RESOURCE, 'item')
   @ReadShapeQueries(AUTHOR_RESOURCE)
-  @ApiOkResponse({ type: Author })
+  @ApiOkResponse({ type: AuthorResponse })
   @EntityTag('read')
-  get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetAuthorQuery): Promise<Author> {
+  get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetAuthorQuery): Promise<AuthorResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createAuthor', summary: 'Create an author' })
-  @ApiCreatedResponse({ type: Author })
+  @ApiCreatedResponse({ type: AuthorResponse })
   @EntityTag('create')
-  create(@Body() body: CreateAuthorDto): Promise<Author> {
+  create(@Body() body: CreateAuthorDto): Promise<AuthorResponse> {
     return this.service.create(body);
   }
 
@@ -74,13 +74,13 @@ export abstract class AuthorControllerBase {
     description: "The author's integer id.",
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
-  @ApiOkResponse({ type: Author })
+  @ApiOkResponse({ type: AuthorResponse })
   @EntityTag('write')
   update(
     @Param('id', IntegerIdPipe) id: number,
     @Body() body: UpdateAuthorDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Author> {
+  ): Promise<AuthorResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
@@ -91,13 +91,13 @@ export abstract class AuthorControllerBase {
     description: "The author's integer id.",
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
-  @ApiOkResponse({ type: Author })
+  @ApiOkResponse({ type: AuthorResponse })
   @EntityTag('write')
   replace(
     @Param('id', IntegerIdPipe) id: number,
     @Body() body: CreateAuthorDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Author> {
+  ): Promise<AuthorResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 
@@ -151,9 +151,9 @@ export abstract class AuthorControllerBase {
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
   @HttpCode(200)
-  @ApiOkResponse({ type: Author })
+  @ApiOkResponse({ type: AuthorResponse })
   @ApiNotFoundResponse({ description: 'No such row, or it is not deleted.' })
-  restore(@Param('id', IntegerIdPipe) id: number): Promise<Author> {
+  restore(@Param('id', IntegerIdPipe) id: number): Promise<AuthorResponse> {
     return this.service.restore(id);
   }
 }

@@ -19,12 +19,12 @@ import {
   BulkCreateCategoryDto,
   CategoryBatch,
   CategoryPage,
+  CategoryResponse,
   CreateCategoryDto,
   GetCategoryQuery,
   ListCategoriesQuery,
   UpdateCategoryDto,
 } from './category.dto';
-import { Category } from './category.entity';
 import { CATEGORY_RESOURCE } from './category.resource';
 
 /** The REST routes of categories; the user-owned controller extends it and sets the path. */
@@ -50,17 +50,17 @@ export abstract class CategoryControllerBase {
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
   @ReadShapeQueries(CATEGORY_RESOURCE)
-  @ApiOkResponse({ type: Category })
+  @ApiOkResponse({ type: CategoryResponse })
   @EntityTag('read')
-  get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetCategoryQuery): Promise<Category> {
+  get(@Param('id', IntegerIdPipe) id: number, @Query() query: GetCategoryQuery): Promise<CategoryResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createCategory', summary: 'Create a category' })
-  @ApiCreatedResponse({ type: Category })
+  @ApiCreatedResponse({ type: CategoryResponse })
   @EntityTag('create')
-  create(@Body() body: CreateCategoryDto): Promise<Category> {
+  create(@Body() body: CreateCategoryDto): Promise<CategoryResponse> {
     return this.service.create(body);
   }
 
@@ -71,13 +71,13 @@ export abstract class CategoryControllerBase {
     description: "The category's integer id.",
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
-  @ApiOkResponse({ type: Category })
+  @ApiOkResponse({ type: CategoryResponse })
   @EntityTag('write')
   update(
     @Param('id', IntegerIdPipe) id: number,
     @Body() body: UpdateCategoryDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Category> {
+  ): Promise<CategoryResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
@@ -88,13 +88,13 @@ export abstract class CategoryControllerBase {
     description: "The category's integer id.",
     schema: { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 },
   })
-  @ApiOkResponse({ type: Category })
+  @ApiOkResponse({ type: CategoryResponse })
   @EntityTag('write')
   replace(
     @Param('id', IntegerIdPipe) id: number,
     @Body() body: CreateCategoryDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Category> {
+  ): Promise<CategoryResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

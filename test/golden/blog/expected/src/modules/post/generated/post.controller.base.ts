@@ -23,10 +23,10 @@ import {
   ListPostsQuery,
   PostBatch,
   PostPage,
+  PostResponse,
   ReplacePostDto,
   UpdatePostDto,
 } from './post.dto';
-import { Post as PostEntity } from './post.entity';
 import { POST_RESOURCE } from './post.resource';
 
 /** The REST routes of posts; the user-owned controller extends it and sets the path. */
@@ -50,43 +50,43 @@ export abstract class PostControllerBase {
   @ApiParam({ name: 'id', description: "The post's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(POST_RESOURCE, 'item')
   @ReadShapeQueries(POST_RESOURCE)
-  @ApiOkResponse({ type: PostEntity })
+  @ApiOkResponse({ type: PostResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetPostQuery): Promise<PostEntity> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetPostQuery): Promise<PostResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createPost', summary: 'Create a post' })
-  @ApiCreatedResponse({ type: PostEntity })
+  @ApiCreatedResponse({ type: PostResponse })
   @EntityTag('create')
-  create(@Body() body: CreatePostDto): Promise<PostEntity> {
+  create(@Body() body: CreatePostDto): Promise<PostResponse> {
     return this.service.create(body);
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updatePost', summary: 'Change some properties of a post' })
   @ApiParam({ name: 'id', description: "The post's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: PostEntity })
+  @ApiOkResponse({ type: PostResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdatePostDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<PostEntity> {
+  ): Promise<PostResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
   @Put(':id')
   @ApiOperation({ operationId: 'replacePost', summary: 'Replace all writable properties of a post' })
   @ApiParam({ name: 'id', description: "The post's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: PostEntity })
+  @ApiOkResponse({ type: PostResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: ReplacePostDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<PostEntity> {
+  ): Promise<PostResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 

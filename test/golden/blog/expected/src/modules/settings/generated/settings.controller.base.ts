@@ -23,9 +23,9 @@ import {
   ListSettingsQuery,
   SettingsBatch,
   SettingsPage,
+  SettingsResponse,
   UpdateSettingsDto,
 } from './settings.dto';
-import { Settings } from './settings.entity';
 import { SETTINGS_RESOURCE } from './settings.resource';
 
 /** The REST routes of settings; the user-owned controller extends it and sets the path. */
@@ -49,43 +49,43 @@ export abstract class SettingsControllerBase {
   @ApiParam({ name: 'id', description: "The settings's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(SETTINGS_RESOURCE, 'item')
   @ReadShapeQueries(SETTINGS_RESOURCE)
-  @ApiOkResponse({ type: Settings })
+  @ApiOkResponse({ type: SettingsResponse })
   @EntityTag('read')
-  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetSettingsQuery): Promise<Settings> {
+  get(@Param('id', UuidIdPipe) id: string, @Query() query: GetSettingsQuery): Promise<SettingsResponse> {
     return this.service.findOne(id, query);
   }
 
   @Post()
   @ApiOperation({ operationId: 'createSettings', summary: 'Create a settings' })
-  @ApiCreatedResponse({ type: Settings })
+  @ApiCreatedResponse({ type: SettingsResponse })
   @EntityTag('create')
-  create(@Body() body: CreateSettingsDto): Promise<Settings> {
+  create(@Body() body: CreateSettingsDto): Promise<SettingsResponse> {
     return this.service.create(body);
   }
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateSettings', summary: 'Change some properties of a settings' })
   @ApiParam({ name: 'id', description: "The settings's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Settings })
+  @ApiOkResponse({ type: SettingsResponse })
   @EntityTag('write')
   update(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: UpdateSettingsDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Settings> {
+  ): Promise<SettingsResponse> {
     return this.service.update(id, body, ifMatch);
   }
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceSettings', summary: 'Replace all writable properties of a settings' })
   @ApiParam({ name: 'id', description: "The settings's uuid.", schema: { type: 'string', format: 'uuid' } })
-  @ApiOkResponse({ type: Settings })
+  @ApiOkResponse({ type: SettingsResponse })
   @EntityTag('write')
   replace(
     @Param('id', UuidIdPipe) id: string,
     @Body() body: CreateSettingsDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<Settings> {
+  ): Promise<SettingsResponse> {
     return this.service.replace(id, body, ifMatch);
   }
 
