@@ -58,6 +58,8 @@ export class TokenVerifier {
     try {
       const { payload } = await jwtVerify(token, this.key as Uint8Array, {
         algorithms: this.algorithms,
+        // A token without an expiry would be a credential for ever: refused, as identity providers always set one.
+        requiredClaims: ['exp'],
         clockTolerance: this.settings.clockToleranceSeconds,
         ...(this.keys.issuer === undefined ? {} : { issuer: this.keys.issuer }),
         ...(this.keys.audience === undefined ? {} : { audience: this.keys.audience }),
@@ -102,6 +104,7 @@ function failureOf(error: unknown): AuthFailure {
     if (error.claim === 'nbf') return new AuthFailure('not_yet_valid', 'The token is not valid yet');
     if (error.claim === 'iss') return new AuthFailure('wrong_issuer', 'The token was issued by another issuer');
     if (error.claim === 'aud') return new AuthFailure('wrong_audience', 'The token is meant for another audience');
+    if (error.claim === 'exp') return new AuthFailure('invalid', 'The token has no expiry (exp)');
   }
   if (error instanceof errors.JWKSNoMatchingKey)
     return new AuthFailure('invalid', 'No key of the key set matches the token');
