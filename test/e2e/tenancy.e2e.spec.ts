@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type JWTPayload, SignJWT } from 'jose';
@@ -44,9 +46,18 @@ interface Tenant {
   notes: string[];
 }
 
+/** A keys file as AUTH_API_KEYS_FILE reads it (docs/auth.md#api-keys), in a fresh temporary folder. */
+function keysFile(keys: readonly object[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'apso-tenancy-keys-')), 'api-keys.json');
+  writeFileSync(file, JSON.stringify({ keys }));
+  return file;
+}
+
 describe('row scoping: no row of another tenant leaves the API (generated app, PostgreSQL, Redis)', () => {
   let database: TestDatabase;
   let app: RunningApp;
+  let project: string;
+  let env: Record<string, string>;
   let sql: Client;
   let admin: Record<string, string>;
   let a: Tenant;
@@ -137,9 +148,14 @@ describe('row scoping: no row of another tenant leaves the API (generated app, P
   }
 
   before(async () => {
-    const project = compiledProject(join(__dirname, 'tenancy.schema.apso.json'), 'tenancy-fixture');
+    project = compiledProject(join(__dirname, 'tenancy.schema.apso.json'), 'tenancy-fixture');
     database = await createDatabase('apso_tenancy');
-    const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(REDIS_DATABASE), AUTH_JWT_SECRET: SECRET };
+    env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: await emptyRedis(REDIS_DATABASE),
+      AUTH_JWT_SECRET: SECRET,
+      AUTH_API_KEYS_FILE: keysFile([]),
+    };
     await runScript(join(project, 'dist', 'src', 'migrate.js'), env);
     app = await startApp(join(project, 'dist', 'src', 'main.js'), env);
     sql = new Client({ connectionString: database.url });
@@ -434,6 +450,26 @@ describe('row scoping: no row of another tenant leaves the API (generated app, P
     // Public rows need no token at all; scoped ones never are public.
     assert.equal((await send({}, 'GET', '/countries')).status, 200);
     assertProblem(await send({}, 'GET', '/projects'), 401);
+  });
+
+  test("an API key of tenant B is scoped by the claims its entry grants, as B's tokens are", async () => {
+    const key = `apso_${randomBytes(32).toString('base64url')}`;
+    const sha256 = createHash('sha256').update(key).digest('hex');
+    await app.stop();
+    app = await startApp(join(project, 'dist', 'src', 'main.js'), {
+      ...env,
+      AUTH_API_KEYS_FILE: keysFile([{ id: 'bravo-bot', sha256, claims: { org_id: b.org } }]),
+    });
+    const machine = { 'x-api-key': key };
+    const list = await attack('GET', '/projects?count=exact', undefined, machine);
+    assert.equal(list.body.total, 3);
+    assertProblem(await attack('GET', `/projects/${a.projects[0].id}`, undefined, machine), 404);
+    assertProblem(await attack('DELETE', `/tasks/${a.tasks[0].id}`, undefined, machine), 404);
+    assertProblem(await attack('POST', '/projects', { name: 'x', organizationId: a.org }, machine), 400);
+    const created = await attack('POST', '/projects', { name: 'by a machine' }, machine);
+    assert.equal(created.body.organizationId, b.org);
+    // The key's sub defaults to its id: its notes are its own, not bob's.
+    assert.deepEqual((await attack('GET', '/notes', undefined, machine)).body.data, []);
   });
 
   test('the figures: requests tried, rows leaked', (t) => {
