@@ -6,10 +6,13 @@ import { validateDocument } from '../../validate/validate';
 import { renderResource } from './crud';
 
 /** Authors (cached) write books (cached, self-referencing sequels, tagged by uncached genres). */
-function library() {
+function library(
+  access: Pick<SchemaDocument, 'auth'> & { authorAccess?: SchemaDocument['entities'][number]['access'] } = {},
+) {
   const document: SchemaDocument = {
+    ...(access.auth ? { auth: access.auth } : {}),
     entities: [
-      { name: 'Author', fields: [{ name: 'name', type: 'string', length: 100 }] },
+      { name: 'Author', fields: [{ name: 'name', type: 'string', length: 100 }], access: access.authorAccess },
       {
         name: 'Book',
         fields: [{ name: 'title', type: 'string', length: 100 }],
@@ -34,14 +37,26 @@ function library() {
 }
 
 describe('what the resource definition tells the runtime about includes', () => {
-  test('every relation is includable, its target named lazily, without importing its own file', () => {
+  test('without auth every relation is includable, its target named lazily, without importing its own file', () => {
     const book = library().resource('Book');
-    assert.match(book, /\{ name: 'author', kind: 'ManyToOne', target: \(\) => AUTHOR_RESOURCE \}/);
-    assert.match(book, /\{ name: 'prequel', kind: 'ManyToOne', target: \(\) => BOOK_RESOURCE \}/);
-    assert.match(book, /\{ name: 'genres', kind: 'ManyToMany', target: \(\) => GENRE_RESOURCE \}/);
+    assert.match(book, /\{ name: 'author', kind: 'ManyToOne', target: \(\) => AUTHOR_RESOURCE, includable: true \}/);
+    assert.match(book, /\{ name: 'prequel', kind: 'ManyToOne', target: \(\) => BOOK_RESOURCE, includable: true \}/);
+    assert.match(book, /\{ name: 'genres', kind: 'ManyToMany', target: \(\) => GENRE_RESOURCE, includable: true \}/);
     assert.match(book, /import \{ AUTHOR_RESOURCE \} from '\.\.\/\.\.\/author\/generated\/author\.resource';/);
     assert.doesNotMatch(book, /from '\.\/book\.resource'/);
-    assert.match(library().resource('Author'), /\{ name: 'books', kind: 'OneToMany', target: \(\) => BOOK_RESOURCE \}/);
+    assert.match(
+      library().resource('Author'),
+      /\{ name: 'books', kind: 'OneToMany', target: \(\) => BOOK_RESOURCE, includable: true \}/,
+    );
+  });
+
+  test("a relation whose target's rules are stricter than the reads is kept for scoping, but not includable", () => {
+    const book = library({
+      auth: {},
+      authorAccess: { list: { roles: ['staff'] }, read: { roles: ['staff'] } },
+    }).resource('Book');
+    assert.match(book, /\{ name: 'author', kind: 'ManyToOne', target: \(\) => AUTHOR_RESOURCE, includable: false \}/);
+    assert.match(book, /\{ name: 'genres', kind: 'ManyToMany', target: \(\) => GENRE_RESOURCE, includable: true \}/);
   });
 
   test('the id set is readable and filterable by the target key type', () => {
