@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { cursorProblem, decodeCursor, encodeCursor } from './list-cursor';
-import { ResourceDefinition } from './resource';
 import { SortKey } from './sort-order';
+import { resourceDefinition } from '../../../test/support/resource-definition';
 
-const NOTES: ResourceDefinition = {
+const NOTES = resourceDefinition({
   name: 'notes',
   sortable: ['title', 'rank'],
   filterable: { id: { type: 'uuid' }, title: { type: 'string' }, rank: { type: 'integer' } },
-  nullableFields: [],
-  relationIds: [],
   readable: ['id', 'title', 'rank'],
-  relations: [],
-  embeddedIn: [],
-  deleteAlsoChanges: [],
-  filteredFrom: [],
-  deleteAlsoChangesEmbeddedIn: [],
-  softDelete: false,
-  versioned: false,
-  cache: null,
-  scope: null,
-};
+});
 const ID = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 const BY_TITLE: SortKey[] = [
   { property: 'title', direction: 'DESC' },

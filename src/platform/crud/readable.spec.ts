@@ -7,27 +7,9 @@ import { EntityTagInterceptor } from '../http/conditional-requests';
 import { PlatformModule } from '../platform.module';
 import { readableRow, StripUnreadableColumns, withoutUnreadableColumns } from './readable';
 import { ResourceDefinition } from './resource';
+import { resourceDefinition } from '../../../test/support/resource-definition';
 
-function resource(overrides: Partial<ResourceDefinition>): ResourceDefinition {
-  return {
-    name: 'rows',
-    sortable: [],
-    filterable: {},
-    nullableFields: [],
-    relationIds: [],
-    readable: [],
-    relations: [],
-    embeddedIn: [],
-    deleteAlsoChanges: [],
-    filteredFrom: [],
-    deleteAlsoChangesEmbeddedIn: [],
-    softDelete: false,
-    versioned: false,
-    cache: null,
-    scope: null,
-    ...overrides,
-  };
-}
+const resource = resourceDefinition;
 
 const ACCOUNTS = resource({ name: 'accounts', readable: ['id', 'name'] });
 const MEMBERS: ResourceDefinition = resource({

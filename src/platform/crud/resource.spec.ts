@@ -1,27 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { filterableFields, ResourceDefinition } from './resource';
+import { resourceDefinition } from '../../../test/support/resource-definition';
 
-function resource(overrides: Partial<ResourceDefinition>): ResourceDefinition {
-  return {
-    name: 'rows',
-    sortable: [],
-    filterable: {},
-    nullableFields: [],
-    relationIds: [],
-    readable: [],
-    relations: [],
-    embeddedIn: [],
-    deleteAlsoChanges: [],
-    filteredFrom: [],
-    deleteAlsoChangesEmbeddedIn: [],
-    softDelete: false,
-    versioned: false,
-    cache: null,
-    scope: null,
-    ...overrides,
-  };
-}
+const resource = resourceDefinition;
 
 const PROJECTS = resource({
   name: 'projects',
