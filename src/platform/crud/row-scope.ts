@@ -136,16 +136,33 @@ export function scopeKey(
   resource: Pick<ResourceDefinition, 'scope' | 'relations'>,
   claims: Claims | undefined,
 ): string | undefined {
-  const scopes = new Map<string, RowScope>();
-  for (const scope of [resource.scope, ...resource.relations.map((relation) => relation.target().scope)])
-    if (scope !== null) scopes.set(`${scope.claim} ${scope.type}`, scope);
-  if (scopes.size === 0) return '';
+  const scopes = answerScopes(resource);
+  if (scopes.length === 0) return '';
   if (claims === undefined) return undefined;
   const parts: string[] = [];
-  for (const [name, scope] of [...scopes].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+  for (const [name, scope] of scopes) {
     const value = scopeValue(claimAt(claims, scope.claim), scope.type);
     if (value === undefined) return undefined;
     parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   }
   return parts.join('&');
+}
+
+const answerScopesOf = new WeakMap<object, readonly (readonly [string, RowScope])[]>();
+
+/**
+ * The distinct scopes of a resource and of its relations' targets, by `claim type` in code-unit
+ * order: worked out on the first cached read (targets are lazy, so not while resource files load),
+ * then kept.
+ */
+function answerScopes(resource: Pick<ResourceDefinition, 'scope' | 'relations'>) {
+  let scopes = answerScopesOf.get(resource);
+  if (scopes === undefined) {
+    const byName = new Map<string, RowScope>();
+    for (const scope of [resource.scope, ...resource.relations.map((relation) => relation.target().scope)])
+      if (scope !== null) byName.set(`${scope.claim} ${scope.type}`, scope);
+    scopes = [...byName].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    answerScopesOf.set(resource, scopes);
+  }
+  return scopes;
 }
