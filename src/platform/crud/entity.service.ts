@@ -42,7 +42,9 @@ export interface EntityServiceContext<E extends ObjectLiteral> {
 /**
  * Generic CRUD over one entity. Reads go to the replica (to the primary while it is unreachable); every
  * write is one transaction on the primary that re-reads the row before commit (so the response is what
- * a later GET returns) and invalidates the cache once committed. Generated `XServiceBase` classes extend this; user services extend those.
+ * a later GET returns) and invalidates the cache once committed. Every operation of a scoped resource
+ * is confined to the caller's rows, by the same lookups (row-scope.ts): another tenant's row is not
+ * found. Generated `XServiceBase` classes extend this; user services extend those.
  */
 export abstract class EntityService<E extends { id: EntityId }> {
   protected readonly resource: ResourceDefinition;
