@@ -1,6 +1,6 @@
 import { BadRequestException, ForbiddenException } from '@nestjs/common';
 import { ApiHideProperty } from '@nestjs/swagger';
-import { Allow } from 'class-validator';
+import { Allow, isUUID } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Claims, claimAt, currentClaims } from '../auth/principal';
 import { errorBody } from '../http/error-body';
@@ -24,7 +24,6 @@ export interface ScopeCondition {
 
 /** The longest claim value a scope accepts; a tenant or owner id is short, and it ends up in cache keys. */
 const MAX_SCOPE_VALUE_LENGTH = 256;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGER = /^-?\d{1,19}$/;
 
 /**
@@ -56,7 +55,7 @@ export function scopeCondition(resource: {
 function scopeValue(claim: unknown, type: RowScope['type']): string | undefined {
   if (type === 'integer' && typeof claim === 'number') return Number.isSafeInteger(claim) ? String(claim) : undefined;
   if (typeof claim !== 'string' || claim === '' || claim.length > MAX_SCOPE_VALUE_LENGTH) return undefined;
-  if (type === 'uuid') return UUID.test(claim) ? claim.toLowerCase() : undefined;
+  if (type === 'uuid') return isUUID(claim) ? claim.toLowerCase() : undefined;
   if (type === 'integer') return INTEGER.test(claim) ? BigInt(claim).toString() : undefined;
   return claim;
 }
@@ -119,7 +118,7 @@ export function refuseForeignScope(input: object, scope: ScopeCondition | undefi
   if (scope === undefined) return;
   const sent = (input as Record<string, unknown>)[scope.property];
   if (sent === undefined) return;
-  const spelled = typeof sent === 'string' && UUID.test(sent) ? sent.toLowerCase() : sent;
+  const spelled = typeof sent === 'string' && isUUID(sent) ? sent.toLowerCase() : sent;
   if ((typeof spelled === 'string' || typeof spelled === 'number') && String(spelled) === scope.value) return;
   const field = scope.property;
   const problem = `is set from your token; leave it out or send your own value`;
