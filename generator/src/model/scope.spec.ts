@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatDiagnostic } from '../validate/diagnostic';
 import { validateDocument } from '../validate/validate';
-import type { SchemaDocument } from '../schema/document';
+import type { EntitySpec, SchemaDocument } from '../schema/document';
 import { buildModel } from './build';
 
 const problems = (document: unknown): string[] =>
@@ -123,8 +123,41 @@ describe('row scoping in the schema', () => {
         },
       ],
     });
-    assert.equal(found.length, 2);
+    assert.equal(found.length, 3);
+    assert.match(found.join('\n'), /\/entities\/0\/scope: must be false or \{ "by"/);
     assert.match(found.join('\n'), /\/entities\/0\/scope\/claim/);
     assert.match(found.join('\n'), /\/entities\/0\/scope\/column: unknown property "column"/);
+  });
+
+  test('an unscoped entity whose rows belong to scoped rows is refused, naming both ways out', () => {
+    const comment = (extra: Partial<EntitySpec>): EntitySpec => ({
+      name: 'Comment',
+      fields: [{ name: 'body', type: 'text' }],
+      relationships: [{ name: 'project', type: 'ManyToOne', target: 'Project', nullable: false }],
+      ...extra,
+    });
+    const found = problems({ ...tenants, entities: [...tenants.entities, comment({})] });
+    assert.deepEqual(found, [
+      'schema.apso.json: /entities/4: Comment belongs to Project (relation project), whose rows are scoped by the org_id claim, but Comment has no scope, so every caller would see every tenant\'s rows of it. Scope it too ("scope": { "by": "…", "claim": "org_id" }, by a relation or field holding the same tenant or owner), or set "scope": false if its rows are shared on purpose',
+    ]);
+    assert.deepEqual(problems({ ...tenants, entities: [...tenants.entities, comment({ scope: false })] }), []);
+    const scopedComment = comment({
+      scope: { by: 'author', claim: 'sub' },
+      relationships: [
+        { name: 'project', type: 'ManyToOne', target: 'Project', nullable: false },
+        { name: 'author', type: 'ManyToOne', target: 'Organization' },
+      ],
+    });
+    assert.deepEqual(problems({ ...tenants, entities: [...tenants.entities, scopedComment] }), []);
+    assert.equal(
+      buildModel({ ...tenants, entities: [...tenants.entities, comment({ scope: false })] }).entities.find(
+        (entity) => entity.names.className === 'Comment',
+      )!.scope,
+      null,
+    );
+  });
+
+  test('an entity that scoped rows point at is not itself refused: a parent is shared by its children', () => {
+    assert.deepEqual(problems(tenants), []);
   });
 });

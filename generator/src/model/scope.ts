@@ -28,12 +28,13 @@ export interface ScopeProblem {
  * request has no claim to scope by, so a public scoped operation would either leak or always fail).
  */
 export function scopeProblems(
-  document: Pick<SchemaDocument, 'auth'>,
+  document: Pick<SchemaDocument, 'auth' | 'entities'>,
   entity: EntitySpec,
   sides: readonly RelationSide[],
 ): ScopeProblem[] {
   const scope = entity.scope;
-  if (!scope) return [];
+  if (scope === undefined) return unscopedChildProblems(document, entity, sides);
+  if (scope === false) return [];
   const problems: ScopeProblem[] = [];
   if (!document.auth)
     problems.push({
@@ -48,6 +49,33 @@ export function scopeProblems(
         path: ['access', action],
         message: `${entity.name} is scoped by ${scope.by}, so ${action} cannot be public: an anonymous request has no ${scope.claim} claim`,
       });
+  }
+  return problems;
+}
+
+/**
+ * An entity without a scope whose rows belong to scoped rows (a Comment of a scoped Task) would list
+ * every tenant's comments: refused, naming both ways out. `"scope": false` says its rows are shared
+ * on purpose.
+ */
+function unscopedChildProblems(
+  document: Pick<SchemaDocument, 'entities'>,
+  entity: EntitySpec,
+  sides: readonly RelationSide[],
+): ScopeProblem[] {
+  const problems: ScopeProblem[] = [];
+  for (const side of sides) {
+    if (side.entity !== entity.name || !holdsForeignKey(side)) continue;
+    const parentScope = document.entities.find((candidate) => candidate.name === side.target)?.scope;
+    if (!parentScope) continue;
+    problems.push({
+      path: [],
+      message:
+        `${entity.name} belongs to ${side.target} (relation ${side.property}), whose rows are scoped by the ${parentScope.claim} claim, ` +
+        `but ${entity.name} has no scope, so every caller would see every tenant's rows of it. ` +
+        `Scope it too ("scope": { "by": "…", "claim": "${parentScope.claim}" }, by a relation or field holding the same tenant or owner), ` +
+        `or set "scope": false if its rows are shared on purpose`,
+    });
   }
   return problems;
 }

@@ -298,7 +298,12 @@ export const entitySchema = z
     relationships: z.array(relationshipSchema).optional().describe('Relations, each declared on one side only.'),
     indexes: z.array(indexSchema).optional().describe('Indexes beyond the ones apso adds itself.'),
     access: accessSchema.optional().describe('Who may call each operation; needs a top-level auth.'),
-    scope: scopeSchema.optional().describe('Whose rows a caller sees and writes; needs a top-level auth.'),
+    scope: z
+      .xor([z.literal(false), scopeSchema])
+      .optional()
+      .describe(
+        'Whose rows a caller sees and writes; needs a top-level auth. false: the rows are shared by every tenant on purpose, even though they belong to scoped rows.',
+      ),
   })
   .meta({ id: 'entity', description: 'A table, its TypeORM entity and its REST resource.' });
 

@@ -9,7 +9,7 @@ const validateShape = ajv.compile(deriveJsonSchema());
 /** Checks the document against the JSON Schema derived from schema.ts and turns ajv's errors into plain sentences. */
 export function checkStructure(document: unknown): Diagnostic[] {
   if (validateShape(document)) return [];
-  return withoutNoise(validateShape.errors ?? []).map((error) => ({
+  return withoutNoise(validateShape.errors ?? [], document).map((error) => ({
     pointer: pointerOf(error),
     message: sentenceFor(error, document),
   }));
@@ -18,15 +18,22 @@ export function checkStructure(document: unknown): Diagnostic[] {
 /**
  * Drops errors that another error at the same value says better. At a value a oneOf rejected, its
  * branches' errors (reached through $ref, so their schemaPath does not show the oneOf): the oneOf
- * sentence says what is allowed. Next to an enum or const, the type error zod states beside them:
- * their sentence names the allowed values (and a near miss).
+ * sentence says what is allowed; but an object there was meant for the object branch, whose own
+ * errors (an unknown or missing key) say what to fix, so only the other branches' errors go. Next to an enum or const, the type error zod states
+ * beside them: their sentence names the allowed values (and a near miss).
  */
-function withoutNoise(errors: readonly ErrorObject[]): ErrorObject[] {
+function withoutNoise(errors: readonly ErrorObject[], document: unknown): ErrorObject[] {
   const pathsOf = (...keywords: string[]) =>
     new Set(errors.filter((error) => keywords.includes(error.keyword)).map((error) => error.instancePath));
   const rejectedByOneOf = pathsOf('oneOf');
   const listsAllowedValues = pathsOf('enum', 'const');
+  const isObject = (path: string) => {
+    const value = valueAt(document, path);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  };
   return errors.filter((error) => {
+    if (rejectedByOneOf.has(error.instancePath) && isObject(error.instancePath))
+      return !['const', 'enum', 'type'].includes(error.keyword);
     if (error.keyword === 'oneOf') return true;
     if (rejectedByOneOf.has(error.instancePath)) return false;
     return !(error.keyword === 'type' && listsAllowedValues.has(error.instancePath));
@@ -64,6 +71,7 @@ function sentenceFor(error: ErrorObject, document: unknown): string {
       return `must be ${JSON.stringify(error.params.allowedValue)}`;
     case 'oneOf':
       if (last === 'cache') return 'must be false or an object with "itemTtl" and/or "listTtl" in seconds';
+      if (last === 'scope') return 'must be false or { "by": field or relation, "claim": token claim }';
       return /\/access\/[a-z]+$/.test(error.instancePath)
         ? 'must be "public", "authenticated" or { "roles": [...] } naming at least one role'
         : 'does not match any allowed form';
