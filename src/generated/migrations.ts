@@ -2,6 +2,13 @@
 
 import { ApsoSchema0000000000001 } from '../migrations/0001-apso-schema';
 import { ApsoSchema0000000000002 } from '../migrations/0002-apso-schema';
+import { ApsoSchema0000000000003 } from '../migrations/0003-apso-schema';
+import { ApsoSchema0000000000004 } from '../migrations/0004-apso-schema';
 
 /** Every schema migration, oldest first. */
-export const MIGRATIONS = [ApsoSchema0000000000001, ApsoSchema0000000000002];
+export const MIGRATIONS = [
+  ApsoSchema0000000000001,
+  ApsoSchema0000000000002,
+  ApsoSchema0000000000003,
+  ApsoSchema0000000000004,
+];

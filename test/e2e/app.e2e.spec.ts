@@ -7,7 +7,8 @@ import { buildModel } from '../../generator/src/model/build';
 import { REPO_ROOT } from '../support/repository';
 import { loadSchema } from '../../generator/src/load/load';
 import { validateDocument } from '../../generator/src/validate/validate';
-import { crudSmoke, type Http, httpClient } from '../support/crud-smoke';
+import { crudSmoke, type Http, httpClient, MODEL_CLIENT } from '../support/crud-smoke';
+import { createTenant, exampleAuthEnv, signExampleToken, tenantClient } from '../support/example-auth';
 import { metricValue } from '../support/metrics';
 import { answerToAnnouncedBody } from '../support/raw-http';
 import {
@@ -40,10 +41,10 @@ before(async () => {
   database = await createDatabase('apso_e2e');
   await redis.connect();
   await redis.flushDb();
-  const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl };
+  const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl, ...exampleAuthEnv() };
   await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), env);
   app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
-  http = httpClient(app.baseUrl);
+  http = tenantClient(app.baseUrl, await createTenant(app.baseUrl, 'home'));
 });
 
 after(async () => {
@@ -53,24 +54,26 @@ after(async () => {
   await database?.drop();
 });
 
-async function organization(slug: string): Promise<Record<string, any>> {
-  const created = await http('POST', '/organizations', { name: `Org ${slug}`, slug });
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  return created.body;
+/** A new organization, and a client acting as its admin (who may also manage organizations). */
+async function organization(slug: string): Promise<{ id: string; http: Http }> {
+  const tenant = await createTenant(app.baseUrl, slug);
+  return { id: tenant.organizationId, http: tenantClient(app.baseUrl, tenant) };
 }
 
 describe('generated backend over HTTP', () => {
   test('every entity: create, read, list, update (PATCH and PUT) and delete', async () => {
-    await crudSmoke(model, http);
+    await crudSmoke(model, httpClient(app.baseUrl), MODEL_CLIENT, { sign: signExampleToken });
   });
 
   test('a second GET is served from Redis, and a write invalidates item and list', async () => {
     const org = await organization('cache-check');
+    const http = org.http;
     const path = `/organizations/${org.id}`;
     const hitsBefore = await metricValue(app.baseUrl, 'cache_hits_total{resource="organizations"}');
 
     assert.equal((await http('GET', path)).status, 200);
-    const entryKeys = () => redis.keys(`*{organizations}:item:${org.id}`);
+    // The caller's org_id is part of the key: the answer can embed the organization's scoped rows.
+    const entryKeys = () => redis.keys(`*{organizations}:item:${org.id}@*`);
     assert.ok(await eventually(async () => (await entryKeys()).length === 1), 'the answer is stored in Redis');
     const [entryKey] = await entryKeys();
     // The default namespace: the primary's database name and a hash of where it is.
@@ -106,6 +109,7 @@ describe('generated backend over HTTP', () => {
 
   test('an integer id is one entry however it is written: a write to /tags/1 refreshes /tags/01', async () => {
     const org = await organization('tag-ids');
+    const http = org.http;
     const tag = await http('POST', '/tags', { label: 'before', organizationId: org.id });
     assert.equal(tag.status, 201, JSON.stringify(tag.body));
     const padded = `/tags/0${tag.body.id}`;
@@ -119,6 +123,7 @@ describe('generated backend over HTTP', () => {
 
   test('a delete that cascades refreshes the cached answers of every row it removed', async () => {
     const org = await organization('cascade');
+    const http = org.http;
     const project = await http('POST', '/projects', { name: 'P', organizationId: org.id });
     const task = await http('POST', '/tasks', { title: 'T', projectId: project.body.id });
     const subtask = await http('POST', '/tasks', { title: 'S', projectId: project.body.id, parentId: task.body.id });
@@ -150,6 +155,7 @@ describe('generated backend over HTTP', () => {
 
   test('an entity with caching off is never stored', async () => {
     const org = await organization('no-cache');
+    const http = org.http;
     const event = await http('POST', '/audit-events', { sequence: '1', action: 'created', organizationId: org.id });
     assert.equal(event.status, 201, JSON.stringify(event.body));
     await http('GET', `/audit-events/${event.body.id}`);
@@ -175,17 +181,15 @@ describe('generated backend over HTTP', () => {
     assert.equal(duplicate.status, 409);
     assert.match(JSON.stringify(duplicate.body), /slug/);
 
-    const orphan = await http('POST', '/projects', {
-      name: 'Orphan',
-      organizationId: '00000000-0000-4000-8000-000000000000',
-    });
+    const orphan = await http('POST', '/tasks', { title: 'Orphan', projectId: '00000000-0000-4000-8000-000000000000' });
     assert.equal(orphan.status, 409);
-    assert.match(JSON.stringify(orphan.body), /organization/);
+    assert.match(JSON.stringify(orphan.body), /project/);
     assert.doesNotMatch(JSON.stringify(orphan.body), /INSERT|violates|stack/i, 'no SQL or driver text leaks');
   });
 
   test('lists filter by status and by the project a task belongs to, sorted on several columns', async () => {
     const org = await organization('filters');
+    const http = org.http;
     const project = async (name: string) => {
       const created = await http('POST', '/projects', { name, organizationId: org.id });
       assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -251,6 +255,7 @@ describe('generated backend over HTTP', () => {
 
   test('optimistic locking: a stale version gets 409', async () => {
     const org = await organization('locking');
+    const http = org.http;
     const project = await http('POST', '/projects', { name: 'Locked', organizationId: org.id });
     assert.equal(project.body.version, 1);
     const first = await http('PATCH', `/projects/${project.body.id}`, { name: 'First', version: 1 });

@@ -11,7 +11,15 @@ import {
 import { http, type HttpResult } from './http';
 import { createDatabase, emptyRedis, runScript, startApp } from './services';
 
-export type Http = (method: string, path: string, body?: unknown) => Promise<HttpResult>;
+export type Http = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<HttpResult>;
+
+/** Signs a bearer token with these claims, for apps whose schema turns authentication on. */
+export type SignToken = (claims: Record<string, unknown>) => Promise<string>;
 
 /**
  * How a client names and shapes what it sends: apso's own client reads everything from the model; a
@@ -37,7 +45,7 @@ export const MODEL_CLIENT: WireClient = {
 };
 
 export function httpClient(baseUrl: string): Http {
-  return (method: string, path: string, body?: unknown) => http(baseUrl, method, path, body);
+  return (method, path, body, headers) => http(baseUrl, method, path, body, headers);
 }
 
 /**
@@ -67,20 +75,27 @@ export async function smokeBuiltProject(
 /**
  * Drives create, read, list, update (PATCH and PUT) and delete over HTTP for every entity of a
  * model, building valid bodies from the model itself. Parents are created before children;
- * deletes run children first.
+ * deletes run children first. With authentication, it acts as a caller holding every role the
+ * access rules name and, for each scope, the claim of the row it created (the organization, the user).
  */
 export async function crudSmoke(
   model: Model,
-  http: Http,
+  send: Http,
   client: WireClient = MODEL_CLIENT,
-  /** filteredList: find each new row with `filter[id][eq]`, for clients running side by side. */
-  options: { readonly filteredList?: boolean } = {},
+  options: {
+    /** Find each new row with `filter[id][eq]`, for clients running side by side. */
+    readonly filteredList?: boolean;
+    /** Required when the model has auth. */
+    readonly sign?: SignToken;
+  } = {},
 ): Promise<void> {
   const order = creationOrder(model);
   const created = new Map<string, Record<string, unknown>>();
+  const caller = new SmokeCaller(model, options.sign);
+  const http: Http = async (method, path, body) => send(method, path, body, await caller.headers());
   let serial = 1;
   for (const entity of order) {
-    const body = sampleBody(entity, created, serial++, client);
+    const body = { ...sampleBody(entity, created, serial++, client), ...caller.scopeFields(entity, client) };
     const path = `/${client.route(entity)}`;
     const post = await http('POST', path, body);
     assert.equal(
@@ -91,6 +106,7 @@ export async function crudSmoke(
     const id = post.body.id as string | number;
     assert.ok(id !== undefined && id !== null, `POST ${path} returned an id`);
     created.set(entity.names.className, post.body);
+    caller.created(entity, id);
 
     const get = await http('GET', `${path}/${id}`);
     assert.equal(get.status, 200, `GET ${path}/${id}`);
@@ -135,7 +151,7 @@ export async function crudSmoke(
       );
     }
 
-    const replacement = sampleBody(entity, created, serial++, client);
+    const replacement = { ...sampleBody(entity, created, serial++, client), ...caller.scopeFields(entity, client) };
     const put = await http('PUT', `${path}/${id}`, replacement);
     assert.equal(put.status, 200, `PUT ${path}/${id} → ${JSON.stringify(put.body)}`);
     created.set(entity.names.className, put.body);
@@ -150,6 +166,63 @@ export async function crudSmoke(
     assert.equal(gone.status, 404, `GET ${path}/${id} after DELETE`);
   }
 }
+
+/**
+ * Who crudSmoke acts as. Its token holds every role any access rule names, and for each scope the
+ * claim that puts the smoke's own rows in it: the id of the row it created for a relation scope
+ * (`org_id` = the organization's id), a fixed value for a field scope (which bodies then carry).
+ */
+class SmokeCaller {
+  private readonly claims: Record<string, unknown> = {};
+  private token: Promise<string> | undefined;
+
+  constructor(
+    private readonly model: Model,
+    private readonly sign: SignToken | undefined,
+  ) {
+    if (model.auth === null) return;
+    if (sign === undefined) throw new Error('crudSmoke: the model has auth; pass options.sign to sign tokens');
+    const roles = new Set<string>();
+    for (const entity of model.entities)
+      for (const operation of entity.operations)
+        if (typeof operation.access === 'object' && operation.access !== null)
+          for (const role of operation.access.roles) roles.add(role);
+    // A claim of exactly the roles claim's name is read before a dotted path (docs/auth.md).
+    this.claims[model.auth.jwt.rolesClaim] = [...roles].sort();
+    for (const entity of model.entities) {
+      const scope = entity.scope;
+      if (scope !== null && scope.relation === undefined) this.claims[scope.claim] = FIELD_SCOPE_VALUE;
+    }
+  }
+
+  async headers(): Promise<Record<string, string>> {
+    if (this.model.auth === null) return {};
+    this.token ??= this.sign!({ sub: 'crud-smoke', ...this.claims });
+    return { authorization: `Bearer ${await this.token}` };
+  }
+
+  /** After a row is created: entities scoped by a relation to its entity now have their claim. */
+  created(entity: EntityModel, id: string | number): void {
+    for (const scoped of this.model.entities) {
+      const scope = scoped.scope;
+      if (scope?.relation === undefined) continue;
+      const relation = scoped.relations.find((candidate) => candidate.property === scope.relation)!;
+      if (relation.target !== entity.names.className || this.claims[scope.claim] !== undefined) continue;
+      this.claims[scope.claim] = id;
+      this.token = undefined;
+    }
+  }
+
+  /** A field scope's column, which the body must carry with the caller's value (or leave out). */
+  scopeFields(entity: EntityModel, client: WireClient): Record<string, unknown> {
+    const scope = entity.scope;
+    if (scope === null || scope.relation !== undefined) return {};
+    const column = entity.columns.find((candidate) => candidate.property === scope.property)!;
+    return { [client.property(entity, column)]: FIELD_SCOPE_VALUE };
+  }
+}
+
+const FIELD_SCOPE_VALUE = 'crud-smoke';
 
 /** Parents before children along foreign keys; optional links that would form a cycle are left empty. */
 export function creationOrder(model: Model): EntityModel[] {

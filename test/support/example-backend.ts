@@ -1,14 +1,20 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { http, type HttpResult } from './http';
+import { createTenant, exampleAuthEnv, type ExampleTenant, tenantClient } from './example-auth';
+import type { HttpResult } from './http';
 import { REPO_ROOT } from './repository';
 import { createDatabase, emptyRedis, type RunningApp, runScript, startApp, type TestDatabase } from './services';
 
-/** This repository's own generated backend (dist/main.js), migrated and booted as a real process. */
+/**
+ * This repository's own generated backend (dist/main.js), migrated and booted as a real process, with
+ * one tenant created through its API.
+ */
 export interface ExampleBackend {
   readonly app: RunningApp;
   /** A connection to the backend's database, for checking what requests did to the rows. */
   readonly sql: Client;
+  /** The organization and user requests act as unless they send their own authorization header. */
+  readonly tenant: ExampleTenant;
   send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   /** One string that changes whenever any row of any table changes. */
   snapshot(): Promise<string>;
@@ -18,16 +24,21 @@ export interface ExampleBackend {
 export async function bootExampleBackend(prefix: string, redisDatabase: number): Promise<ExampleBackend> {
   const database = await createDatabase(prefix);
   try {
-    const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(redisDatabase) };
+    const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(redisDatabase), ...exampleAuthEnv() };
     await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), env);
     const app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
+    const tenant = await createTenant(app.baseUrl).catch(async (error: unknown) => {
+      await app.stop();
+      throw error;
+    });
     const sql = new Client({ connectionString: database.url });
     await sql.connect();
     const snapshotQuery = checksumQuery(await tableNames(sql));
     return {
       app,
       sql,
-      send: (method, path, body, headers) => http(app.baseUrl, method, path, body, headers),
+      tenant,
+      send: tenantClient(app.baseUrl, tenant),
       snapshot: async () => JSON.stringify((await sql.query(snapshotQuery)).rows),
       async stop() {
         await sql.end();

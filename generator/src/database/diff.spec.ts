@@ -184,6 +184,19 @@ describe('migration diffs', () => {
     ]);
   });
 
+  test('a column made required or optional alters NOT NULL alone; down reverses it', () => {
+    const optional = state({ ...NOTE, fields: [{ name: 'body', type: 'text', nullable: true }] });
+    const required = diffStates(optional, state(NOTE));
+    assert.deepEqual(required.unsupported, []);
+    assert.deepEqual(up(required), ['ALTER TABLE "notes" ALTER COLUMN "body" SET NOT NULL']);
+    assert.deepEqual(down(required), ['ALTER TABLE "notes" ALTER COLUMN "body" DROP NOT NULL']);
+    assert.deepEqual(up(diffStates(state(NOTE), optional)), ['ALTER TABLE "notes" ALTER COLUMN "body" DROP NOT NULL']);
+    const requiredString = diffStates(optional, state({ ...NOTE, fields: [{ name: 'body', type: 'string' }] }));
+    assert.deepEqual(requiredString.unsupported, [
+      'column "notes"."body" changed from "text" to "varchar(255) NOT NULL"',
+    ]);
+  });
+
   test('type changes are refused; drops need allowDrop', () => {
     const longer = diffStates(state(NOTE), state({ ...NOTE, fields: [{ name: 'body', type: 'string' }] }));
     assert.deepEqual(longer.unsupported, [

@@ -88,7 +88,9 @@ function diffTable(name: string, before: TableState, after: TableState, changes:
           `column "${name}"."${column.name}" is new and required but has no default, so existing rows cannot get a value`,
         );
       } else steps.push(step.addColumn(name, column));
-    } else if (!sameColumn(previous, column)) {
+    } else if (sameColumn(previous, { ...column, nullable: previous.nullable })) {
+      if (previous.nullable !== column.nullable) steps.push(step.setRequired(name, column.name, !column.nullable));
+    } else {
       unsupported.push(
         `column "${name}"."${column.name}" changed from "${columnDefinition(previous)}" to "${columnDefinition(column)}"`,
       );

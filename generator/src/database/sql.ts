@@ -45,6 +45,10 @@ export function dropColumn(table: string, column: string): string {
   return `ALTER TABLE ${q(table)} DROP COLUMN ${q(column)}`;
 }
 
+export function setRequired(table: string, column: string, required: boolean): string {
+  return `ALTER TABLE ${q(table)} ALTER COLUMN ${q(column)} ${required ? 'SET' : 'DROP'} NOT NULL`;
+}
+
 export function createIndex(name: string, index: IndexState): string {
   // btree is PostgreSQL's default, so only another method is spelled out.
   const method = index.method === 'btree' ? '' : ` USING ${index.method}`;

@@ -44,6 +44,14 @@ export const addColumn = (table: string, column: ColumnState) =>
 export const dropColumn = (table: string, column: ColumnState) =>
   step(sql.dropColumn(table, column.name), sql.addColumn(table, column), 'ACCESS EXCLUSIVE');
 
+/**
+ * NOT NULL set or dropped. Setting it scans the table and fails, in the migration's transaction and
+ * naming the column, while any row is still null: nothing is lost, and the fix is to fill the column
+ * first (an UPDATE added to the migration that made the column, or to this one).
+ */
+export const setRequired = (table: string, column: string, required: boolean) =>
+  step(sql.setRequired(table, column, required), sql.setRequired(table, column, !required), 'ACCESS EXCLUSIVE');
+
 export const createIndex = (name: string, index: IndexState) =>
   step(sql.createIndex(name, index), sql.dropIndex(name), 'SHARE');
 export const dropIndex = (name: string, index: IndexState) =>

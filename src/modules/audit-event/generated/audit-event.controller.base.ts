@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
 } from '@nestjs/swagger';
+import { Access } from '../../../platform/auth/access.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
 import { FilterQuery } from '../../../platform/crud/filter-schema';
 import { ReadShapeQueries } from '../../../platform/crud/list-fields';
@@ -34,6 +35,7 @@ export abstract class AuditEventControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listAuditEvents', summary: 'List audit events' })
+  @Access({ roles: ['admin'] })
   @ReadShapeQueries(AUDIT_EVENT_RESOURCE)
   @FilterQuery(AUDIT_EVENT_RESOURCE)
   @ApiOkResponse({ type: AuditEventPage })
@@ -44,6 +46,7 @@ export abstract class AuditEventControllerBase {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getAuditEvent', summary: 'Get an audit event by id' })
+  @Access({ roles: ['admin'] })
   @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ReadShapeQueries(AUDIT_EVENT_RESOURCE)
   @ApiOkResponse({ type: AuditEventResponse })
@@ -54,6 +57,7 @@ export abstract class AuditEventControllerBase {
 
   @Post()
   @ApiOperation({ operationId: 'createAuditEvent', summary: 'Create an audit event' })
+  @Access({ roles: ['admin'] })
   @ApiCreatedResponse({ type: AuditEventResponse })
   @EntityTag('create')
   create(@Body() body: CreateAuditEventDto): Promise<AuditEventResponse> {
@@ -62,6 +66,7 @@ export abstract class AuditEventControllerBase {
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateAuditEvent', summary: 'Change some properties of an audit event' })
+  @Access({ roles: ['admin'] })
   @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: AuditEventResponse })
   @EntityTag('write')
@@ -75,6 +80,7 @@ export abstract class AuditEventControllerBase {
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceAuditEvent', summary: 'Replace all writable properties of an audit event' })
+  @Access({ roles: ['admin'] })
   @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: AuditEventResponse })
   @EntityTag('write')
@@ -88,6 +94,7 @@ export abstract class AuditEventControllerBase {
 
   @Delete(':id')
   @ApiOperation({ operationId: 'deleteAuditEvent', summary: 'Delete an audit event' })
+  @Access({ roles: ['admin'] })
   @ApiParam({ name: 'id', description: "The audit event's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -101,6 +108,7 @@ export abstract class AuditEventControllerBase {
     operationId: 'createAuditEvents',
     summary: 'Create several audit events in one transaction: all or none',
   })
+  @Access({ roles: ['admin'] })
   @ApiCreatedResponse({ type: AuditEventBatch })
   createMany(@Body() body: BulkCreateAuditEventDto): Promise<AuditEventBatch> {
     return this.service.createMany(body);
@@ -111,6 +119,7 @@ export abstract class AuditEventControllerBase {
     operationId: 'deleteAuditEvents',
     summary: 'Delete several audit events by id in one transaction: all or none',
   })
+  @Access({ roles: ['admin'] })
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })

@@ -21,6 +21,7 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
+import { ScopeInput } from '../../../platform/crud/row-scope';
 import { IsSort } from '../../../platform/crud/sort-order';
 import {
   INTERVAL_INPUT_SCHEMA,
@@ -28,7 +29,6 @@ import {
   JSON_VALUE_SCHEMA,
 } from '../../../platform/http/openapi-schemas';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
-import { OrganizationResponse } from '../../organization/generated/organization.dto';
 import { UserResponse } from '../../user/generated/user.dto';
 import { AUDIT_EVENT_RESOURCE } from './audit-event.resource';
 
@@ -64,9 +64,6 @@ export class AuditEventResponse {
 
   @ApiProperty({ type: 'string', format: 'date-time' })
   updatedAt!: Date;
-
-  @ApiPropertyOptional({ type: () => OrganizationResponse, description: 'Embedded with include=organization.' })
-  organization?: OrganizationResponse;
 
   @ApiPropertyOptional({
     type: () => UserResponse,
@@ -108,15 +105,14 @@ export class CreateAuditEventDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date like 2024-01-31' })
   occurredOn?: string;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  @IsDefined({ message: '$property is required' })
-  @IsUUID()
-  organizationId!: string;
-
   @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true })
   @IsOptional()
   @IsUUID()
   actorId?: string | null;
+
+  /** Set from the token's org_id claim: a body may only repeat the caller's own value. */
+  @ScopeInput()
+  organizationId?: unknown;
 }
 
 export class UpdateAuditEventDto extends PartialType(CreateAuditEventDto, { skipNullProperties: false }) {}

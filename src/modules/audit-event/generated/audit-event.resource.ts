@@ -32,7 +32,7 @@ export const AUDIT_EVENT_RESOURCE: ResourceDefinition = {
     'updatedAt',
   ],
   relations: [
-    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: true },
+    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: false },
     { name: 'actor', kind: 'ManyToOne', target: () => USER_RESOURCE, includable: true },
   ],
   embeddedIn: [],
@@ -42,5 +42,5 @@ export const AUDIT_EVENT_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: null,
-  scope: null,
+  scope: { property: 'organizationId', claim: 'org_id', type: 'uuid' },
 };

@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
 } from '@nestjs/swagger';
+import { Access } from '../../../platform/auth/access.decorator';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
 import { FilterQuery } from '../../../platform/crud/filter-schema';
@@ -35,6 +36,7 @@ export abstract class CommentControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listComments', summary: 'List comments' })
+  @Access('authenticated')
   @CachedRead(COMMENT_RESOURCE, 'list')
   @ReadShapeQueries(COMMENT_RESOURCE)
   @FilterQuery(COMMENT_RESOURCE)
@@ -46,6 +48,7 @@ export abstract class CommentControllerBase {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getComment', summary: 'Get a comment by id' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(COMMENT_RESOURCE, 'item')
   @ReadShapeQueries(COMMENT_RESOURCE)
@@ -57,6 +60,7 @@ export abstract class CommentControllerBase {
 
   @Post()
   @ApiOperation({ operationId: 'createComment', summary: 'Create a comment' })
+  @Access('authenticated')
   @ApiCreatedResponse({ type: CommentResponse })
   @EntityTag('create')
   create(@Body() body: CreateCommentDto): Promise<CommentResponse> {
@@ -65,6 +69,7 @@ export abstract class CommentControllerBase {
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateComment', summary: 'Change some properties of a comment' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: CommentResponse })
   @EntityTag('write')
@@ -78,6 +83,7 @@ export abstract class CommentControllerBase {
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceComment', summary: 'Replace all writable properties of a comment' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: CommentResponse })
   @EntityTag('write')
@@ -91,6 +97,7 @@ export abstract class CommentControllerBase {
 
   @Delete(':id')
   @ApiOperation({ operationId: 'deleteComment', summary: 'Delete a comment' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The comment's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -101,6 +108,7 @@ export abstract class CommentControllerBase {
 
   @Post('bulk')
   @ApiOperation({ operationId: 'createComments', summary: 'Create several comments in one transaction: all or none' })
+  @Access('authenticated')
   @ApiCreatedResponse({ type: CommentBatch })
   createMany(@Body() body: BulkCreateCommentDto): Promise<CommentBatch> {
     return this.service.createMany(body);
@@ -111,6 +119,7 @@ export abstract class CommentControllerBase {
     operationId: 'deleteComments',
     summary: 'Delete several comments by id in one transaction: all or none',
   })
+  @Access('authenticated')
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })

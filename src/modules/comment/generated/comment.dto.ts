@@ -19,6 +19,7 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
+import { ScopeInput } from '../../../platform/crud/row-scope';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { TaskResponse } from '../../task/generated/task.dto';
@@ -42,6 +43,9 @@ export class CommentResponse {
 
   @ApiProperty({ type: 'string', format: 'uuid' })
   authorId!: string;
+
+  @ApiProperty({ type: 'string', format: 'uuid' })
+  organizationId!: string;
 
   @ApiProperty({ type: 'string', format: 'date-time' })
   createdAt!: Date;
@@ -76,6 +80,10 @@ export class CreateCommentDto {
   @IsDefined({ message: '$property is required' })
   @IsUUID()
   authorId!: string;
+
+  /** Set from the token's org_id claim: a body may only repeat the caller's own value. */
+  @ScopeInput()
+  organizationId?: unknown;
 }
 
 export class UpdateCommentDto extends PartialType(CreateCommentDto, { skipNullProperties: false }) {}
@@ -85,7 +93,7 @@ export class ListCommentsQuery extends ListQueryBase {
     type: 'string',
     pattern: '^-?[A-Za-z][A-Za-z0-9]*(,-?[A-Za-z][A-Za-z0-9]*)*$',
     description:
-      'Properties to sort by, separated by commas, each prefixed with - for descending order (sort=-createdAt,title); ties are broken by id. Properties: id, edited, taskId, authorId, createdAt, updatedAt.',
+      'Properties to sort by, separated by commas, each prefixed with - for descending order (sort=-createdAt,title); ties are broken by id. Properties: id, edited, taskId, authorId, organizationId, createdAt, updatedAt.',
   })
   @IsOptional()
   @IsString()

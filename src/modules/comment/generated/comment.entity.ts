@@ -10,12 +10,14 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { Organization } from '../../organization/generated/organization.entity';
 import { Task } from '../../task/generated/task.entity';
 import { User } from '../../user/generated/user.entity';
 
 @Entity({ name: 'comments' })
 @Index('comments_task_id_idx', ['taskId'])
 @Index('comments_author_id_idx', ['authorId'])
+@Index('comments_organization_id_idx', ['organizationId'])
 @Index('comments_created_at_idx', ['createdAt'])
 export class Comment {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'comments_pkey' })
@@ -33,6 +35,9 @@ export class Comment {
   @Column({ name: 'author_id', type: 'uuid' })
   authorId!: string;
 
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId!: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
@@ -46,4 +51,8 @@ export class Comment {
   @ManyToOne(() => User, { nullable: false, onDelete: 'NO ACTION' })
   @JoinColumn({ name: 'author_id', foreignKeyConstraintName: 'comments_author_id_fkey' })
   author?: User;
+
+  @ManyToOne(() => Organization, 'comments' satisfies keyof Organization, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'comments_organization_id_fkey' })
+  organization?: Organization;
 }

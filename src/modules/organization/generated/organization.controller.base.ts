@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
 } from '@nestjs/swagger';
+import { Access } from '../../../platform/auth/access.decorator';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
 import { FilterQuery } from '../../../platform/crud/filter-schema';
@@ -35,6 +36,7 @@ export abstract class OrganizationControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listOrganizations', summary: 'List organizations' })
+  @Access({ roles: ['operator'] })
   @CachedRead(ORGANIZATION_RESOURCE, 'list')
   @ReadShapeQueries(ORGANIZATION_RESOURCE)
   @FilterQuery(ORGANIZATION_RESOURCE)
@@ -46,6 +48,7 @@ export abstract class OrganizationControllerBase {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getOrganization', summary: 'Get an organization by id' })
+  @Access({ roles: ['operator'] })
   @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(ORGANIZATION_RESOURCE, 'item')
   @ReadShapeQueries(ORGANIZATION_RESOURCE)
@@ -57,6 +60,7 @@ export abstract class OrganizationControllerBase {
 
   @Post()
   @ApiOperation({ operationId: 'createOrganization', summary: 'Create an organization' })
+  @Access({ roles: ['operator'] })
   @ApiCreatedResponse({ type: OrganizationResponse })
   @EntityTag('create')
   create(@Body() body: CreateOrganizationDto): Promise<OrganizationResponse> {
@@ -65,6 +69,7 @@ export abstract class OrganizationControllerBase {
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateOrganization', summary: 'Change some properties of an organization' })
+  @Access({ roles: ['operator'] })
   @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: OrganizationResponse })
   @EntityTag('write')
@@ -78,6 +83,7 @@ export abstract class OrganizationControllerBase {
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceOrganization', summary: 'Replace all writable properties of an organization' })
+  @Access({ roles: ['operator'] })
   @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: OrganizationResponse })
   @EntityTag('write')
@@ -91,6 +97,7 @@ export abstract class OrganizationControllerBase {
 
   @Delete(':id')
   @ApiOperation({ operationId: 'deleteOrganization', summary: 'Delete an organization' })
+  @Access({ roles: ['operator'] })
   @ApiParam({ name: 'id', description: "The organization's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -104,6 +111,7 @@ export abstract class OrganizationControllerBase {
     operationId: 'createOrganizations',
     summary: 'Create several organizations in one transaction: all or none',
   })
+  @Access({ roles: ['operator'] })
   @ApiCreatedResponse({ type: OrganizationBatch })
   createMany(@Body() body: BulkCreateOrganizationDto): Promise<OrganizationBatch> {
     return this.service.createMany(body);
@@ -114,6 +122,7 @@ export abstract class OrganizationControllerBase {
     operationId: 'deleteOrganizations',
     summary: 'Delete several organizations by id in one transaction: all or none',
   })
+  @Access({ roles: ['operator'] })
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })

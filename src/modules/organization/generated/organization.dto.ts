@@ -25,14 +25,20 @@ import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { TIME_INPUT_SCHEMA, TIME_OUTPUT_SCHEMA } from '../../../platform/http/openapi-schemas';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
+import { CommentResponse } from '../../comment/generated/comment.dto';
 import { ProjectResponse } from '../../project/generated/project.dto';
 import { TagResponse } from '../../tag/generated/tag.dto';
+import { TaskResponse } from '../../task/generated/task.dto';
 import { UserResponse } from '../../user/generated/user.dto';
 import { ORGANIZATION_PLAN_VALUES, type OrganizationPlan } from './organization.entity';
 import { ORGANIZATION_RESOURCE } from './organization.resource';
 
 /** What every answer of organizations carries: the readable properties, never a write-only or hidden field. */
-@ApiSchema({ name: 'Organization', description: 'A customer account; every other record belongs to one.' })
+@ApiSchema({
+  name: 'Organization',
+  description:
+    "A customer account, the tenant: every other record belongs to one. Managed by the platform's operators.",
+})
 export class OrganizationResponse {
   @ApiProperty({ type: 'string', format: 'uuid' })
   id!: string;
@@ -79,6 +85,20 @@ export class OrganizationResponse {
     description: 'Embedded with include=tags: at most the first 20 by id.',
   })
   tags?: TagResponse[];
+
+  @ApiPropertyOptional({
+    type: () => TaskResponse,
+    isArray: true,
+    description: 'Embedded with include=tasks: at most the first 20 by id.',
+  })
+  tasks?: TaskResponse[];
+
+  @ApiPropertyOptional({
+    type: () => CommentResponse,
+    isArray: true,
+    description: 'Embedded with include=comments: at most the first 20 by id.',
+  })
+  comments?: CommentResponse[];
 }
 
 export class CreateOrganizationDto {

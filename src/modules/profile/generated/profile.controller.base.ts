@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
 } from '@nestjs/swagger';
+import { Access } from '../../../platform/auth/access.decorator';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
 import { FilterQuery } from '../../../platform/crud/filter-schema';
@@ -35,6 +36,7 @@ export abstract class ProfileControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listProfiles', summary: 'List profiles' })
+  @Access('authenticated')
   @CachedRead(PROFILE_RESOURCE, 'list')
   @ReadShapeQueries(PROFILE_RESOURCE)
   @FilterQuery(PROFILE_RESOURCE)
@@ -46,6 +48,7 @@ export abstract class ProfileControllerBase {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getProfile', summary: 'Get a profile by id' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(PROFILE_RESOURCE, 'item')
   @ReadShapeQueries(PROFILE_RESOURCE)
@@ -57,6 +60,7 @@ export abstract class ProfileControllerBase {
 
   @Post()
   @ApiOperation({ operationId: 'createProfile', summary: 'Create a profile' })
+  @Access('authenticated')
   @ApiCreatedResponse({ type: ProfileResponse })
   @EntityTag('create')
   create(@Body() body: CreateProfileDto): Promise<ProfileResponse> {
@@ -65,6 +69,7 @@ export abstract class ProfileControllerBase {
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateProfile', summary: 'Change some properties of a profile' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: ProfileResponse })
   @EntityTag('write')
@@ -78,6 +83,7 @@ export abstract class ProfileControllerBase {
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceProfile', summary: 'Replace all writable properties of a profile' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: ProfileResponse })
   @EntityTag('write')
@@ -91,6 +97,7 @@ export abstract class ProfileControllerBase {
 
   @Delete(':id')
   @ApiOperation({ operationId: 'deleteProfile', summary: 'Delete a profile' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The profile's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -101,6 +108,7 @@ export abstract class ProfileControllerBase {
 
   @Post('bulk')
   @ApiOperation({ operationId: 'createProfiles', summary: 'Create several profiles in one transaction: all or none' })
+  @Access('authenticated')
   @ApiCreatedResponse({ type: ProfileBatch })
   createMany(@Body() body: BulkCreateProfileDto): Promise<ProfileBatch> {
     return this.service.createMany(body);
@@ -111,6 +119,7 @@ export abstract class ProfileControllerBase {
     operationId: 'deleteProfiles',
     summary: 'Delete several profiles by id in one transaction: all or none',
   })
+  @Access('authenticated')
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })

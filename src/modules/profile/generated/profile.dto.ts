@@ -6,11 +6,9 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDefined,
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -18,13 +16,17 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
+import { ScopeInput } from '../../../platform/crud/row-scope';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
 import { UserResponse } from '../../user/generated/user.dto';
 import { PROFILE_RESOURCE } from './profile.resource';
 
 /** What every answer of profiles carries: the readable properties, never a write-only or hidden field. */
-@ApiSchema({ name: 'Profile', description: 'Public details of a user, one per user.' })
+@ApiSchema({
+  name: 'Profile',
+  description: "Public details of a user, one per user; only the user (the token's sub) sees and edits it.",
+})
 export class ProfileResponse {
   @ApiProperty({ type: 'string', format: 'uuid' })
   id!: string;
@@ -69,10 +71,9 @@ export class CreateProfileDto {
   @MaxLength(64)
   timezone?: string;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  @IsDefined({ message: '$property is required' })
-  @IsUUID()
-  userId!: string;
+  /** Set from the token's sub claim: a body may only repeat the caller's own value. */
+  @ScopeInput()
+  userId?: unknown;
 }
 
 export class UpdateProfileDto extends PartialType(CreateProfileDto, { skipNullProperties: false }) {}

@@ -12,7 +12,7 @@ import {
 } from 'typeorm';
 import { User } from '../../user/generated/user.entity';
 
-/** Public details of a user, one per user. */
+/** Public details of a user, one per user; only the user (the token's sub) sees and edits it. */
 @Entity({ name: 'profiles' })
 @Index('profiles_user_id_key', ['userId'], { unique: true })
 @Index('profiles_created_at_idx', ['createdAt'])

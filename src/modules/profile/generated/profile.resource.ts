@@ -26,5 +26,5 @@ export const PROFILE_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
-  scope: null,
+  scope: { property: 'userId', claim: 'sub', type: 'uuid' },
 };

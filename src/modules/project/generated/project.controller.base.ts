@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
 } from '@nestjs/swagger';
+import { Access } from '../../../platform/auth/access.decorator';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
 import { FilterQuery } from '../../../platform/crud/filter-schema';
@@ -36,6 +37,7 @@ export abstract class ProjectControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listProjects', summary: 'List projects' })
+  @Access('authenticated')
   @CachedRead(PROJECT_RESOURCE, 'list')
   @ReadShapeQueries(PROJECT_RESOURCE)
   @FilterQuery(PROJECT_RESOURCE)
@@ -47,6 +49,7 @@ export abstract class ProjectControllerBase {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getProject', summary: 'Get a project by id' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(PROJECT_RESOURCE, 'item')
   @ReadShapeQueries(PROJECT_RESOURCE)
@@ -58,6 +61,7 @@ export abstract class ProjectControllerBase {
 
   @Post()
   @ApiOperation({ operationId: 'createProject', summary: 'Create a project' })
+  @Access('authenticated')
   @ApiCreatedResponse({ type: ProjectResponse })
   @EntityTag('create')
   create(@Body() body: CreateProjectDto): Promise<ProjectResponse> {
@@ -66,6 +70,7 @@ export abstract class ProjectControllerBase {
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateProject', summary: 'Change some properties of a project' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: ProjectResponse })
   @EntityTag('write')
@@ -79,6 +84,7 @@ export abstract class ProjectControllerBase {
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceProject', summary: 'Replace all writable properties of a project' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: ProjectResponse })
   @EntityTag('write')
@@ -92,6 +98,7 @@ export abstract class ProjectControllerBase {
 
   @Delete(':id')
   @ApiOperation({ operationId: 'deleteProject', summary: 'Delete a project' })
+  @Access({ roles: ['admin'] })
   @ApiParam({ name: 'id', description: "The project's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -102,6 +109,7 @@ export abstract class ProjectControllerBase {
 
   @Post('bulk')
   @ApiOperation({ operationId: 'createProjects', summary: 'Create several projects in one transaction: all or none' })
+  @Access('authenticated')
   @ApiCreatedResponse({ type: ProjectBatch })
   createMany(@Body() body: BulkCreateProjectDto): Promise<ProjectBatch> {
     return this.service.createMany(body);
@@ -112,6 +120,7 @@ export abstract class ProjectControllerBase {
     operationId: 'deleteProjects',
     summary: 'Delete several projects by id in one transaction: all or none',
   })
+  @Access({ roles: ['admin'] })
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })

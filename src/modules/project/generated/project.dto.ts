@@ -24,9 +24,9 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
+import { ScopeInput } from '../../../platform/crud/row-scope';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
-import { OrganizationResponse } from '../../organization/generated/organization.dto';
 import { TagResponse } from '../../tag/generated/tag.dto';
 import { TaskResponse } from '../../task/generated/task.dto';
 import { UserResponse } from '../../user/generated/user.dto';
@@ -90,9 +90,6 @@ export class ProjectResponse {
   })
   tagIds?: number[];
 
-  @ApiPropertyOptional({ type: () => OrganizationResponse, description: 'Embedded with include=organization.' })
-  organization?: OrganizationResponse;
-
   @ApiPropertyOptional({
     type: () => TaskResponse,
     isArray: true,
@@ -136,11 +133,6 @@ export class CreateProjectDto {
   @IsUUID()
   ownerId?: string | null;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  @IsDefined({ message: '$property is required' })
-  @IsUUID()
-  organizationId!: string;
-
   @ApiPropertyOptional({
     type: 'array',
     items: { type: 'integer', format: 'int32' },
@@ -153,6 +145,10 @@ export class CreateProjectDto {
   @Min(-2147483648, { each: true })
   @Max(2147483647, { each: true })
   tagIds?: number[];
+
+  /** Set from the token's org_id claim: a body may only repeat the caller's own value. */
+  @ScopeInput()
+  organizationId?: unknown;
 }
 
 export class ReplaceProjectDto extends CreateProjectDto {

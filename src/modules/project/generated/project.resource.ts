@@ -41,7 +41,7 @@ export const PROJECT_RESOURCE: ResourceDefinition = {
   relations: [
     { name: 'owner', kind: 'ManyToOne', target: () => USER_RESOURCE, includable: true },
     { name: 'tags', kind: 'ManyToMany', target: () => TAG_RESOURCE, includable: true },
-    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: true },
+    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: false },
     { name: 'tasks', kind: 'OneToMany', target: () => TASK_RESOURCE, includable: true },
   ],
   embeddedIn: ['organizations', 'tags', 'tasks', 'users'],
@@ -51,5 +51,5 @@ export const PROJECT_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
-  scope: null,
+  scope: { property: 'organizationId', claim: 'org_id', type: 'uuid' },
 };

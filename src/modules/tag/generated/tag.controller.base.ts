@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
 } from '@nestjs/swagger';
+import { Access } from '../../../platform/auth/access.decorator';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteIntegers } from '../../../platform/crud/bulk-write';
 import { FilterQuery } from '../../../platform/crud/filter-schema';
@@ -35,6 +36,7 @@ export abstract class TagControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listTags', summary: 'List tags' })
+  @Access('authenticated')
   @CachedRead(TAG_RESOURCE, 'list')
   @ReadShapeQueries(TAG_RESOURCE)
   @FilterQuery(TAG_RESOURCE)
@@ -46,6 +48,7 @@ export abstract class TagControllerBase {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getTag', summary: 'Get a tag by id' })
+  @Access('authenticated')
   @ApiParam({
     name: 'id',
     description: "The tag's integer id.",
@@ -61,6 +64,7 @@ export abstract class TagControllerBase {
 
   @Post()
   @ApiOperation({ operationId: 'createTag', summary: 'Create a tag' })
+  @Access({ roles: ['admin'] })
   @ApiCreatedResponse({ type: TagResponse })
   @EntityTag('create')
   create(@Body() body: CreateTagDto): Promise<TagResponse> {
@@ -69,6 +73,7 @@ export abstract class TagControllerBase {
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateTag', summary: 'Change some properties of a tag' })
+  @Access({ roles: ['admin'] })
   @ApiParam({
     name: 'id',
     description: "The tag's integer id.",
@@ -86,6 +91,7 @@ export abstract class TagControllerBase {
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceTag', summary: 'Replace all writable properties of a tag' })
+  @Access({ roles: ['admin'] })
   @ApiParam({
     name: 'id',
     description: "The tag's integer id.",
@@ -103,6 +109,7 @@ export abstract class TagControllerBase {
 
   @Delete(':id')
   @ApiOperation({ operationId: 'deleteTag', summary: 'Delete a tag' })
+  @Access({ roles: ['admin'] })
   @ApiParam({
     name: 'id',
     description: "The tag's integer id.",
@@ -117,6 +124,7 @@ export abstract class TagControllerBase {
 
   @Post('bulk')
   @ApiOperation({ operationId: 'createTags', summary: 'Create several tags in one transaction: all or none' })
+  @Access({ roles: ['admin'] })
   @ApiCreatedResponse({ type: TagBatch })
   createMany(@Body() body: BulkCreateTagDto): Promise<TagBatch> {
     return this.service.createMany(body);
@@ -124,6 +132,7 @@ export abstract class TagControllerBase {
 
   @Post('bulk-delete')
   @ApiOperation({ operationId: 'deleteTags', summary: 'Delete several tags by id in one transaction: all or none' })
+  @Access({ roles: ['admin'] })
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })

@@ -10,7 +10,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -18,9 +17,9 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
+import { ScopeInput } from '../../../platform/crud/row-scope';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
-import { OrganizationResponse } from '../../organization/generated/organization.dto';
 import { ProjectResponse } from '../../project/generated/project.dto';
 import { TAG_RESOURCE } from './tag.resource';
 
@@ -38,9 +37,6 @@ export class TagResponse {
 
   @ApiProperty({ type: 'string', format: 'uuid' })
   organizationId!: string;
-
-  @ApiPropertyOptional({ type: () => OrganizationResponse, description: 'Embedded with include=organization.' })
-  organization?: OrganizationResponse;
 
   @ApiPropertyOptional({
     type: () => ProjectResponse,
@@ -63,10 +59,9 @@ export class CreateTagDto {
   @MaxLength(7)
   color?: string;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  @IsDefined({ message: '$property is required' })
-  @IsUUID()
-  organizationId!: string;
+  /** Set from the token's org_id claim: a body may only repeat the caller's own value. */
+  @ScopeInput()
+  organizationId?: unknown;
 }
 
 export class UpdateTagDto extends PartialType(CreateTagDto, { skipNullProperties: false }) {}

@@ -17,7 +17,7 @@ export const TAG_RESOURCE: ResourceDefinition = {
   relationIds: [],
   readable: ['id', 'label', 'color', 'organizationId'],
   relations: [
-    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: true },
+    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: false },
     { name: 'projects', kind: 'ManyToMany', target: () => PROJECT_RESOURCE, includable: true },
   ],
   embeddedIn: ['organizations', 'projects'],
@@ -27,5 +27,5 @@ export const TAG_RESOURCE: ResourceDefinition = {
   softDelete: false,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
-  scope: null,
+  scope: { property: 'organizationId', claim: 'org_id', type: 'uuid' },
 };

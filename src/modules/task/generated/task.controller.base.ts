@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
 } from '@nestjs/swagger';
+import { Access } from '../../../platform/auth/access.decorator';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
 import { FilterQuery } from '../../../platform/crud/filter-schema';
@@ -36,6 +37,7 @@ export abstract class TaskControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listTasks', summary: 'List tasks' })
+  @Access('authenticated')
   @CachedRead(TASK_RESOURCE, 'list')
   @ReadShapeQueries(TASK_RESOURCE)
   @FilterQuery(TASK_RESOURCE)
@@ -47,6 +49,7 @@ export abstract class TaskControllerBase {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getTask', summary: 'Get a task by id' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(TASK_RESOURCE, 'item')
   @ReadShapeQueries(TASK_RESOURCE)
@@ -58,6 +61,7 @@ export abstract class TaskControllerBase {
 
   @Post()
   @ApiOperation({ operationId: 'createTask', summary: 'Create a task' })
+  @Access('authenticated')
   @ApiCreatedResponse({ type: TaskResponse })
   @EntityTag('create')
   create(@Body() body: CreateTaskDto): Promise<TaskResponse> {
@@ -66,6 +70,7 @@ export abstract class TaskControllerBase {
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateTask', summary: 'Change some properties of a task' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: TaskResponse })
   @EntityTag('write')
@@ -79,6 +84,7 @@ export abstract class TaskControllerBase {
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceTask', summary: 'Replace all writable properties of a task' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: TaskResponse })
   @EntityTag('write')
@@ -92,6 +98,7 @@ export abstract class TaskControllerBase {
 
   @Delete(':id')
   @ApiOperation({ operationId: 'deleteTask', summary: 'Delete a task' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The task's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -102,6 +109,7 @@ export abstract class TaskControllerBase {
 
   @Post('bulk')
   @ApiOperation({ operationId: 'createTasks', summary: 'Create several tasks in one transaction: all or none' })
+  @Access('authenticated')
   @ApiCreatedResponse({ type: TaskBatch })
   createMany(@Body() body: BulkCreateTaskDto): Promise<TaskBatch> {
     return this.service.createMany(body);
@@ -109,6 +117,7 @@ export abstract class TaskControllerBase {
 
   @Post('bulk-delete')
   @ApiOperation({ operationId: 'deleteTasks', summary: 'Delete several tasks by id in one transaction: all or none' })
+  @Access('authenticated')
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })

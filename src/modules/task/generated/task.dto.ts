@@ -23,6 +23,7 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
+import { ScopeInput } from '../../../platform/crud/row-scope';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { IsTimestamp } from '../../../platform/validation/is-timestamp';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
@@ -64,6 +65,9 @@ export class TaskResponse {
 
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   parentId!: string | null;
+
+  @ApiProperty({ type: 'string', format: 'uuid' })
+  organizationId!: string;
 
   @ApiProperty({ type: 'string', format: 'date-time' })
   createdAt!: Date;
@@ -154,6 +158,10 @@ export class CreateTaskDto {
   @IsOptional()
   @IsUUID()
   parentId?: string | null;
+
+  /** Set from the token's org_id claim: a body may only repeat the caller's own value. */
+  @ScopeInput()
+  organizationId?: unknown;
 }
 
 export class ReplaceTaskDto extends CreateTaskDto {
@@ -174,7 +182,7 @@ export class ListTasksQuery extends ListQueryBase {
     type: 'string',
     pattern: '^-?[A-Za-z][A-Za-z0-9]*(,-?[A-Za-z][A-Za-z0-9]*)*$',
     description:
-      'Properties to sort by, separated by commas, each prefixed with - for descending order (sort=-createdAt,title); ties are broken by id. Properties: id, title, status, priority, estimateHours, dueAt, externalRef, projectId, assigneeId, parentId, createdAt, updatedAt.',
+      'Properties to sort by, separated by commas, each prefixed with - for descending order (sort=-createdAt,title); ties are broken by id. Properties: id, title, status, priority, estimateHours, dueAt, externalRef, projectId, assigneeId, parentId, organizationId, createdAt, updatedAt.',
   })
   @IsOptional()
   @IsString()

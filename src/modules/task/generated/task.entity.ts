@@ -13,6 +13,7 @@ import {
   VersionColumn,
 } from 'typeorm';
 import { Comment } from '../../comment/generated/comment.entity';
+import { Organization } from '../../organization/generated/organization.entity';
 import { Project } from '../../project/generated/project.entity';
 import { User } from '../../user/generated/user.entity';
 
@@ -25,10 +26,12 @@ export type TaskStatus = (typeof TASK_STATUS_VALUES)[number];
 @Index('tasks_project_id_idx', ['projectId'])
 @Index('tasks_assignee_id_idx', ['assigneeId'])
 @Index('tasks_parent_id_idx', ['parentId'])
+@Index('tasks_organization_id_idx', ['organizationId'])
 @Index('tasks_created_at_idx', ['createdAt'])
 @Index('tasks_project_id_status_idx', ['projectId', 'status'])
 @Index('tasks_assignee_id_status_idx', ['assigneeId', 'status'])
 @Index('tasks_parent_id_status_idx', ['parentId', 'status'])
+@Index('tasks_organization_id_status_idx', ['organizationId', 'status'])
 export class Task {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'tasks_pkey' })
   id!: string;
@@ -60,6 +63,9 @@ export class Task {
   @Column({ name: 'parent_id', type: 'uuid', nullable: true })
   parentId!: string | null;
 
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId!: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
@@ -83,6 +89,10 @@ export class Task {
 
   @OneToMany(() => Comment, 'task' satisfies keyof Comment)
   comments?: Comment[];
+
+  @ManyToOne(() => Organization, 'tasks' satisfies keyof Organization, { nullable: false, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'tasks_organization_id_fkey' })
+  organization?: Organization;
 
   @OneToMany(() => Task, 'parent' satisfies keyof Task)
   subtasks?: Task[];

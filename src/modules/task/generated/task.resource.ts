@@ -2,6 +2,7 @@
 
 import type { ResourceDefinition } from '../../../platform/crud/resource';
 import { COMMENT_RESOURCE } from '../../comment/generated/comment.resource';
+import { ORGANIZATION_RESOURCE } from '../../organization/generated/organization.resource';
 import { PROJECT_RESOURCE } from '../../project/generated/project.resource';
 import { USER_RESOURCE } from '../../user/generated/user.resource';
 
@@ -18,6 +19,7 @@ export const TASK_RESOURCE: ResourceDefinition = {
     'projectId',
     'assigneeId',
     'parentId',
+    'organizationId',
     'createdAt',
     'updatedAt',
   ],
@@ -32,6 +34,7 @@ export const TASK_RESOURCE: ResourceDefinition = {
     projectId: { type: 'uuid' },
     assigneeId: { type: 'uuid' },
     parentId: { type: 'uuid' },
+    organizationId: { type: 'uuid' },
     createdAt: { type: 'timestamp' },
     updatedAt: { type: 'timestamp' },
   },
@@ -48,6 +51,7 @@ export const TASK_RESOURCE: ResourceDefinition = {
     'projectId',
     'assigneeId',
     'parentId',
+    'organizationId',
     'createdAt',
     'updatedAt',
     'version',
@@ -57,14 +61,15 @@ export const TASK_RESOURCE: ResourceDefinition = {
     { name: 'assignee', kind: 'ManyToOne', target: () => USER_RESOURCE, includable: true },
     { name: 'parent', kind: 'ManyToOne', target: () => TASK_RESOURCE, includable: true },
     { name: 'comments', kind: 'OneToMany', target: () => COMMENT_RESOURCE, includable: true },
+    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: false },
     { name: 'subtasks', kind: 'OneToMany', target: () => TASK_RESOURCE, includable: true },
   ],
-  embeddedIn: ['comments', 'projects', 'tasks', 'users'],
+  embeddedIn: ['comments', 'organizations', 'projects', 'tasks', 'users'],
   deleteAlsoChanges: ['comments', 'tasks'],
   filteredFrom: ['comments'],
-  deleteAlsoChangesEmbeddedIn: ['comments', 'projects', 'tasks', 'users'],
+  deleteAlsoChangesEmbeddedIn: ['comments', 'organizations', 'projects', 'tasks', 'users'],
   softDelete: false,
   versioned: true,
   cache: { itemTtlSeconds: 30, listTtlSeconds: 5 },
-  scope: null,
+  scope: { property: 'organizationId', claim: 'org_id', type: 'uuid' },
 };

@@ -9,6 +9,7 @@ import {
   ApiOperation,
   ApiParam,
 } from '@nestjs/swagger';
+import { Access } from '../../../platform/auth/access.decorator';
 import { CachedRead } from '../../../platform/cache/cached-read.decorator';
 import { BulkDeleteUuids } from '../../../platform/crud/bulk-write';
 import { FilterQuery } from '../../../platform/crud/filter-schema';
@@ -35,6 +36,7 @@ export abstract class UserControllerBase {
 
   @Get()
   @ApiOperation({ operationId: 'listUsers', summary: 'List users' })
+  @Access('authenticated')
   @CachedRead(USER_RESOURCE, 'list')
   @ReadShapeQueries(USER_RESOURCE)
   @FilterQuery(USER_RESOURCE)
@@ -46,6 +48,7 @@ export abstract class UserControllerBase {
 
   @Get(':id')
   @ApiOperation({ operationId: 'getUser', summary: 'Get a user by id' })
+  @Access('authenticated')
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @CachedRead(USER_RESOURCE, 'item')
   @ReadShapeQueries(USER_RESOURCE)
@@ -57,6 +60,7 @@ export abstract class UserControllerBase {
 
   @Post()
   @ApiOperation({ operationId: 'createUser', summary: 'Create a user' })
+  @Access({ roles: ['admin'] })
   @ApiCreatedResponse({ type: UserResponse })
   @EntityTag('create')
   create(@Body() body: CreateUserDto): Promise<UserResponse> {
@@ -65,6 +69,7 @@ export abstract class UserControllerBase {
 
   @Patch(':id')
   @ApiOperation({ operationId: 'updateUser', summary: 'Change some properties of a user' })
+  @Access({ roles: ['admin'] })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: UserResponse })
   @EntityTag('write')
@@ -78,6 +83,7 @@ export abstract class UserControllerBase {
 
   @Put(':id')
   @ApiOperation({ operationId: 'replaceUser', summary: 'Replace all writable properties of a user' })
+  @Access({ roles: ['admin'] })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: UserResponse })
   @EntityTag('write')
@@ -91,6 +97,7 @@ export abstract class UserControllerBase {
 
   @Delete(':id')
   @ApiOperation({ operationId: 'deleteUser', summary: 'Delete a user' })
+  @Access({ roles: ['admin'] })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(204)
   @ApiNoContentResponse()
@@ -101,6 +108,7 @@ export abstract class UserControllerBase {
 
   @Post('bulk')
   @ApiOperation({ operationId: 'createUsers', summary: 'Create several users in one transaction: all or none' })
+  @Access({ roles: ['admin'] })
   @ApiCreatedResponse({ type: UserBatch })
   createMany(@Body() body: BulkCreateUserDto): Promise<UserBatch> {
     return this.service.createMany(body);
@@ -108,6 +116,7 @@ export abstract class UserControllerBase {
 
   @Post('bulk-delete')
   @ApiOperation({ operationId: 'deleteUsers', summary: 'Delete several users by id in one transaction: all or none' })
+  @Access({ roles: ['admin'] })
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'An id names no row; `fields` says which (`ids[2]`).' })
@@ -117,6 +126,7 @@ export abstract class UserControllerBase {
 
   @Get('deleted')
   @ApiOperation({ operationId: 'listDeletedUsers', summary: 'List the soft-deleted users' })
+  @Access('authenticated')
   @ReadShapeQueries(USER_RESOURCE)
   @FilterQuery(USER_RESOURCE)
   @ApiOkResponse({ type: UserPage })
@@ -126,6 +136,7 @@ export abstract class UserControllerBase {
 
   @Post(':id/restore')
   @ApiOperation({ operationId: 'restoreUser', summary: 'Restore a soft-deleted user' })
+  @Access({ roles: ['admin'] })
   @ApiParam({ name: 'id', description: "The user's uuid.", schema: { type: 'string', format: 'uuid' } })
   @HttpCode(200)
   @ApiOkResponse({ type: UserResponse })

@@ -13,7 +13,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUUID,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
@@ -21,11 +20,11 @@ import { MAX_BATCH_ITEMS } from '../../../platform/crud/bulk-write';
 import { IsReadShape } from '../../../platform/crud/list-fields';
 import { IsFilter } from '../../../platform/crud/list-filter';
 import { ListQueryBase, PageBase } from '../../../platform/crud/list-query';
+import { ScopeInput } from '../../../platform/crud/row-scope';
 import { IsSort } from '../../../platform/crud/sort-order';
 import { JSON_VALUE_SCHEMA } from '../../../platform/http/openapi-schemas';
 import { IsTimestamp } from '../../../platform/validation/is-timestamp';
 import { OptionalNotNull } from '../../../platform/validation/optional-not-null';
-import { OrganizationResponse } from '../../organization/generated/organization.dto';
 import { ProfileResponse } from '../../profile/generated/profile.dto';
 import { ProjectResponse } from '../../project/generated/project.dto';
 import { TaskResponse } from '../../task/generated/task.dto';
@@ -33,7 +32,10 @@ import { USER_ROLE_VALUES, type UserRole } from './user.entity';
 import { USER_RESOURCE } from './user.resource';
 
 /** What every answer of users carries: the readable properties, never a write-only or hidden field. */
-@ApiSchema({ name: 'User', description: 'A person who belongs to an organization.' })
+@ApiSchema({
+  name: 'User',
+  description: "A person who belongs to an organization; the organization's admins manage them.",
+})
 export class UserResponse {
   @ApiProperty({ type: 'string', format: 'uuid' })
   id!: string;
@@ -71,9 +73,6 @@ export class UserResponse {
     description: 'Embedded with include=assignedTasks: at most the first 20 by id.',
   })
   assignedTasks?: TaskResponse[];
-
-  @ApiPropertyOptional({ type: () => OrganizationResponse, description: 'Embedded with include=organization.' })
-  organization?: OrganizationResponse;
 
   @ApiPropertyOptional({
     type: () => ProjectResponse,
@@ -118,10 +117,9 @@ export class CreateUserDto {
   @Allow()
   preferences?: unknown;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  @IsDefined({ message: '$property is required' })
-  @IsUUID()
-  organizationId!: string;
+  /** Set from the token's org_id claim: a body may only repeat the caller's own value. */
+  @ScopeInput()
+  organizationId?: unknown;
 }
 
 export class UpdateUserDto extends PartialType(CreateUserDto, { skipNullProperties: false }) {}

@@ -21,7 +21,7 @@ import { Task } from '../../task/generated/task.entity';
 export const USER_ROLE_VALUES = ['owner', 'admin', 'member'] as const;
 export type UserRole = (typeof USER_ROLE_VALUES)[number];
 
-/** A person who belongs to an organization. */
+/** A person who belongs to an organization; the organization's admins manage them. */
 @Entity({ name: 'users' })
 @Index('users_email_key', ['email'], { unique: true, where: 'deleted_at IS NULL' })
 @Index('users_organization_id_idx', ['organizationId'])

@@ -35,7 +35,7 @@ export const USER_RESOURCE: ResourceDefinition = {
   ],
   relations: [
     { name: 'assignedTasks', kind: 'OneToMany', target: () => TASK_RESOURCE, includable: true },
-    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: true },
+    { name: 'organization', kind: 'ManyToOne', target: () => ORGANIZATION_RESOURCE, includable: false },
     { name: 'ownedProjects', kind: 'OneToMany', target: () => PROJECT_RESOURCE, includable: true },
     { name: 'profile', kind: 'OneToOne', target: () => PROFILE_RESOURCE, includable: true },
   ],
@@ -46,5 +46,5 @@ export const USER_RESOURCE: ResourceDefinition = {
   softDelete: true,
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
-  scope: null,
+  scope: { property: 'organizationId', claim: 'org_id', type: 'uuid' },
 };
