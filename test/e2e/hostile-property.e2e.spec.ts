@@ -471,7 +471,18 @@ function mutatedBody(schema: SchemaObject): fc.Arbitrary<string> {
     }),
     fc.record({
       kind: fc.constant('set' as const),
-      property: fc.constantFrom('id', 'version', 'createdAt', 'deletedAt', 'extra', '__proto__', 'constructor', 'a.b'),
+      property: fc.constantFrom(
+        'id',
+        'version',
+        'createdAt',
+        'deletedAt',
+        'extra',
+        '__proto__',
+        'constructor',
+        'a.b',
+        // Filled from the token: a body may repeat the caller's value, any other is refused.
+        ...scopeProperties(),
+      ),
       value: hostileValue,
     }),
   );
