@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { bootExampleBackend, type ExampleBackend, tableNames } from '../support/example-backend';
 import { type HttpResult, httpOnce } from '../support/http';
 import { assertProblem } from '../support/problem';
+import { REPO_ROOT } from '../support/repository';
 
 /**
  * Issue 12's hostile-input property: thousands of generated requests over every route the app's own
@@ -87,6 +90,9 @@ before(async () => {
       ...(route.idType ? ['id'] : []),
     ]),
   );
+  // The scope properties (organizationId, a profile's userId) are filled from the token every request
+  // carries and left out of the document's bodies, but answers show them and errors may name them.
+  for (const name of scopeProperties()) apiNames.add(name);
   forbidden = await internalNames(new Set(routes.map((route) => route.resource).filter((r) => r !== undefined)));
 });
 
@@ -124,7 +130,9 @@ async function checkAnswer(request: HostileRequest): Promise<void> {
   const writes = request.method !== 'GET';
   const before = writes ? await backend.snapshot() : undefined;
   const started = Date.now();
+  // Every request acts as the backend's tenant (all roles, its org_id and sub), so it reaches validation.
   const headers: Record<string, string> = {
+    ...backend.tenant.headers,
     ...request.headers,
     ...(request.contentType === undefined ? {} : { 'content-type': request.contentType }),
   };
@@ -225,6 +233,14 @@ function routesOf(document: OpenApiDocument): Route[] {
     }
   }
   return found;
+}
+
+/** `organizationId` for `"scope": { "by": "organization" }`: the properties schema.apso.json scopes rows by. */
+function scopeProperties(): string[] {
+  const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schema.apso.json'), 'utf8')) as {
+    entities: { scope?: { by: string } | false }[];
+  };
+  return [...new Set(schema.entities.flatMap((entity) => (entity.scope ? [`${entity.scope.by}Id`] : [])))];
 }
 
 function resolve(document: OpenApiDocument, schema: SchemaObject): SchemaObject {
@@ -455,7 +471,18 @@ function mutatedBody(schema: SchemaObject): fc.Arbitrary<string> {
     }),
     fc.record({
       kind: fc.constant('set' as const),
-      property: fc.constantFrom('id', 'version', 'createdAt', 'deletedAt', 'extra', '__proto__', 'constructor', 'a.b'),
+      property: fc.constantFrom(
+        'id',
+        'version',
+        'createdAt',
+        'deletedAt',
+        'extra',
+        '__proto__',
+        'constructor',
+        'a.b',
+        // Filled from the token: a body may repeat the caller's value, any other is refused.
+        ...scopeProperties(),
+      ),
       value: hostileValue,
     }),
   );

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { createClient } from '@keyv/redis';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
 import { RedisServer, startRedisServer } from './support/redis-server';
+import { exampleAuthEnv } from '../support/example-auth';
 import { http } from '../support/http';
 import { metricValue } from '../support/metrics';
 import { REPO_ROOT } from '../support/repository';
@@ -95,6 +96,7 @@ test('a Redis without maxmemory is named in the log at startup, with what to set
     const app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), {
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
+      ...exampleAuthEnv(),
     });
     await app.stop();
     assert.match(app.output(), /Redis has no maxmemory.*maxmemory-policy volatile-lru/);

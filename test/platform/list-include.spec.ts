@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { FixtureApp, startFixtureApp } from './support/fixture-app';
+import { bearer, createTenant, tenantClient } from '../support/example-auth';
 import { bootExampleBackend, type ExampleBackend } from '../support/example-backend';
 import { http } from '../support/http';
 import { assertProblem } from '../support/problem';
@@ -274,8 +276,8 @@ describe('cached answers that embed other resources (two instances, one Redis)',
 
 describe("the example backend's one-to-one and integer-keyed many-to-many (dist/main.js)", () => {
   let backend: ExampleBackend;
-  const created = async (path: string, body: unknown) => {
-    const answer = await backend.send('POST', path, body);
+  const created = async (path: string, body: unknown, headers?: Record<string, string>) => {
+    const answer = await backend.send('POST', path, body, headers);
     assert.equal(answer.status, 201, answer.text);
     return answer.body;
   };
@@ -289,30 +291,69 @@ describe("the example backend's one-to-one and integer-keyed many-to-many (dist/
   });
 
   test('both sides of a one-to-one embed the other row, or null', async () => {
+    // Profiles are owner-scoped (sub = the user's id): each user acts with a token of its own to write
+    // and read its profile, and an include of profile from /users embeds only the caller's own.
     const org = await created('/organizations', { name: 'Acme', slug: 'acme' });
+    const admin = await bearer({ sub: randomUUID(), org_id: org.id, roles: ['admin'] });
     const [ada, bob] = [
-      await created('/users', { email: 'ada@example.com', displayName: 'Ada', organizationId: org.id }),
-      await created('/users', { email: 'bob@example.com', displayName: 'Bob', organizationId: org.id }),
+      await created('/users', { email: 'ada@example.com', displayName: 'Ada', organizationId: org.id }, admin),
+      await created('/users', { email: 'bob@example.com', displayName: 'Bob', organizationId: org.id }, admin),
     ];
-    const profile = await created('/profiles', { bio: 'hi', userId: ada.id });
-    const users = await backend.send('GET', '/users?include=profile&sort=displayName&fields=displayName');
-    assert.equal(users.status, 200, users.text);
-    assert.deepEqual(
-      users.body.data.map((user: { id: string; profile: { id: string } | null }) => [
+    const asAda = await bearer({ sub: ada.id, org_id: org.id });
+    const asBob = await bearer({ sub: bob.id, org_id: org.id });
+    const profile = await created('/profiles', { bio: 'hi', userId: ada.id }, asAda);
+    const embedded = async (headers: Record<string, string>) => {
+      const users = await backend.send(
+        'GET',
+        '/users?include=profile&sort=displayName&fields=displayName',
+        undefined,
+        headers,
+      );
+      assert.equal(users.status, 200, users.text);
+      return users.body.data.map((user: { id: string; profile: { id: string } | null }) => [
         user.id,
         user.profile?.id ?? null,
-      ]),
+      ]);
+    };
+    assert.deepEqual(await embedded(asAda), [
+      [ada.id, profile.id],
+      [bob.id, null],
+    ]);
+    assert.deepEqual(
+      await embedded(asBob),
       [
-        [ada.id, profile.id],
+        [ada.id, null],
         [bob.id, null],
       ],
+      "another user's profile is not embedded",
     );
-    const owner = await backend.send('GET', `/profiles/${profile.id}?include=user`);
+    const bobs = await created('/profiles', { bio: 'hello', userId: bob.id }, asBob);
+    assert.deepEqual(await embedded(asBob), [
+      [ada.id, null],
+      [bob.id, bobs.id],
+    ]);
+    assert.deepEqual(await embedded(asAda), [
+      [ada.id, profile.id],
+      [bob.id, null],
+    ]);
+    const owner = await backend.send('GET', `/profiles/${profile.id}?include=user`, undefined, asAda);
+    assert.equal(owner.status, 200, owner.text);
     assert.equal(owner.body.user.displayName, 'Ada');
+    assert.equal((await backend.send('GET', `/profiles/${profile.id}?include=user`, undefined, asBob)).status, 404);
+    const bobsOwner = await backend.send('GET', `/profiles/${bobs.id}?include=user`, undefined, asBob);
+    assert.equal(bobsOwner.body.user.displayName, 'Bob');
   });
 
   test('GET /tasks?include=project follows a PATCH of the project; tagIds are integers', async () => {
-    const org = await created('/organizations', { name: 'Beta', slug: 'beta' });
+    // A tenant of its own: an organization and an admin of it, whose token every request below carries.
+    const tenant = await createTenant(backend.app.baseUrl, 'beta');
+    const send = tenantClient(backend.app.baseUrl, tenant);
+    const org = { id: tenant.organizationId };
+    const created = async (path: string, body: unknown) => {
+      const answer = await send('POST', path, body);
+      assert.equal(answer.status, 201, answer.text);
+      return answer.body;
+    };
     const [one, two] = [
       await created('/tags', { label: 'one', organizationId: org.id }),
       await created('/tags', { label: 'two', organizationId: org.id }),
@@ -324,16 +365,16 @@ describe("the example backend's one-to-one and integer-keyed many-to-many (dist/
     );
     await created('/tasks', { title: 'T', projectId: project.id });
     const path = `/tasks?include=project&filter[projectId][eq]=${project.id}`;
-    assert.equal((await backend.send('GET', path)).body.data[0].project.name, 'Apollo');
-    assert.equal((await backend.send('GET', path)).headers.get('x-cache'), 'HIT');
-    assert.equal((await backend.send('PATCH', `/projects/${project.id}`, { name: 'Artemis' })).status, 200);
-    assert.equal((await backend.send('GET', path)).body.data[0].project.name, 'Artemis');
-    const tagged = await backend.send('GET', `/projects?filter[tagIds][eq]=${one.id}&include=tags`);
+    assert.equal((await send('GET', path)).body.data[0].project.name, 'Apollo');
+    assert.equal((await send('GET', path)).headers.get('x-cache'), 'HIT');
+    assert.equal((await send('PATCH', `/projects/${project.id}`, { name: 'Artemis' })).status, 200);
+    assert.equal((await send('GET', path)).body.data[0].project.name, 'Artemis');
+    const tagged = await send('GET', `/projects?filter[tagIds][eq]=${one.id}&include=tags`);
     assert.deepEqual(
       tagged.body.data.map((p: { id: string; tags: { label: string }[] }) => [p.id, p.tags.map((t) => t.label)]),
       [[project.id, ['one', 'two']]],
     );
-    const tagProjects = await backend.send('GET', `/tags/${one.id}?include=projects`);
+    const tagProjects = await send('GET', `/tags/${one.id}?include=projects`);
     assert.deepEqual(
       tagProjects.body.projects.map((p: { name: string; tagIds: number[] }) => [p.name, p.tagIds]),
       [['Artemis', project.tagIds]],
