@@ -13,7 +13,7 @@ import {
   composeScale,
   REQUIRED_ENV,
 } from '../../generator/src/render/infra/compose/compose-scale';
-import { appEnvironment } from '../../generator/src/render/infra/environment';
+import { appEnvironment, AUTH_SECRET_KEYS } from '../../generator/src/render/infra/environment';
 import { MONITORING_PATHS } from '../../generator/src/render/infra/monitoring/monitoring';
 import { NGINX_CONF_PATH } from '../../generator/src/render/infra/nginx/nginx-conf';
 import { REPO_ROOT } from '../support/repository';
@@ -92,7 +92,24 @@ describe('docker-compose.scale.yml', () => {
 
   test('every secret comes from .env and compose refuses to start without it', () => {
     const text = readFileSync(join(REPO_ROOT, COMPOSE_SCALE_PATH), 'utf8');
-    const references = [...text.matchAll(/(?<!\$)\$\{([A-Z_]+)([^}]*)\}/g)];
+    const all = [...text.matchAll(/(?<!\$)\$\{([A-Z_]+)([^}]*)\}/g)];
+    // The schema has auth: the API also reads the AUTH_* secrets from .env, empty when unset (one key
+    // source is enough, so none is required by compose; the API itself refuses to start without one).
+    const [auth, references] = [
+      all.filter((match) => (AUTH_SECRET_KEYS as readonly string[]).includes(match[1])),
+      all.filter((match) => !(AUTH_SECRET_KEYS as readonly string[]).includes(match[1])),
+    ];
+    assert.deepEqual(
+      auth.map((match) => match[0]),
+      AUTH_SECRET_KEYS.map((key) => `\${${key}:-}`),
+    );
+    assert.deepEqual(
+      Object.entries(rootFile.services)
+        .filter(([, service]) => 'AUTH_JWT_SECRET' in ((service.environment as object | undefined) ?? {}))
+        .map(([name]) => name),
+      ['api'],
+      'only the API reads the AUTH_* secrets',
+    );
     assert.deepEqual([...new Set(references.map((match) => match[1]))].sort(), [...REQUIRED_ENV].sort());
     for (const match of references) assert.match(match[2], /^:\?set [A-Z_]+ in \.env/, match[0]);
     assert.doesNotMatch(text, /PASSWORD: [^$]/, 'no password is written into the file');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Copy, From, type Instruction } from 'dockerfile-ast';
+import { bearer, exampleAuthEnv, OPERATOR } from '../support/example-auth';
 import { argumentsOf, commandOf, readDockerfile, replayRuntimeStage, stages } from '../support/container-replay';
 import { REPO_ROOT } from '../support/repository';
 import { createDatabase, emptyRedis, runScript, startApp } from '../support/services';
@@ -54,7 +55,8 @@ describe('the Dockerfile', () => {
 
   test('.dockerignore keeps installed output and every secret file out of the build context', () => {
     const ignored = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
-    for (const entry of ['**/node_modules', '**/dist', '.env', 'k8s/secrets.env', 'k8s/pgbouncer-userlist.txt']) {
+    const secrets = ['.env', 'k8s/secrets.env', 'k8s/pgbouncer-userlist.txt', 'k8s/api-keys', 'api-keys.json'];
+    for (const entry of ['**/node_modules', '**/dist', ...secrets]) {
       assert.ok(ignored.includes(entry), entry);
     }
   });
@@ -70,7 +72,13 @@ describe('the Dockerfile', () => {
 
     const database = await createDatabase('apso_container');
     try {
-      const env = { NODE_ENV: 'production', DATABASE_URL: database.url, REDIS_URL: await emptyRedis(15) };
+      // The schema turns authentication on: the API refuses to start without its AUTH_* settings.
+      const env = {
+        NODE_ENV: 'production',
+        DATABASE_URL: database.url,
+        REDIS_URL: await emptyRedis(15),
+        ...exampleAuthEnv(),
+      };
       const [node, main] = commandOf(dockerfile);
       assert.equal(node, 'node');
       await runScript(join(workdir, 'dist', 'migrate.js'), env, workdir);
@@ -78,6 +86,9 @@ describe('the Dockerfile', () => {
       try {
         const ready = await fetch(`${app.baseUrl}/health/ready`);
         assert.equal(ready.status, 200);
+        // Tokens are checked on production dependencies too: refused without one, accepted when signed.
+        assert.equal((await fetch(`${app.baseUrl}/organizations`)).status, 401);
+        assert.equal((await fetch(`${app.baseUrl}/organizations`, { headers: await bearer(OPERATOR) })).status, 200);
       } finally {
         await app.stop();
       }

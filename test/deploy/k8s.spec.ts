@@ -25,7 +25,8 @@ function copyOfK8s(name: string, withSecrets: boolean): string {
   const dir = join(work, name);
   cpSync(join(REPO_ROOT, 'k8s'), dir, { recursive: true });
   if (withSecrets) {
-    for (const file of ['secrets.env', 'pgbouncer-userlist.txt']) {
+    // The repository's schema accepts API keys (auth.apiKey): kustomize also needs the keys file.
+    for (const file of ['secrets.env', 'pgbouncer-userlist.txt', 'api-keys']) {
       cpSync(join(dir, `${file}.example`), join(dir, file));
     }
   }
@@ -41,7 +42,7 @@ const MANIFESTS = readdirSync(join(REPO_ROOT, 'k8s'))
   .sort();
 
 describe('k8s/ with kubectl', KUBECTL, () => {
-  test('kubectl kustomize renders every core object, the two Secrets from the ignored files included', () => {
+  test('kubectl kustomize renders every core object, the three Secrets from the ignored files included', () => {
     const result = kubectl(['kustomize', copyOfK8s('rendered', true)]);
     assert.equal(result.status, 0, result.stderr);
     const objects = parseAllDocuments(result.stdout).map(
@@ -55,6 +56,7 @@ describe('k8s/ with kubectl', KUBECTL, () => {
       'HorizontalPodAutoscaler/apso-example',
       'Job/apso-example-migrate',
       'PodDisruptionBudget/apso-example',
+      'Secret/apso-example-api-keys',
       'Secret/apso-example-pgbouncer',
       'Secret/apso-example-secrets',
       'Service/apso-example',
@@ -62,6 +64,7 @@ describe('k8s/ with kubectl', KUBECTL, () => {
     ]);
     const secret = objects.find((object) => object.metadata.name === 'apso-example-secrets')!;
     assert.deepEqual(Object.keys(secret.data!).sort(), [
+      'AUTH_JWT_SECRET',
       'DATABASE_DIRECT_URL',
       'DATABASE_REPLICA_URL',
       'DATABASE_URL',
@@ -69,6 +72,10 @@ describe('k8s/ with kubectl', KUBECTL, () => {
     ]);
     const userlist = objects.find((object) => object.kind === 'Secret' && object.metadata.name.endsWith('pgbouncer'))!;
     assert.deepEqual(Object.keys(userlist.data!), ['userlist.txt']);
+    const keys = objects.find(
+      (object) => object.kind === 'Secret' && object.metadata.name === 'apso-example-api-keys',
+    )!;
+    assert.deepEqual(Object.keys(keys.data!), ['api-keys.json']);
   });
 
   test('without the secret files kustomize refuses, naming the missing one', () => {

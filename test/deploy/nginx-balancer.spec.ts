@@ -10,6 +10,7 @@ import { deploymentOf } from '../../generator/src/model/deployment';
 import { COMPOSE_SCALE_PATH } from '../../generator/src/render/infra/compose/compose-scale';
 import { serializeNginx } from '../../generator/src/render/infra/nginx/directives';
 import { nginxConf } from '../../generator/src/render/infra/nginx/nginx-conf';
+import { bearer, exampleAuthEnv, OPERATOR } from '../support/example-auth';
 import { nginxSuiteOptions, type RunningNginx, startNginx } from '../support/nginx';
 import { REPO_ROOT } from '../support/repository';
 import {
@@ -105,6 +106,16 @@ async function failingUpstream(): Promise<{ address: string; methods: string[]; 
 
 const hostOf = (app: RunningApp) => new URL(app.baseUrl).host;
 
+/**
+ * The schema turns authentication on and organizations are managed by operators: every request to
+ * the API sends an operator's token (health probes and /metrics need none).
+ */
+let operator: Record<string, string>;
+const asOperator = (init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...operator, ...(init.headers as Record<string, string> | undefined) },
+});
+
 describe('nginx in front of two API instances (Debian nginx, generated nginx.conf)', nginxSuiteOptions(), () => {
   let database: TestDatabase;
   let first: RunningApp;
@@ -113,7 +124,8 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
 
   before(async () => {
     database = await createDatabase('apso_nginx');
-    const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(REDIS_DATABASE) };
+    const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(REDIS_DATABASE), ...exampleAuthEnv() };
+    operator = await bearer(OPERATOR);
     await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), env);
     first = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
     second = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
@@ -141,7 +153,8 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
   test('requests spread over both instances; probes are answered but not logged; X-Request-Id passes through', async () => {
     const target = await balancer([hostOf(first), hostOf(second)]);
     cleanups.push(() => target.nginx.stop());
-    for (let i = 0; i < 10; i += 1) assert.equal((await fetch(`${target.url}/organizations`)).status, 200);
+    for (let i = 0; i < 10; i += 1)
+      assert.equal((await fetch(`${target.url}/organizations`, asOperator())).status, 200);
     const lines = await logged(target, 10);
     const counts = new Map<string, number>();
     for (const line of lines) counts.set(line.upstream, (counts.get(line.upstream) ?? 0) + 1);
@@ -153,7 +166,7 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
 
     for (const path of ['/health/ready', '/health/live', '/metrics'])
       assert.equal((await fetch(`${target.url}${path}`)).status, 200, path);
-    const traced = await fetch(`${target.url}/organizations`, { headers: { 'X-Request-Id': 'trace-42' } });
+    const traced = await fetch(`${target.url}/organizations`, asOperator({ headers: { 'X-Request-Id': 'trace-42' } }));
     assert.equal(traced.headers.get('x-request-id'), 'trace-42');
     const after = await logged(target, 1);
     assert.deepEqual(
@@ -166,11 +179,15 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
   test('least connections: while one instance holds a slow request, the next ones go to the other', async () => {
     const target = await balancer([hostOf(first), hostOf(second)]);
     cleanups.push(() => target.nginx.stop());
-    const created = await fetch(`${first.baseUrl}/organizations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Slow', slug: `slow-${Date.now()}` }),
-    });
+    const created = await fetch(
+      `${first.baseUrl}/organizations`,
+      asOperator({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Slow', slug: `slow-${Date.now()}` }),
+      }),
+    );
+    assert.equal(created.status, 201);
     const { id } = (await created.json()) as { id: string };
     // A row lock held here keeps the PATCH in flight on whichever instance nginx picked for it.
     const lock = new Client({ connectionString: database.url });
@@ -178,13 +195,17 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
     try {
       await lock.query('BEGIN');
       await lock.query('SELECT id FROM organizations WHERE id = $1 FOR UPDATE', [id]);
-      const slow = fetch(`${target.url}/organizations/${id}`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Renamed' }),
-      });
+      const slow = fetch(
+        `${target.url}/organizations/${id}`,
+        asOperator({
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Renamed' }),
+        }),
+      );
       await waitForBlockedQuery(database.url);
-      for (let i = 0; i < 4; i += 1) assert.equal((await fetch(`${target.url}/organizations`)).status, 200);
+      for (let i = 0; i < 4; i += 1)
+        assert.equal((await fetch(`${target.url}/organizations`, asOperator())).status, 200);
       const reads = await logged(target, 4);
       await lock.query('COMMIT');
       assert.equal((await slow).status, 200);
@@ -210,11 +231,14 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
     let post: LogLine | undefined;
     for (let i = 0; i < 2 && !post; i += 1) {
       const slug = `nginx-${i}-${Date.now()}`;
-      const response = await fetch(`${target.url}/organizations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Balanced', slug }),
-      });
+      const response = await fetch(
+        `${target.url}/organizations`,
+        asOperator({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Balanced', slug }),
+        }),
+      );
       const [line] = await logged(target, 1);
       if (line.upstream.includes(failing.address)) {
         post = line;
@@ -227,7 +251,7 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
 
     let retried: LogLine | undefined;
     for (let i = 0; i < 2 && !retried; i += 1) {
-      assert.equal((await fetch(`${target.url}/organizations`)).status, 200);
+      assert.equal((await fetch(`${target.url}/organizations`, asOperator())).status, 200);
       const [line] = await logged(target, 1);
       if (line.upstream.includes(failing.address)) retried = line;
     }
@@ -243,11 +267,14 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
     await second.stop();
     // A refused connection means the request was never sent: nginx may then try a POST elsewhere.
     for (let i = 0; i < 2; i += 1) {
-      const response = await fetch(`${target.url}/organizations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Refused', slug: `refused-${i}-${Date.now()}` }),
-      });
+      const response = await fetch(
+        `${target.url}/organizations`,
+        asOperator({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Refused', slug: `refused-${i}-${Date.now()}` }),
+        }),
+      );
       assert.equal(response.status, 201);
     }
     const posts = await logged(target, 2);
@@ -255,7 +282,7 @@ describe('nginx in front of two API instances (Debian nginx, generated nginx.con
       posts.some((line) => line.upstream === `${hostOf(second)}, ${hostOf(first)}`),
       `a POST refused by the stopped instance was sent to the other: ${JSON.stringify(posts.map((l) => l.upstream))}`,
     );
-    for (let i = 0; i < 6; i += 1) assert.equal((await fetch(`${target.url}/organizations`)).status, 200);
+    for (let i = 0; i < 6; i += 1) assert.equal((await fetch(`${target.url}/organizations`, asOperator())).status, 200);
     const lines = await logged(target, 6);
     assert.ok(
       lines.some((line) => line.upstream === `${hostOf(second)}, ${hostOf(first)}`),

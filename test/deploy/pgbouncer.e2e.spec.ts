@@ -10,6 +10,7 @@ import { loadSchema } from '../../generator/src/load/load';
 import { connectionString } from '../../generator/src/render/infra/pgbouncer/pgbouncer-ini';
 import { validateDocument } from '../../generator/src/validate/validate';
 import { crudSmoke, type Http, MODEL_CLIENT, sampleBody } from '../support/crud-smoke';
+import { createTenant, exampleAuthEnv, signExampleToken } from '../support/example-auth';
 import { http } from '../support/http';
 import {
   connectionStringPairs,
@@ -107,10 +108,10 @@ class Traffic {
   readonly failures: string[] = [];
 
   client(baseUrl: string): Http {
-    return async (method, path, body) => {
+    return async (method, path, body, headers) => {
       this.requests += 1;
       try {
-        const result = await http(baseUrl, method, path, body);
+        const result = await http(baseUrl, method, path, body, headers);
         if (result.status >= 500) this.fail(`${method} ${path} → ${result.status} ${result.text.slice(0, 300)}`);
         return result;
       } catch (error) {
@@ -168,17 +169,25 @@ class PoolSampler {
   }
 }
 
-/** Bulk create (one transaction) of a few rows of an entity without required parents, listed and deleted again. */
-async function bulkRound(send: Http, entity: EntityModel, serial: number): Promise<void> {
+/**
+ * Bulk create (one transaction) of a few rows of an entity without required parents, listed and
+ * deleted again, as a tenant whose token holds every role (`headers`).
+ */
+async function bulkRound(
+  send: Http,
+  entity: EntityModel,
+  serial: number,
+  headers: Record<string, string>,
+): Promise<void> {
   const path = `/${entity.names.route}`;
   const data = [0, 1, 2, 3, 4].map((offset) => sampleBody(entity, new Map(), serial * 10 + offset, MODEL_CLIENT));
-  const created = await send('POST', `${path}/bulk`, { data });
+  const created = await send('POST', `${path}/bulk`, { data }, headers);
   assert.equal(created.status, 201, `POST ${path}/bulk → ${JSON.stringify(created.body)}`);
   const ids = (created.body.data as { id: string }[]).map((row) => row.id);
-  const listed = await send('GET', `${path}?filter[id][in]=${ids.join(',')}&limit=100`);
+  const listed = await send('GET', `${path}?filter[id][in]=${ids.join(',')}&limit=100`, undefined, headers);
   assert.equal(listed.status, 200, `GET ${path} filtered by the bulk ids → ${JSON.stringify(listed.body)}`);
   assert.equal((listed.body.data as unknown[]).length, ids.length);
-  const removed = await send('POST', `${path}/bulk-delete`, { ids });
+  const removed = await send('POST', `${path}/bulk-delete`, { ids }, headers);
   assert.equal(removed.status, 204, `POST ${path}/bulk-delete → ${JSON.stringify(removed.body)}`);
 }
 
@@ -203,8 +212,14 @@ describe(
       // a GET after a PATCH is then stale: seen on direct connections too, so a cache matter, not the pooler's.
       const redisUrl = `redis://127.0.0.1:${await freePort()}/0`;
       // Migrations on the direct URL, as the migration Job does: they need a session of their own.
-      await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), { DATABASE_URL: database.url, REDIS_URL: redisUrl });
+      await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), {
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrl,
+        ...exampleAuthEnv(),
+      });
       env = {
+        // The schema turns authentication on: the API refuses to start without its AUTH_* settings.
+        ...exampleAuthEnv(),
         DATABASE_URL: pgbouncer.url('app'),
         DATABASE_REPLICA_URL: pgbouncer.url('app_replica'),
         REDIS_URL: redisUrl,
@@ -293,6 +308,8 @@ describe(
     test('CRUD of every entity, bulk creates and filtered lists from two API processes: no errors', async () => {
       for (let index = 0; index < 2; index += 1) apps.push(await startApp(join(REPO_ROOT, 'dist', 'main.js'), env));
       for (const app of apps) assert.doesNotMatch(app.output(), /statement_timeout/, 'the timeouts agree: no warning');
+      // Bulk rounds act as one tenant (created through PgBouncer too); crudSmoke signs its own tokens.
+      const tenant = await createTenant(apps[0].baseUrl);
 
       const logBefore = pgbouncer.log().length;
       const traffic = new Traffic();
@@ -308,8 +325,13 @@ describe(
           Array.from({ length: WORKERS }, async (_, worker) => {
             const send = traffic.client(apps[worker % apps.length].baseUrl);
             for (let round = 0; round < ROUNDS; round += 1) {
-              await crudSmoke(model, send, MODEL_CLIENT, { filteredList: true });
-              await bulkRound(send, bulkEntities[(worker + round) % bulkEntities.length], worker * ROUNDS + round);
+              await crudSmoke(model, send, MODEL_CLIENT, { filteredList: true, sign: signExampleToken });
+              await bulkRound(
+                send,
+                bulkEntities[(worker + round) % bulkEntities.length],
+                worker * ROUNDS + round,
+                tenant.headers,
+              );
             }
           }),
         );
