@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createTenant, exampleAuthEnv } from '../support/example-auth';
 import { http as request } from '../support/http';
 import { metricValue } from '../support/metrics';
 import { REPO_ROOT } from '../support/repository';
@@ -22,12 +23,15 @@ const CPU_PER_BODY_LIMIT_S = 0.25;
 
 let database: TestDatabase;
 let app: RunningApp;
+/** An admin of a tenant: users and projects take writes from admins of their organization only. */
+let admin: Record<string, string>;
 
 before(async () => {
   database = await createDatabase('apso_body_cost');
-  const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(10) };
+  const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(10), ...exampleAuthEnv() };
   await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), env);
   app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
+  admin = (await createTenant(app.baseUrl)).headers;
 });
 
 after(async () => {
@@ -58,7 +62,7 @@ const hostileBodies: { name: string; body: string; field: string }[] = [
 ];
 
 const cpuSeconds = () => metricValue(app.baseUrl, 'process_cpu_seconds_total');
-const post = (path: string, body: string) => request(app.baseUrl, 'POST', path, body);
+const post = (path: string, body: string) => request(app.baseUrl, 'POST', path, body, admin);
 
 describe('the work one body can cause is bounded before validation', () => {
   for (const { name, body, field } of hostileBodies) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { connectRedis, type RedisClient } from '../platform/support/fixture-app';
+import { bearer } from '../support/example-auth';
 import { bootExampleBackend, type ExampleBackend } from '../support/example-backend';
 import type { HttpResult } from '../support/http';
 import { assertProblem } from '../support/problem';
@@ -16,8 +17,19 @@ const REDIS_DATABASE = 3;
 describe('write-only and hidden fields (real Postgres and Redis)', () => {
   let backend: ExampleBackend;
   let redis: RedisClient;
+  /** Requests act as the backend's tenant, whose token holds the operator role organizations need. */
   const send = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
     backend.send(method, path, body, headers);
+  type Send = (method: string, path: string, body?: unknown) => Promise<HttpResult>;
+
+  /**
+   * A client acting as an admin of this organization: users are scoped by organization and written
+   * by its admins. It is an operator too, so it reads the organization with its members (its own).
+   */
+  async function memberOf(organizationId: string): Promise<Send> {
+    const headers = await bearer({ sub: randomUUID(), org_id: organizationId, roles: ['admin', 'operator'] });
+    return (method, path, body) => send(method, path, body, headers);
+  }
 
   before(async () => {
     backend = await bootExampleBackend('apso_hidden_fields', REDIS_DATABASE);
@@ -37,8 +49,8 @@ describe('write-only and hidden fields (real Postgres and Redis)', () => {
     ...extra,
   });
 
-  async function created(path: string, body: unknown): Promise<Record<string, any>> {
-    const answer = await send('POST', path, body);
+  async function created(path: string, body: unknown, as: Send = send): Promise<Record<string, any>> {
+    const answer = await as('POST', path, body);
     assert.equal(answer.status, 201, answer.text);
     return answer.body;
   }
@@ -112,6 +124,9 @@ describe('write-only and hidden fields (real Postgres and Redis)', () => {
       ['/organizations?sort=-webhookSecret', 'sort'],
       ['/organizations?fields=id,webhookSecret', 'fields'],
       [`/organizations/${randomUUID()}?fields=webhookSecret`, 'fields'],
+      // Under auth no relation filter reaches organizations (their reads need the operator role, stricter
+      // than users'), so this one is refused as any organization.<field> filter is: still a 400, not
+      // one about write-only fields any more.
       [`/users?filter[organization.webhookSecret][eq]=${value}`, 'filter'],
     ];
     for (const [path, parameter] of refusals) {
@@ -125,11 +140,12 @@ describe('write-only and hidden fields (real Postgres and Redis)', () => {
 
   test('a hidden field is refused in every body, as an unknown property is', async () => {
     const organization = await created('/organizations', organizationBody());
-    const user = await created('/users', {
-      email: `ada-${randomUUID()}@example.com`,
-      displayName: 'Ada',
-      organizationId: organization.id,
-    });
+    const admin = await memberOf(organization.id);
+    const user = await created(
+      '/users',
+      { email: `ada-${randomUUID()}@example.com`, displayName: 'Ada', organizationId: organization.id },
+      admin,
+    );
     const writes: [string, string, unknown][] = [
       [
         'POST',
@@ -163,46 +179,50 @@ describe('write-only and hidden fields (real Postgres and Redis)', () => {
       ],
     ];
     for (const [method, path, body] of writes) {
-      const refused = assertProblem(await send(method, path, body), 400, `${method} ${path}`);
+      const refused = assertProblem(await admin(method, path, body), 400, `${method} ${path}`);
       assert.match(JSON.stringify(refused.fields), /passwordHash/, `${method} ${path}`);
     }
     const { rows } = await backend.sql.query('SELECT count(*)::int AS n FROM users WHERE password_hash IS NOT NULL');
     assert.equal(rows[0].n, 0, 'nothing was written');
   });
 
-  test('a hidden value user code stored is in no answer: GET, list, include either way, writes, the cache', async () => {
+  test('a hidden value user code stored is in no answer: GET, list, include, writes, the cache', async () => {
     const organization = await created('/organizations', organizationBody({ webhookSecret: secret() }));
-    const user = await created('/users', {
-      email: `hash-${randomUUID()}@example.com`,
-      displayName: 'Hash',
-      organizationId: organization.id,
-    });
+    const member = await memberOf(organization.id);
+    const user = await created(
+      '/users',
+      { email: `hash-${randomUUID()}@example.com`, displayName: 'Hash', organizationId: organization.id },
+      member,
+    );
     const hash = `$argon2id$${randomUUID()}`;
     await backend.sql.query('UPDATE users SET password_hash = $1 WHERE id = $2', [hash, user.id]);
+    // A user cannot embed its organization any more: organizations' reads need the operator role,
+    // which users' reads do not, and an include never hands out rows the target's own routes refuse.
+    const embedsOrganization = assertProblem(await member('GET', `/users/${user.id}?include=organization`), 400);
+    assert.match(JSON.stringify(embedsOrganization.fields), /has no relation organization to include/);
     const reads = [
       `/users/${user.id}`,
-      `/users/${user.id}?include=organization`,
       `/users?filter[id][eq]=${user.id}`,
-      `/users?filter[id][eq]=${user.id}&include=organization,profile`,
+      `/users?filter[id][eq]=${user.id}&include=profile`,
       `/organizations/${organization.id}?include=members`,
       `/organizations?filter[id][eq]=${organization.id}&include=members`,
     ];
     for (const path of reads) {
       for (const round of ['first', 'cached']) {
-        const answer = await send('GET', path);
+        const answer = await member('GET', path);
         leaksNothing(answer, 'passwordHash', hash);
         leaksNothing(answer, 'webhookSecret');
         assert.ok(answer.text.includes(user.id), `${round} ${path}: ${answer.text}`);
       }
     }
-    const embedded = await send('GET', `/organizations/${organization.id}?include=members`);
+    const embedded = await member('GET', `/organizations/${organization.id}?include=members`);
     assert.deepEqual(
       embedded.body.members.map((member: { id: string }) => member.id),
       [user.id],
     );
-    leaksNothing(await send('PATCH', `/users/${user.id}`, { displayName: 'Hashed' }), 'passwordHash', hash);
-    assertProblem(await send('GET', `/users?filter[passwordHash][eq]=${encodeURIComponent(hash)}`), 400);
-    assertProblem(await send('GET', '/users?sort=passwordHash'), 400);
+    leaksNothing(await member('PATCH', `/users/${user.id}`, { displayName: 'Hashed' }), 'passwordHash', hash);
+    assertProblem(await member('GET', `/users?filter[passwordHash][eq]=${encodeURIComponent(hash)}`), 400);
+    assertProblem(await member('GET', '/users?sort=passwordHash'), 400);
     const { rows } = await backend.sql.query('SELECT password_hash FROM users WHERE id = $1', [user.id]);
     assert.equal(rows[0].password_hash, hash, 'a write through the API leaves it as user code set it');
   });
@@ -211,19 +231,20 @@ describe('write-only and hidden fields (real Postgres and Redis)', () => {
     const value = secret();
     const organization = await created('/organizations', organizationBody({ webhookSecret: value }));
     const hash = `$2b$${randomUUID()}`;
-    const user = await created('/users', {
-      email: `c-${randomUUID()}@example.com`,
-      displayName: 'C',
-      organizationId: organization.id,
-    });
+    const member = await memberOf(organization.id);
+    const user = await created(
+      '/users',
+      { email: `c-${randomUUID()}@example.com`, displayName: 'C', organizationId: organization.id },
+      member,
+    );
     await backend.sql.query('UPDATE users SET password_hash = $1 WHERE id = $2', [hash, user.id]);
     for (const path of [
       `/organizations/${organization.id}`,
       `/organizations/${organization.id}?include=members`,
       '/organizations',
-      `/users/${user.id}?include=organization`,
+      `/users/${user.id}`,
     ])
-      assert.equal((await send('GET', path)).status, 200, path);
+      assert.equal((await member('GET', path)).status, 200, path);
     const keys = await redis.keys('*');
     let answers = 0;
     for (const key of keys) {

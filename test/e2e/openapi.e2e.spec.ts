@@ -8,6 +8,7 @@ import addFormats from 'ajv-formats';
 import { loadSchema } from '../../generator/src/load/load';
 import { buildModel } from '../../generator/src/model/build';
 import { validateDocument } from '../../generator/src/validate/validate';
+import { exampleAuthEnv } from '../support/example-auth';
 import { bootExampleBackend, type ExampleBackend } from '../support/example-backend';
 import { renderClientProgram } from '../support/openapi-client';
 import { REPO_ROOT } from '../support/repository';
@@ -159,9 +160,11 @@ test('a client generated from the document drives every entity, and every respon
   const compiled = spawnSync(join(BIN, 'tsc'), ['-p', join(WORK_DIR, 'tsconfig.json')], { encoding: 'utf8' });
   assert.equal(compiled.status, 0, `the program compiles under strict:\n${compiled.stdout}${compiled.stderr}`);
 
+  // The program signs its bearer token with the backend's secret, as an identity provider would.
   const ran = spawnSync(process.execPath, ['--import', 'tsx', join(WORK_DIR, 'drive.mts'), backend.app.baseUrl], {
     encoding: 'utf8',
     cwd: REPO_ROOT,
+    env: { ...process.env, ...exampleAuthEnv() },
   });
   assert.equal(ran.status, 0, ran.stderr);
   const responses = JSON.parse(ran.stdout) as {
@@ -199,6 +202,6 @@ test('a client generated from the document drives every entity, and every respon
     );
   }
   const statuses = new Set(responses.map((response) => response.status));
-  for (const status of [200, 201, 204, 400, 404]) assert.ok(statuses.has(status), `some response was a ${status}`);
+  for (const status of [200, 201, 204, 400, 401, 404]) assert.ok(statuses.has(status), `some response was a ${status}`);
   t.diagnostic(`${responses.length} responses validated; generate, compile and run took ${Date.now() - started} ms`);
 });

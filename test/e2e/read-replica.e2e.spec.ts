@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'pg';
 import { REPO_ROOT } from '../support/repository';
-import { type Http, httpClient } from '../support/crud-smoke';
+import type { Http } from '../support/crud-smoke';
+import { createTenant, exampleAuthEnv, tenantClient } from '../support/example-auth';
 import {
   createDatabase,
   emptyRedis,
@@ -31,14 +32,18 @@ before(async () => {
     await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), {
       DATABASE_URL: database.url,
       REDIS_URL: 'redis://127.0.0.1:6379',
+      ...exampleAuthEnv(),
     });
   }
   app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), {
     DATABASE_URL: primary.url,
     DATABASE_REPLICA_URL: replica.url,
     REDIS_URL: await emptyRedis(13),
+    ...exampleAuthEnv(),
   });
-  http = httpClient(app.baseUrl);
+  // A tenant whose token holds the operator role, which every organization route requires. It is
+  // created on the primary and not copied: the replica's organizations table stays empty.
+  http = tenantClient(app.baseUrl, await createTenant(app.baseUrl));
 });
 
 after(async () => {
@@ -129,6 +134,7 @@ describe('a replica that is down at start', () => {
       DATABASE_URL: primary.url,
       DATABASE_REPLICA_URL: `postgres://root@127.0.0.1:${nothingListening}/apso_replica`,
       REDIS_URL: await emptyRedis(12),
+      ...exampleAuthEnv(),
     });
   });
 
@@ -137,7 +143,7 @@ describe('a replica that is down at start', () => {
   });
 
   test('the process starts and answers reads from the primary', async () => {
-    const call = httpClient(withoutReplica.baseUrl);
+    const call = tenantClient(withoutReplica.baseUrl, await createTenant(withoutReplica.baseUrl));
     const created = await call('POST', '/organizations', { name: 'Cold start', slug: 'cold-start' });
     assert.equal(created.status, 201);
     const read = await call('GET', `/organizations/${created.body.id as string}`);
