@@ -8,6 +8,7 @@ import { type JWTPayload, SignJWT } from 'jose';
 import { Client } from 'pg';
 import { compiledProject } from '../platform/support/compiled';
 import { http, type HttpResult } from '../support/http';
+import { metricValue } from '../support/metrics';
 import { assertProblem } from '../support/problem';
 import {
   createDatabase,
@@ -428,6 +429,9 @@ describe('row scoping: no row of another tenant leaves the API (generated app, P
       { org_id: 'not-a-uuid' },
       { org_id: '' },
     ];
+    const counted = () => metricValue(app.baseUrl, 'auth_failures_total{reason="scope_claim"}');
+    const countedBefore = await counted();
+    let refused = 0;
     for (const claims of bad) {
       const headers = { authorization: `Bearer ${await token({ sub: 'mallory', ...claims })}` };
       for (const [method, path, body] of [
@@ -442,8 +446,10 @@ describe('row scoping: no row of another tenant leaves the API (generated app, P
         ['GET', '/tasks'],
       ] as [string, string, unknown?][]) {
         assertProblem(await attack(method, path, body, headers), 403, `${JSON.stringify(claims)} ${method} ${path}`);
+        refused += 1;
       }
     }
+    assert.equal(await counted(), countedBefore + refused, 'each refusal is counted as scope_claim');
     // Owner scoping needs only sub: mallory has no notes, and sees none of anybody's.
     const mallory = { authorization: `Bearer ${await token({ sub: 'mallory' })}` };
     assert.deepEqual((await attack('GET', '/notes', undefined, mallory)).body.data, []);

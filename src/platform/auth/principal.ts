@@ -1,6 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { Observable } from 'rxjs';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { type Observable, tap } from 'rxjs';
+import { AUTH_FAILURES, AuthFailureLabel } from '../metrics/metric-names';
+import { ScopeClaimRefusal } from './auth-failure';
 
 /** The claims of a verified credential: a token's payload. */
 export type Claims = Readonly<Record<string, unknown>>;
@@ -43,9 +47,17 @@ export function runAs<T>(claims: Claims, work: () => T): T {
  */
 @Injectable()
 export class ClaimsContextInterceptor implements NestInterceptor {
+  constructor(@InjectMetric(AUTH_FAILURES.name) private readonly failures: Counter<AuthFailureLabel>) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const claims = claimsOf(context.switchToHttp().getRequest<object>());
-    return claims === undefined ? next.handle() : runAs(claims, () => next.handle());
+    const handled = claims === undefined ? next.handle() : runAs(claims, () => next.handle());
+    // The guard counts its own refusals; a token without the scope claim is refused past it, by the service.
+    return handled.pipe(
+      tap({
+        error: (error: unknown) => error instanceof ScopeClaimRefusal && this.failures.inc({ reason: 'scope_claim' }),
+      }),
+    );
   }
 }
 

@@ -1,7 +1,8 @@
-import { BadRequestException, ForbiddenException } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import { ApiHideProperty } from '@nestjs/swagger';
 import { Allow, isUUID } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ScopeClaimRefusal } from '../auth/auth-failure';
 import { Claims, claimAt, currentClaims } from '../auth/principal';
 import { errorBody } from '../http/error-body';
 import type { ResourceDefinition } from './resource';
@@ -46,7 +47,7 @@ export function scopeCondition(resource: {
   const value = scopeValue(claimAt(claims, scope.claim), scope.type);
   if (value === undefined) {
     const message = `Your token's ${scope.claim} claim is missing or is not a ${scope.type}, and ${resource.name} are scoped by it`;
-    throw new ForbiddenException(errorBody(403, message));
+    throw new ScopeClaimRefusal(errorBody(403, message));
   }
   return { property: scope.property, value };
 }

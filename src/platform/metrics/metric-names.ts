@@ -79,7 +79,7 @@ export const DB_REPLICA_CIRCUIT_OPEN = {
 
 export const AUTH_FAILURES = {
   name: 'auth_failures_total',
-  help: 'Requests refused by authentication or an access rule, by reason (missing, invalid, expired, not_yet_valid, wrong_issuer, wrong_audience, forbidden, unavailable)',
+  help: 'Requests refused by authentication or an access rule, by reason (missing, invalid, expired, not_yet_valid, wrong_issuer, wrong_audience, forbidden, scope_claim, unavailable)',
   labelNames: ['reason'] as const,
 };
 

@@ -32,13 +32,31 @@ export const SCAFFOLD_ARTIFACT: Artifact = {
           compilerOptions: { tsConfigPath: 'tsconfig.build.json' },
         }),
       ),
-      userFile('.gitignore', text(['node_modules/', 'dist/', '.env', ...secretFiles(context.model), ''].join('\n'))),
+      {
+        ...userFile(
+          '.gitignore',
+          text(['node_modules/', 'dist/', '.env', ...secretFiles(context.model), ''].join('\n')),
+        ),
+        merge: (current: string) => withLines(current, secretFiles(context.model)),
+      },
       userFile('.prettierrc.json', json(PRETTIER_OPTIONS)),
       userFile('README.md', text(readme(context.model))),
       userFile('schema.apso.json', json(projectSchema(context))),
     ];
   },
 };
+
+/**
+ * An existing .gitignore gains the secret files it lacks, below everything it has: a schema that
+ * turns API keys on after the first generation must not leave the keys file committable.
+ */
+export function withLines(current: string, lines: readonly string[]): string {
+  const present = new Set(current.split(/\r?\n/).map((line) => line.trim()));
+  const missing = lines.filter((line) => !present.has(line));
+  if (missing.length === 0) return current;
+  const separator = current === '' || current.endsWith('\n') ? '' : '\n';
+  return `${current}${separator}${missing.join('\n')}\n`;
+}
 
 /** The project's own copy of its schema, so it can be regenerated (and an .apsorc stays converted). */
 function projectSchema({ document, model }: ArtifactContext): SchemaDocument {
