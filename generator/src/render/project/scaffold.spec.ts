@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildModel } from '../../model/build';
 import type { SchemaDocument } from '../../schema/document';
 import { SCAFFOLD_ARTIFACT, withLines } from './scaffold';
-import type { ArtifactContext } from '../artifact';
+import { contextOf } from '../spec-support';
 
 describe('the project scaffold', () => {
   test('an existing .gitignore gains the API keys files when the schema turns keys on, and keeps what it had', () => {
@@ -12,17 +11,7 @@ describe('the project scaffold', () => {
       auth: { jwt: {}, apiKey: {} },
       entities: [{ name: 'Note', fields: [{ name: 'body', type: 'text' }] }],
     };
-    const context: ArtifactContext = {
-      document,
-      model: buildModel(document),
-      previous: { database: null, migrations: [] },
-      allowDrop: false,
-      vendoredFiles: new Map(),
-      dependencies: {},
-      devDependencies: {},
-      apsoVersion: '0.0.0',
-      metrics: [] as unknown as ArtifactContext['metrics'],
-    };
+    const context = contextOf(document);
     const gitignore = SCAFFOLD_ARTIFACT.files(context).find((file) => file.path === '.gitignore')!;
     const before = 'node_modules/\ndist/\n# mine\n.env\nk8s/secrets.env\nk8s/pgbouncer-userlist.txt';
     assert.equal(gitignore.merge!(before), `${before}\nk8s/api-keys\napi-keys.json\n`);
