@@ -4,6 +4,7 @@ import { ApsoSchema0000000000001 } from '../migrations/0001-apso-schema';
 import { ApsoSchema0000000000002 } from '../migrations/0002-apso-schema';
 import { ApsoSchema0000000000003 } from '../migrations/0003-apso-schema';
 import { ApsoSchema0000000000004 } from '../migrations/0004-apso-schema';
+import { ApsoSchema0000000000005 } from '../migrations/0005-apso-schema';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ApsoSchema0000000000002,
   ApsoSchema0000000000003,
   ApsoSchema0000000000004,
+  ApsoSchema0000000000005,
 ];
