@@ -1,8 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { CacheCircuit } from './cache/cache-circuit';
+import { CacheFreshness } from './cache/cache-freshness';
 import { CacheKeys } from './cache/cache-keys';
 import { EntityCache } from './cache/entity-cache';
+import { InvalidationOutbox } from './cache/invalidation-outbox';
+import { InvalidationRelay } from './cache/invalidation-relay';
 import { RedisCacheModule } from './cache/redis-cache.module';
 import { AppConfig } from './config/config';
 import { APP_CONFIG, AppConfigModule } from './config/config.module';
@@ -37,7 +40,10 @@ export class PlatformModule {
           useFactory: (config: AppConfig) => new CacheKeys(config.cacheNamespace),
         },
         CacheCircuit,
+        CacheFreshness,
+        InvalidationOutbox,
         EntityCache,
+        InvalidationRelay,
         ReplicaReads,
         { provide: APP_FILTER, useClass: ApsoExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -45,7 +51,16 @@ export class PlatformModule {
         // After (so inside) the entity tag interceptor: the ETag is that of the body the client gets.
         { provide: APP_INTERCEPTOR, useClass: StripUnreadableColumns },
       ],
-      exports: [AppConfigModule, MetricsModule, HealthModule, CacheKeys, CacheCircuit, EntityCache, ReplicaReads],
+      exports: [
+        AppConfigModule,
+        MetricsModule,
+        HealthModule,
+        CacheKeys,
+        CacheCircuit,
+        CacheFreshness,
+        EntityCache,
+        ReplicaReads,
+      ],
     };
   }
 }

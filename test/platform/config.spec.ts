@@ -40,6 +40,8 @@ describe('loadConfig', () => {
       cacheMaxEntryBytes: 262_144,
       cacheLockTtlMs: 5_000,
       cacheLockWaitMs: 500,
+      cacheRelayIntervalMs: 1_000,
+      cacheRelayAgeMs: 1_000,
       port: 3000,
       host: '0.0.0.0',
       dbPoolMax: 10,

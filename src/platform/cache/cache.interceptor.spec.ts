@@ -9,7 +9,9 @@ import { CacheCircuit } from './cache-circuit';
 import { CacheKeys } from './cache-keys';
 import { ApsoCacheInterceptor } from './cache.interceptor';
 import { CachedReadMetadata } from './cached-read.metadata';
+import { CacheFreshness } from './cache-freshness';
 import { EntityCache } from './entity-cache';
+import { InvalidationOutbox } from './invalidation-outbox';
 
 const WIDGETS: Pick<ResourceDefinition, 'name' | 'cache' | 'scope' | 'relations'> = {
   name: 'widgets',
@@ -30,10 +32,11 @@ function interceptorOverEmptyCache(versions = (): unknown[] => [undefined, undef
   const counter = { inc: () => undefined };
   const circuit = { call: <T>(work: () => Promise<T>) => work() } as CacheCircuit;
   const config = { cacheLockWaitMs: 0, cacheLockTtlMs: 5_000, cacheMaxEntryBytes: 262_144 } as AppConfig;
+  const freshness = new CacheFreshness({ set: () => undefined } as never);
   return new ApsoCacheInterceptor(
     cacheManager as never,
     reflector,
-    new EntityCache(cacheManager as never, keys, circuit),
+    new EntityCache(cacheManager as never, keys, circuit, freshness, {} as InvalidationOutbox),
     keys,
     circuit,
     counter as never,
@@ -41,6 +44,7 @@ function interceptorOverEmptyCache(versions = (): unknown[] => [undefined, undef
     counter as never,
     counter as never,
     config,
+    freshness,
   );
 }
 

@@ -20,6 +20,7 @@ import {
 import { claimsOf } from '../auth/principal';
 import { scopeKey } from '../crud/row-scope';
 import { CacheCircuit, CacheUnavailableError } from './cache-circuit';
+import { CacheFreshness } from './cache-freshness';
 import { CacheKeys, normalizeQuery, queryEmbeds } from './cache-keys';
 import { CACHED_READ_METADATA, CachedReadMetadata } from './cached-read.metadata';
 import { CachedEntry, EntityCache, VersionKey } from './entity-cache';
@@ -89,6 +90,7 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     @InjectMetric(CACHE_ENTRIES_TOO_LARGE.name) private readonly tooLarge: Counter<CacheLabel>,
     @InjectMetric(CACHE_COALESCED.name) private readonly coalesced: Counter<CoalescedLabel>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly freshness: CacheFreshness,
   ) {
     super(cacheManager, reflector);
   }
@@ -114,7 +116,8 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
   ): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<HttpRequest>();
     const keys = this.keysFor(read, request);
-    if (!keys) return next.handle();
+    // A write of this instance missed its invalidation: entries in Redis may predate it (CacheFreshness).
+    if (!keys || this.freshness.suspect) return next.handle();
     const resource = read.resource.name;
     let found: Lookup;
     try {
@@ -279,6 +282,8 @@ export class ApsoCacheInterceptor extends CacheInterceptor {
     versionsBefore: (string | undefined)[],
     body: unknown,
   ) {
+    // Read before a write whose invalidation Redis missed: its versions may never move.
+    if (this.freshness.suspect) return;
     if (Buffer.byteLength(JSON.stringify(body)) > this.config.cacheMaxEntryBytes) {
       this.tooLarge.inc({ resource: read.resource.name });
       return;

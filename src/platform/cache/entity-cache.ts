@@ -1,9 +1,12 @@
 import { CACHE_MANAGER, Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { ResourceDefinition } from '../crud/resource';
 import { CacheCircuit, CacheUnavailableError } from './cache-circuit';
+import { CacheFreshness } from './cache-freshness';
 import { CacheKeys } from './cache-keys';
+import { InvalidationOutbox } from './invalidation-outbox';
 import { setIfAbsent } from './redis-store';
 
 /** What a cached read stores: the answer and the versions current when it was read from the database. */
@@ -39,6 +42,8 @@ export class EntityCache {
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly keys: CacheKeys,
     private readonly circuit: CacheCircuit,
+    private readonly freshness: CacheFreshness,
+    private readonly outbox: InvalidationOutbox,
   ) {}
 
   /**
@@ -69,31 +74,27 @@ export class EntityCache {
   }
 
   /**
-   * Called after a write commits: moves the row's version and the resource's list version, so every
-   * entry read before the write stops counting. A unique token per write needs no atomic increment.
+   * The versions a write of the resource must move once committed: the list's, and the row's when an
+   * existing row changed, so every entry read before the write stops counting. A unique token per
+   * write needs no atomic increment.
    */
-  async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
+  versionsToMove(resource: ResourceDefinition, id?: string | number): VersionKey[] {
     const moves = resource.cache ? this.listVersions(resource) : [];
     // Cached answers of other resources that embed this one's rows (even when this one is not cached).
     moves.push(...this.embeddingVersions(resource.embeddedIn));
-    if (id === undefined) return this.move(moves);
+    if (id === undefined) return moves;
     // A new row (no id) is referenced by nothing yet, so only a write of an existing one can change
     // what other resources' relation filters select.
     if (resource.cache) moves.push(this.rowVersion(resource, id));
-    await this.move([...moves, ...this.filteringLists(resource)]);
+    return [...moves, ...this.filteringLists(resource)];
   }
 
   /**
-   * Called after a row is deleted: besides its own entries, every cached answer of the resources the
-   * database changed through foreign keys (cascaded deletes, keys set to NULL) stops counting,
-   * whichever of their rows were touched. A soft delete changes no other row; its list is empty.
+   * The versions a delete of these rows must move: besides their own entries, every cached answer of
+   * the resources the database changed through foreign keys (cascaded deletes, keys set to NULL)
+   * stops counting, whichever of their rows were touched. A soft delete changes no other row.
    */
-  async invalidateDeleted(resource: ResourceDefinition, id: string | number): Promise<void> {
-    await this.invalidateDeletedRows(resource, [id]);
-  }
-
-  /** invalidateDeleted for the rows of a bulk delete, in one round of writes. */
-  async invalidateDeletedRows(resource: ResourceDefinition, ids: readonly (string | number)[]): Promise<void> {
+  deletedVersions(resource: ResourceDefinition, ids: readonly (string | number)[]): VersionKey[] {
     const rows = ids.map((id) => this.rowVersion(resource, id));
     const own = resource.cache ? [...this.listVersions(resource), ...rows] : [];
     const changed = resource.deleteAlsoChanges.flatMap((name) => [
@@ -101,7 +102,62 @@ export class EntityCache {
       { key: this.keys.rowsVersion({ name }) },
     ]);
     const embedding = this.embeddingVersions(resource.deleteAlsoChangesEmbeddedIn);
-    await this.move([...own, ...changed, ...embedding, ...this.filteringLists(resource)]);
+    return [...own, ...changed, ...embedding, ...this.filteringLists(resource)];
+  }
+
+  /**
+   * Records the versions in the outbox inside the write's transaction (see InvalidationOutbox); pass
+   * the id to apply() once committed.
+   */
+  record(em: EntityManager, versions: readonly VersionKey[]): Promise<string | undefined> {
+    return this.outbox.record(em, versions);
+  }
+
+  /**
+   * Moves the versions of a committed write (the fast path). Never fails the write: when Redis
+   * misses the move, this instance stops using the cache until the relay has applied the recorded
+   * row (CacheFreshness), and every other instance gets it from the relay within
+   * CACHE_RELAY_INTERVAL_MS + CACHE_RELAY_AGE_MS (docs/runtime.md). True when Redis took it.
+   */
+  async apply(versions: readonly VersionKey[], recorded?: string): Promise<boolean> {
+    if (versions.length === 0) return true;
+    try {
+      await this.moveVersions(versions);
+    } catch (error) {
+      this.freshness.markSuspect();
+      // Skipped or timed-out calls are reported by the circuit's state changes.
+      if (!(error instanceof CacheUnavailableError))
+        this.logger.warn(`could not invalidate ${versions[0].key}: ${String(error)}`);
+      return false;
+    }
+    if (recorded !== undefined) this.outbox.settle(recorded);
+    return true;
+  }
+
+  /**
+   * Moves the versions of a write made without the outbox (a subclass's own transaction): a failed
+   * move still keeps this instance from serving the cache until the outbox has drained, but other
+   * instances are not told. Prefer EntityService.transactionInvalidating.
+   */
+  async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
+    await this.apply(this.versionsToMove(resource, id));
+  }
+
+  /** invalidate() for a deleted row; see deletedVersions. */
+  async invalidateDeleted(resource: ResourceDefinition, id: string | number): Promise<void> {
+    await this.apply(this.deletedVersions(resource, [id]));
+  }
+
+  /** invalidateDeleted for the rows of a bulk delete, in one round of writes. */
+  async invalidateDeletedRows(resource: ResourceDefinition, ids: readonly (string | number)[]): Promise<void> {
+    await this.apply(this.deletedVersions(resource, ids));
+  }
+
+  /** Gives each version a new token, through the circuit; throws when Redis did not take them all. */
+  async moveVersions(versions: readonly VersionKey[]): Promise<void> {
+    await this.circuit.call(() =>
+      Promise.all(versions.map((version) => this.cache.set(version.key, randomUUID(), version.ttlMs))),
+    );
   }
 
   /** The list versions of the resources whose filters read this one's rows (ResourceDefinition.filteredFrom). */
@@ -121,22 +177,5 @@ export class EntityCache {
   private rowVersion(resource: ResourceDefinition, id: string | number): VersionKey {
     const ttlMs = (resource.cache?.itemTtlSeconds ?? 0) * 1000 + VERSION_TTL_MARGIN_MS;
     return { key: this.keys.itemVersion(resource, id), ttlMs };
-  }
-
-  /**
-   * Never fails the write, which is committed: when Redis cannot be reached (or the circuit skips
-   * it), entries read before the write may be served until their TTL runs out (docs/runtime.md).
-   */
-  private async move(versions: readonly VersionKey[]): Promise<void> {
-    if (versions.length === 0) return;
-    try {
-      await this.circuit.call(() =>
-        Promise.all(versions.map((version) => this.cache.set(version.key, randomUUID(), version.ttlMs))),
-      );
-    } catch (error) {
-      // Skipped or timed-out calls are reported by the circuit's state changes.
-      if (!(error instanceof CacheUnavailableError))
-        this.logger.warn(`could not invalidate ${versions[0].key}: ${String(error)}`);
-    }
   }
 }

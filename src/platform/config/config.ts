@@ -23,6 +23,10 @@ export interface AppConfig {
   readonly cacheLockTtlMs: number;
   /** Longest wait for another instance holding an entry's lock to store it; 0 turns the lock off. */
   readonly cacheLockWaitMs: number;
+  /** How often the relay applies the cache invalidations a write could not apply itself. */
+  readonly cacheRelayIntervalMs: number;
+  /** Outbox rows younger than this are left to the write that recorded them (its inline move). */
+  readonly cacheRelayAgeMs: number;
   readonly port: number;
   readonly host: string;
   /** The URL clients reach the API at (PUBLIC_URL), the OpenAPI document's server; unset: `/`, relative. */
@@ -188,6 +192,8 @@ const schema = z.object({
   CACHE_MAX_ENTRY_BYTES: integer(1, 67_108_864, 262_144),
   CACHE_LOCK_TTL_MS: integer(100, 600_000, 5_000),
   CACHE_LOCK_WAIT_MS: integer(0, 60_000, 500),
+  CACHE_RELAY_INTERVAL_MS: integer(50, 60_000, 1_000),
+  CACHE_RELAY_AGE_MS: integer(0, 60_000, 1_000),
   PORT: integer(0, 65535, 3000),
   HOST: z.string().min(1, { error: 'must not be empty' }).default('0.0.0.0'),
   PUBLIC_URL: urlWithProtocols(['http:', 'https:']).optional(),
@@ -272,6 +278,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheMaxEntryBytes: e.CACHE_MAX_ENTRY_BYTES,
     cacheLockTtlMs: e.CACHE_LOCK_TTL_MS,
     cacheLockWaitMs: e.CACHE_LOCK_WAIT_MS,
+    cacheRelayIntervalMs: e.CACHE_RELAY_INTERVAL_MS,
+    cacheRelayAgeMs: e.CACHE_RELAY_AGE_MS,
     port: e.PORT,
     host: e.HOST,
     ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),

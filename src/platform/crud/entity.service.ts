@@ -1,6 +1,6 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { DeepPartial, EntityManager, FindOptionsWhere, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
-import { EntityCache } from '../cache/entity-cache';
+import { EntityCache, VersionKey } from '../cache/entity-cache';
 import { databaseErrorBody } from '../http/database-error';
 import { entityTagOf, ifMatchHolds } from '../http/entity-tag';
 import { errorBody } from '../http/error-body';
@@ -130,16 +130,14 @@ export abstract class EntityService<E extends { id: EntityId }> {
   async create(input: object): Promise<E> {
     const scope = scopeCondition(this.resource);
     refuseForeignScope(input, scope);
-    const created = await this.transaction(async (em) => {
+    // A new id cannot be cached yet; only the lists change.
+    return this.transactionInvalidating(this.cache.versionsToMove(this.resource), async (em) => {
       const repository = em.getRepository(this.writer.target);
       const changes = { ...entityChanges(this.resource, input, 'create'), ...scopeWhere(scope) };
       await refuseUnreachableReferences(repository, this.resource, changes);
       const saved = await repository.save(repository.create(changes as DeepPartial<E>));
       return this.reread(repository, saved.id, scope);
     });
-    // A new id cannot be cached yet; only the lists change.
-    await this.cache.invalidate(this.resource);
-    return created;
   }
 
   /**
@@ -157,7 +155,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
 
   async remove(id: EntityId, ifMatch?: string): Promise<void> {
     const scope = scopeCondition(this.resource);
-    await this.transaction(async (em) => {
+    await this.transactionInvalidating(this.cache.deletedVersions(this.resource, [id]), async (em) => {
       const repository = em.getRepository(this.writer.target);
       if (ifMatch !== undefined) await this.lockMatching(repository, id, ifMatch, scope);
       if (this.resource.softDelete) {
@@ -168,7 +166,6 @@ export abstract class EntityService<E extends { id: EntityId }> {
         throw this.notFound(id);
       }
     });
-    await this.cache.invalidateDeleted(this.resource, id);
   }
 
   /**
@@ -177,15 +174,14 @@ export abstract class EntityService<E extends { id: EntityId }> {
    */
   async createMany(body: { data: readonly object[] }): Promise<{ data: E[] }> {
     const scope = scopeCondition(this.resource);
-    const created = await this.transaction(async (em) => {
+    // New ids cannot be cached yet; only the lists change.
+    const created = await this.transactionInvalidating(this.cache.versionsToMove(this.resource), async (em) => {
       const repository = em.getRepository(this.writer.target);
       const rows = await insertEach(repository, this.resource, body.data, (error) => this.inApiTerms(error), scope);
       // Answered as GET reads them, id sets (`tagIds`) included.
       await attachRelationIds(em, repository.metadata, this.resource, rows);
       return rows.map((row) => this.readable(row));
     });
-    // New ids cannot be cached yet; only the lists change.
-    await this.cache.invalidate(this.resource);
     return { data: created };
   }
 
@@ -193,7 +189,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
   async removeMany(body: { ids: readonly EntityId[] }): Promise<void> {
     refuseDuplicateIds(body.ids);
     const scope = scopeCondition(this.resource);
-    await this.transaction((em) =>
+    await this.transactionInvalidating(this.cache.deletedVersions(this.resource, body.ids), (em) =>
       deleteEach(
         em.getRepository(this.writer.target),
         this.resource,
@@ -202,7 +198,6 @@ export abstract class EntityService<E extends { id: EntityId }> {
         scope,
       ),
     );
-    await this.cache.invalidateDeletedRows(this.resource, body.ids);
   }
 
   /** A page of the soft-deleted rows, queried as list() queries the live ones. */
@@ -213,13 +208,11 @@ export abstract class EntityService<E extends { id: EntityId }> {
   /** Clears the delete mark of a soft-deleted row (see restoreDeleted) and answers it as GET will. */
   async restore(id: EntityId): Promise<E> {
     const scope = scopeCondition(this.resource);
-    const restored = await this.transaction(async (em) => {
+    return this.transactionInvalidating(this.cache.versionsToMove(this.resource, id), async (em) => {
       const repository = em.getRepository(this.writer.target);
       await restoreDeleted(repository, id, scopeWhere(scope));
       return this.reread(repository, id, scope);
     });
-    await this.cache.invalidate(this.resource, id);
-    return restored;
   }
 
   /**
@@ -269,6 +262,26 @@ export abstract class EntityService<E extends { id: EntityId }> {
   }
 
   /**
+   * transaction() for a write that changes cached answers: `versions` (EntityCache.versionsToMove or
+   * deletedVersions) are recorded in the outbox of cache invalidations by the same transaction, so
+   * they commit or roll back with the write, and moved once it has committed. A move Redis misses is
+   * applied later by the relay, whichever instance runs it (docs/runtime.md, "When Redis fails").
+   */
+  protected async transactionInvalidating<T>(
+    versions: readonly VersionKey[],
+    work: (em: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    let recorded: string | undefined;
+    const result = await this.transaction(async (em) => {
+      const value = await work(em);
+      recorded = await this.cache.record(em, versions);
+      return value;
+    });
+    await this.cache.apply(versions, recorded);
+    return result;
+  }
+
+  /**
    * The entity's name as every error message uses it (`Task 42 not found`, `Task with this externalRef
    * already exists`): the name a client knows from the API, never the table's.
    */
@@ -279,7 +292,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
   private async write(id: EntityId, input: object, mode: WriteMode, ifMatch: string | undefined): Promise<E> {
     const scope = scopeCondition(this.resource);
     refuseForeignScope(input, scope);
-    const updated = await this.transaction(async (em) => {
+    return this.transactionInvalidating(this.cache.versionsToMove(this.resource, id), async (em) => {
       const repository = em.getRepository(this.writer.target);
       const current = await this.lockMatching(repository, id, ifMatch, scope);
       assertVersion(this.resource, this.entityName, current, input);
@@ -291,8 +304,6 @@ export abstract class EntityService<E extends { id: EntityId }> {
       await repository.save(current);
       return this.reread(repository, id, scope);
     });
-    await this.cache.invalidate(this.resource, id);
-    return updated;
   }
 
   /**

@@ -65,6 +65,24 @@ export const CACHE_CIRCUIT_OPENS = {
   labelNames: [] as const,
 };
 
+export const CACHE_FRESH = {
+  name: 'cache_fresh',
+  help: 'Whether this instance uses the cache (1) or bypasses it (0) until the invalidations Redis missed are applied',
+  labelNames: [] as const,
+};
+
+export const CACHE_INVALIDATIONS_RELAYED = {
+  name: 'cache_invalidations_relayed_total',
+  help: 'Outbox rows of cache invalidations the relay applied to Redis (rows the inline move could not settle)',
+  labelNames: [] as const,
+};
+
+export const CACHE_INVALIDATIONS_PENDING = {
+  name: 'cache_invalidations_pending',
+  help: 'Rows in the outbox of cache invalidations (apso_cache_invalidations), counted up to 10000, read at scrape time',
+  labelNames: [] as const,
+};
+
 export const DB_REPLICA_FALLBACKS = {
   name: 'db_replica_fallbacks_total',
   help: 'Reads the primary answered in place of the replica, by reason (a connectivity fault of the replica, circuit_open or not_connected)',
