@@ -7,7 +7,7 @@ import { CacheCircuit, CacheUnavailableError } from './cache-circuit';
 import { CacheFreshness } from './cache-freshness';
 import { CacheKeys } from './cache-keys';
 import { InvalidationOutbox } from './invalidation-outbox';
-import { setIfAbsent } from './redis-store';
+import { setAll, setIfAbsent } from './redis-store';
 
 /** What a cached read stores: the answer and the versions current when it was read from the database. */
 export interface CachedEntry {
@@ -155,9 +155,8 @@ export class EntityCache {
 
   /** Gives each version a new token, through the circuit; throws when Redis did not take them all. */
   async moveVersions(versions: readonly VersionKey[]): Promise<void> {
-    await this.circuit.call(() =>
-      Promise.all(versions.map((version) => this.cache.set(version.key, randomUUID(), version.ttlMs))),
-    );
+    const entries = versions.map(({ key, ttlMs }) => ({ key, value: randomUUID(), ttlMs }));
+    await this.circuit.call(() => setAll(this.cache.stores[0], entries));
   }
 
   /** The list versions of the resources whose filters read this one's rows (ResourceDefinition.filteredFrom). */

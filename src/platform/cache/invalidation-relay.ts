@@ -57,7 +57,8 @@ export async function relayBatch(
 ): Promise<{ applied: number; startedAt: Date }> {
   return primary.transaction(async (em) => {
     const [{ started }] = (await em.query('SELECT now() AS started')) as { started: Date }[];
-    const rows = (await em.query(CLAIM_DUE, [ageMs / 1000, limit])) as { versions: VersionKey[] }[];
+    // TypeORM answers a DELETE … RETURNING with [rows, affected count].
+    const [rows] = (await em.query(CLAIM_DUE, [ageMs / 1000, limit])) as [{ versions: VersionKey[] }[], number];
     if (rows.length > 0) await move(mergeVersions(rows.map((row) => row.versions)));
     return { applied: rows.length, startedAt: started };
   });

@@ -136,3 +136,23 @@ export async function deleteIfHolding(store: Keyv, key: string, token: string): 
   const removed = await client.eval(DELETE_IF_HOLDING, { keys: [key], arguments: [token] });
   return removed === 1;
 }
+
+/**
+ * Sets every key to its value (commands pipelined on the store's own Redis client, in Keyv's format).
+ * Unlike the cache manager's set() (KeyvRedis reports Redis errors as events and answers as if it had
+ * stored), this rejects when Redis did not take them all, so a version move that failed is known.
+ */
+export async function setAll(
+  store: Keyv,
+  entries: readonly { readonly key: string; readonly value: unknown; readonly ttlMs?: number }[],
+): Promise<void> {
+  const client = await (store.store as KeyvRedis<unknown>).getClient();
+  await Promise.all(
+    entries.map(async ({ key, value, ttlMs }) => {
+      const expires = ttlMs === undefined ? undefined : Date.now() + ttlMs;
+      const serialized = await store.serialize!({ value, expires });
+      const expiration = ttlMs === undefined ? undefined : ({ type: 'PX', value: ttlMs } as const);
+      await client.set(key, serialized, { expiration });
+    }),
+  );
+}
