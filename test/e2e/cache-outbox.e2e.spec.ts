@@ -163,7 +163,6 @@ before(async () => {
 });
 
 after(async () => {
-  require('node:fs').writeFileSync(process.env.OUTBOX_E2E_LOG, `${a?.output()}\n----\n${b?.output()}`);
   await Promise.all([a?.stop(), b?.stop()]);
   redis?.kill();
   await database?.drop();
