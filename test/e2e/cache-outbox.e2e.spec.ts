@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -110,7 +111,7 @@ async function sql<T = Record<string, unknown>>(text: string, values: unknown[] 
 }
 
 async function newTask(title: string): Promise<string> {
-  const project = await onA('POST', '/projects', { name: `P ${title}` });
+  const project = await onA('POST', '/projects', { name: `P ${title} ${randomUUID()}` });
   assert.equal(project.status, 201, project.text);
   const task = await onA('POST', '/tasks', { title, projectId: project.body.id });
   assert.equal(task.status, 201, task.text);
@@ -274,16 +275,27 @@ function slowProxy(target: number, delayMs: () => number): Promise<{ port: numbe
   );
 }
 
+/** A Redis that is slow (replies 400 ms late) for this long, then fast for as long, and so on. */
+const FLAP_MS = 100;
+
 describe('a slow Redis', () => {
   let proxy: Server;
   let slow: RunningApp;
   let onSlow: Http;
   let delaying = false;
+  let slowNow = false;
 
   before(async () => {
-    const started = await slowProxy(redis.port, () => (delaying && Math.random() < 0.5 ? 400 : 0));
+    const started = await slowProxy(redis.port, () =>
+      delaying && Math.floor(Date.now() / FLAP_MS) % 2 === 0 ? 400 : 0,
+    );
     proxy = started.server;
-    slow = await startApp(join(REPO_ROOT, 'dist', 'main.js'), appEnv(`redis://127.0.0.1:${started.port}`));
+    // A breaker that opens at the first timeout and probes again soon: its moves are skipped often.
+    slow = await startApp(join(REPO_ROOT, 'dist', 'main.js'), {
+      ...appEnv(`redis://127.0.0.1:${started.port}`),
+      CACHE_BREAKER_FAILURES: '1',
+      CACHE_BREAKER_COOLDOWN_MS: '100',
+    });
     onSlow = tenantClient(slow.baseUrl, tenant);
   });
 
@@ -295,18 +307,52 @@ describe('a slow Redis', () => {
   test('PATCH then GET on one instance never answers the row before the PATCH', async () => {
     const id = await newTask('v0');
     await cached(onSlow, id, 'v0');
+    // Other clients read meanwhile: their calls to Redis open and close the circuit at any moment.
+    const other = await newTask('other');
+    let reading = true;
+    const reader = (async () => {
+      while (reading) await onSlow('GET', `/tasks/${other}`);
+    })();
     delaying = true;
     let stale = 0;
-    const pairs = 200;
+    let hits = 0;
+    const pairs = 300;
     for (let index = 1; index <= pairs; index++) {
       const patched = await onSlow('PATCH', `/tasks/${id}`, { title: `v${index}` });
       assert.equal(patched.status, 200, patched.text);
       const read = await onSlow('GET', `/tasks/${id}`);
       assert.equal(read.status, 200, read.text);
       if (read.body.title !== `v${index}`) stale++;
+      if (read.headers.get('x-cache') === 'HIT') hits++;
     }
     delaying = false;
-    console.log(`slow Redis: ${stale} of ${pairs} GETs after a PATCH answered an older row`);
+    reading = false;
+    await reader;
+    console.log(`slow Redis: ${stale} of ${pairs} GETs after a PATCH answered an older row (${hits} from the cache)`);
+    assert.equal(stale, 0);
+  });
+
+  test('a write made while Redis is too slow to take its move is not followed by the old row', async () => {
+    const other = await newTask('other');
+    let stale = 0;
+    const rounds = 15;
+    for (let index = 1; index <= rounds; index++) {
+      const id = await newTask('before');
+      await cached(onSlow, id, 'before');
+      // Redis slows down: another client's read times out and opens the circuit.
+      slowNow = true;
+      assert.equal((await onSlow('GET', `/tasks/${other}`)).status, 200);
+      // The write commits while the circuit is open (or its move times out).
+      const patched = await onSlow('PATCH', `/tasks/${id}`, { title: 'after' });
+      assert.equal(patched.status, 200, patched.text);
+      // Redis is fast again; once the delayed replies are out and the circuit probes, the row is read.
+      slowNow = false;
+      await sleep(500);
+      const read = await onSlow('GET', `/tasks/${id}`);
+      assert.equal(read.status, 200, read.text);
+      if (read.body.title !== 'after') stale++;
+    }
+    console.log(`slow Redis, circuit open during the write: ${stale} of ${rounds} GETs answered the older row`);
     assert.equal(stale, 0);
   });
 });
