@@ -5,7 +5,8 @@ import type { EntitySpec } from '../schema/document';
 import { diffStates, type StateDiff } from './diff';
 import { type DatabaseState, databaseState, EMPTY_STATE } from './state';
 
-const state = (...entities: EntitySpec[]) => databaseState(buildModel({ entities }));
+/** The schema's tables alone: the platform's are state.spec.ts's subject. */
+const state = (...entities: EntitySpec[]) => databaseState(buildModel({ entities }), []);
 const NOTE: EntitySpec = { name: 'Note', timestamps: false, fields: [{ name: 'body', type: 'text' }] };
 const up = (diff: StateDiff) => diff.steps.map((step) => step.up);
 /** What a migration's down() runs: each step's reverse, last step first. */

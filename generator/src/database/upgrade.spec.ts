@@ -40,7 +40,8 @@ describe('reading a stored database state', () => {
     test(`the ${project}'s state from before versions upgrades to exactly what its schema needs: no migration`, () => {
       const stored = readFileSync(join(FIRST_FORMAT, project, 'database-state.json'), 'utf8');
       const upgraded = readDatabaseState(stored, FILE);
-      const needed = databaseState(modelOf(join(FIRST_FORMAT, project, 'schema.apso.json')));
+      // Those states predate the platform's tables, which such a project gets in its next migration (state.spec.ts).
+      const needed = databaseState(modelOf(join(FIRST_FORMAT, project, 'schema.apso.json')), []);
       assert.deepEqual(diffStates(upgraded, needed), { steps: [], unsupported: [] });
       assert.deepEqual(upgraded, needed);
     });
