@@ -13,6 +13,7 @@ import { EntityCache } from '../../src/platform/cache/entity-cache';
 import { TASK_RESOURCE } from '../../src/modules/task/generated/task.resource';
 import type { Http } from '../support/crud-smoke';
 import { createTenant, type ExampleTenant, exampleAuthEnv, tenantClient } from '../support/example-auth';
+import { metricValue } from '../support/metrics';
 import { REPO_ROOT } from '../support/repository';
 import { createDatabase, freePort, type RunningApp, runScript, startApp, type TestDatabase } from '../support/services';
 
@@ -186,6 +187,9 @@ describe('cache invalidations Redis missed', () => {
     const refused = await onA('PATCH', `/tasks/${id}`, { title: 'Never', version });
     assert.equal(refused.status, 409, refused.text);
     assert.deepEqual(await sql('SELECT count(*)::int AS n FROM apso_cache_invalidations'), pending);
+    assert.equal(await metricValue(a.baseUrl, 'cache_fresh'), 0, 'A bypasses the cache');
+    assert.equal(await metricValue(a.baseUrl, 'cache_invalidations_pending'), 1);
+    assert.equal(await metricValue(b.baseUrl, 'cache_fresh'), 1, 'B saw no failure');
 
     await redis.start();
     const back = Date.now();
@@ -202,6 +206,12 @@ describe('cache invalidations Redis missed', () => {
     );
     console.log(`B: ${onInstanceB.stale} old answers, the last ${onInstanceB.lastStaleAt} ms after Redis was back`);
     assert.deepEqual(await sql('SELECT id FROM apso_cache_invalidations'), [], 'the outbox is drained');
+    assert.equal(await metricValue(a.baseUrl, 'cache_fresh'), 1);
+    assert.equal(await metricValue(a.baseUrl, 'cache_invalidations_pending'), 0);
+    const relayed = await Promise.all(
+      [a, b].map((app) => metricValue(app.baseUrl, 'cache_invalidations_relayed_total')),
+    );
+    assert.ok(relayed[0] + relayed[1] >= 1, 'a relay applied the row');
   });
 
   test('the invalidation of an instance killed between commit and its move is applied by the relay of the others', async () => {

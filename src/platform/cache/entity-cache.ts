@@ -28,6 +28,9 @@ export interface VersionKey {
  */
 const VERSION_TTL_MARGIN_MS = 60_000;
 
+/** Version keys moved per Redis call. */
+const MOVE_CHUNK = 100;
+
 /**
  * Versions of a resource's cached reads. An entry counts only while the versions it was read under
  * are all current, so a write moves versions instead of deleting entries. That closes the race a
@@ -153,10 +156,18 @@ export class EntityCache {
     await this.apply(this.deletedVersions(resource, ids));
   }
 
-  /** Gives each version a new token, through the circuit; throws when Redis did not take them all. */
+  /**
+   * Gives each version a new token, through the circuit, MOVE_CHUNK keys per call: every call is
+   * bounded by CACHE_TIMEOUT_MS, which a bulk write's thousand keys in one call could exceed on a
+   * healthy Redis. Throws when Redis did not take them all.
+   */
   async moveVersions(versions: readonly VersionKey[]): Promise<void> {
-    const entries = versions.map(({ key, ttlMs }) => ({ key, value: randomUUID(), ttlMs }));
-    await this.circuit.call(() => setAll(this.cache.stores[0], entries));
+    for (let start = 0; start < versions.length; start += MOVE_CHUNK) {
+      const entries = versions
+        .slice(start, start + MOVE_CHUNK)
+        .map(({ key, ttlMs }) => ({ key, value: randomUUID(), ttlMs }));
+      await this.circuit.call(() => setAll(this.cache.stores[0], entries));
+    }
   }
 
   /** The list versions of the resources whose filters read this one's rows (ResourceDefinition.filteredFrom). */

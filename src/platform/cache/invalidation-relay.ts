@@ -67,16 +67,24 @@ export async function relayBatch(
 /** The data sources whose outbox the pending gauge counts; more than one app may run in a test process. */
 const watched = new Set<DataSource>();
 
+/** The pg pool of an open data source: the count runs on it directly, not counted as a query of the app's. */
+function poolOf(dataSource: DataSource): { query(sql: string): Promise<{ rows: { n: number }[] }> } | undefined {
+  if (!dataSource.isInitialized) return undefined;
+  return (dataSource.driver as unknown as { master?: { query(sql: string): Promise<{ rows: { n: number }[] }> } })
+    .master;
+}
+
 gauge({
   ...CACHE_INVALIDATIONS_PENDING,
   labelNames: [...CACHE_INVALIDATIONS_PENDING.labelNames],
   async collect(this: Gauge) {
     let total = 0;
     for (const dataSource of watched) {
-      if (!dataSource.isInitialized) continue;
-      const count = dataSource
+      const pool = poolOf(dataSource);
+      if (!pool) continue;
+      const count = pool
         .query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${OUTBOX_TABLE} LIMIT ${PENDING_COUNT_LIMIT}) AS pending`)
-        .then((rows: { n: number }[]) => rows[0].n);
+        .then(({ rows }) => rows[0].n);
       const timeout = sleep(PENDING_COUNT_TIMEOUT_MS, 0, { ref: false });
       total += await Promise.race([count, timeout]).catch(() => 0);
     }
