@@ -153,7 +153,6 @@ describe('the relay of a suspect instance', () => {
       assert.equal(await pending(), 0);
     } finally {
       await relay.beforeApplicationShutdown();
-      relay.onApplicationShutdown();
     }
   });
 

@@ -1,32 +1,20 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Counter, Gauge } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
-import { CACHE_INVALIDATIONS_PENDING, CACHE_INVALIDATIONS_RELAYED } from '../metrics/metric-names';
-import { gauge } from '../metrics/metric-registry';
+import { CACHE_INVALIDATIONS_RELAYED } from '../metrics/metric-names';
 import { CacheFreshness } from './cache-freshness';
 import { EntityCache, VersionKey } from './entity-cache';
-import { ANY_OLDER, CLAIM_DUE, OUTBOX_TABLE } from './invalidation-outbox';
+import { ANY_OLDER, CLAIM_DUE } from './invalidation-outbox';
 
-/** Rows applied per transaction: one Redis round of a few thousand SETs at most. */
+/** Rows applied per transaction (their versions merged, then moved 100 keys per Redis call). */
 export const RELAY_BATCH = 500;
 /** Pause between drains while this instance is suspect and Redis still misses them. */
 const DRAIN_RETRY_MS = 200;
-/** The pending gauge counts no further: a scrape stays one cheap index-free scan of at most this many rows. */
-const PENDING_COUNT_LIMIT = 10_000;
-/** A scrape does not wait longer than this for the count. */
-const PENDING_COUNT_TIMEOUT_MS = 1_000;
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
 /** The versions of many rows, each key once; a key without a TTL keeps none, otherwise the longest. */
@@ -64,34 +52,6 @@ export async function relayBatch(
   });
 }
 
-/** The data sources whose outbox the pending gauge counts; more than one app may run in a test process. */
-const watched = new Set<DataSource>();
-
-/** The pg pool of an open data source: the count runs on it directly, not counted as a query of the app's. */
-function poolOf(dataSource: DataSource): { query(sql: string): Promise<{ rows: { n: number }[] }> } | undefined {
-  if (!dataSource.isInitialized) return undefined;
-  return (dataSource.driver as unknown as { master?: { query(sql: string): Promise<{ rows: { n: number }[] }> } })
-    .master;
-}
-
-gauge({
-  ...CACHE_INVALIDATIONS_PENDING,
-  labelNames: [...CACHE_INVALIDATIONS_PENDING.labelNames],
-  async collect(this: Gauge) {
-    let total = 0;
-    for (const dataSource of watched) {
-      const pool = poolOf(dataSource);
-      if (!pool) continue;
-      const count = pool
-        .query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${OUTBOX_TABLE} LIMIT ${PENDING_COUNT_LIMIT}) AS pending`)
-        .then(({ rows }) => rows[0].n);
-      const timeout = sleep(PENDING_COUNT_TIMEOUT_MS, 0, { ref: false });
-      total += await Promise.race([count, timeout]).catch(() => 0);
-    }
-    this.set(total);
-  },
-});
-
 /**
  * Applies the cache invalidations writes recorded but could not move in Redis themselves (Redis down
  * or too slow, the pod killed between commit and move). Every CACHE_RELAY_INTERVAL_MS it relays rows
@@ -101,7 +61,7 @@ gauge({
  * does the instance use the cache again.
  */
 @Injectable()
-export class InvalidationRelay implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class InvalidationRelay implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(InvalidationRelay.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -119,7 +79,6 @@ export class InvalidationRelay implements OnModuleInit, BeforeApplicationShutdow
   ) {}
 
   onModuleInit(): void {
-    watched.add(this.primary);
     this.timer = setInterval(() => void this.tick(), this.config.cacheRelayIntervalMs).unref();
     this.unsubscribe = this.freshness.onSuspect(() => void this.tick());
   }
@@ -130,10 +89,6 @@ export class InvalidationRelay implements OnModuleInit, BeforeApplicationShutdow
     this.unsubscribe?.();
     this.stop.abort();
     await this.running;
-  }
-
-  onApplicationShutdown(): void {
-    watched.delete(this.primary);
   }
 
   /** Runs the relay now, unless it is running: then it runs once more right after (never twice at once). */

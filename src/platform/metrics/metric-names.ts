@@ -77,12 +77,6 @@ export const CACHE_INVALIDATIONS_RELAYED = {
   labelNames: [] as const,
 };
 
-export const CACHE_INVALIDATIONS_PENDING = {
-  name: 'cache_invalidations_pending',
-  help: 'Rows in the outbox of cache invalidations (apso_cache_invalidations), counted up to 10000, read at scrape time',
-  labelNames: [] as const,
-};
-
 export const DB_REPLICA_FALLBACKS = {
   name: 'db_replica_fallbacks_total',
   help: 'Reads the primary answered in place of the replica, by reason (a connectivity fault of the replica, circuit_open or not_connected)',
