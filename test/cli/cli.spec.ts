@@ -141,7 +141,7 @@ describe('apso generate', () => {
     assert.equal(readFileSync(userOwned, 'utf8'), '// my service\n');
   });
 
-  test('a database state an older apso wrote without a version is upgraded: no migration, rewritten as version 2', () => {
+  test('a database state an older apso wrote without a version is upgraded: rewritten as version 2, migrating only the tables the platform gained since', () => {
     freshProject([NOTE]);
     assert.equal(apso('generate').status, 0);
     // What apso wrote for this schema before the state had a version, recorded in the manifest as its own.
@@ -181,11 +181,20 @@ describe('apso generate', () => {
     assert.equal(check.status, 1);
     assert.deepEqual(
       check.stderr.split('\n').filter((line) => line.startsWith('  ')),
-      ['  update .apso/database-state.json', '  update .apso/manifest.json'],
+      [
+        '  update .apso/database-state.json',
+        '  update src/generated/migrations.ts',
+        '  create src/migrations/0002-apso-schema.ts',
+        '  update .apso/manifest.json',
+      ],
     );
     const upgrade = apso('generate');
     assert.equal(upgrade.status, 0, upgrade.stderr);
-    assert.deepEqual(readdirSync(join(TMP, 'src/migrations')), ['0001-apso-schema.ts']);
+    assert.deepEqual(readdirSync(join(TMP, 'src/migrations')), ['0001-apso-schema.ts', '0002-apso-schema.ts']);
+    // That older apso had no outbox of cache invalidations; the notes table is as it was.
+    const second = readFileSync(join(TMP, 'src/migrations/0002-apso-schema.ts'), 'utf8');
+    assert.match(second, /CREATE TABLE "apso_cache_invalidations"/);
+    assert.doesNotMatch(second, /"notes"/);
     assert.equal(JSON.parse(readFileSync(join(TMP, '.apso/database-state.json'), 'utf8')).version, 2);
     assert.equal(apso('generate', '--check').status, 0);
   });
