@@ -138,25 +138,6 @@ export class EntityCache {
   }
 
   /**
-   * Moves the versions of a write made without the outbox (a subclass's own transaction): a failed
-   * move still keeps this instance from serving the cache until the outbox has drained, but other
-   * instances are not told. Prefer EntityService.transactionInvalidating.
-   */
-  async invalidate(resource: ResourceDefinition, id?: string | number): Promise<void> {
-    await this.apply(this.versionsToMove(resource, id));
-  }
-
-  /** invalidate() for a deleted row; see deletedVersions. */
-  async invalidateDeleted(resource: ResourceDefinition, id: string | number): Promise<void> {
-    await this.apply(this.deletedVersions(resource, [id]));
-  }
-
-  /** invalidateDeleted for the rows of a bulk delete, in one round of writes. */
-  async invalidateDeletedRows(resource: ResourceDefinition, ids: readonly (string | number)[]): Promise<void> {
-    await this.apply(this.deletedVersions(resource, ids));
-  }
-
-  /**
    * Gives each version a new token, through the circuit, MOVE_CHUNK keys per call: every call is
    * bounded by CACHE_TIMEOUT_MS, which a bulk write's thousand keys in one call could exceed on a
    * healthy Redis. Throws when Redis did not take them all.
