@@ -64,6 +64,24 @@ export interface AppConfig {
   readonly auth: AuthEnvironment;
   /** The file of API key hashes (AUTH_API_KEYS_FILE); required only when the schema has `auth.apiKey`. */
   readonly apiKeysFile?: string;
+  /** Background work (docs/jobs.md): used only when the schema has events or webhooks. */
+  readonly jobs: JobsEnvironment;
+}
+
+/** The JOBS_*, WORKER_* and EVENT_* variables. */
+export interface JobsEnvironment {
+  /** The Redis of the queues (JOBS_REDIS_URL), else REDIS_URL; BullMQ needs `maxmemory-policy noeviction`. */
+  readonly redisUrl: string;
+  /** Opens GET /jobs/:id, the dead letters and the queue board (docs/jobs.md); unset: they answer 404. */
+  readonly adminToken?: string;
+  /** The worker's port for /metrics and /health. */
+  readonly workerPort: number;
+  /** How often the worker's relay moves recorded events to the queue. */
+  readonly relayIntervalMs: number;
+  /** How long a worker's claim on an active job lasts without renewal; a killed worker's jobs run again after it. */
+  readonly lockMs: number;
+  /** On SIGTERM, how long the worker waits for its active jobs before handing them back. */
+  readonly shutdownMs: number;
 }
 
 /** What the environment says about bearer tokens' keys; each value set overrides the schema's. */
@@ -236,6 +254,16 @@ const schema = z.object({
   AUTH_JWKS_TIMEOUT_MS: integer(100, 60_000, 2_000),
   AUTH_JWKS_COOLDOWN_MS: integer(0, 3_600_000, 30_000),
   AUTH_API_KEYS_FILE: z.string().optional(),
+  JOBS_REDIS_URL: urlWithProtocols(['redis:', 'rediss:']).optional(),
+  // Compared in constant time; as long as an HS256 key, so it cannot be guessed. Messages never show it.
+  JOBS_ADMIN_TOKEN: z
+    .string()
+    .refine((value) => Buffer.byteLength(value, 'utf8') >= 32, { error: 'must be at least 32 bytes long' })
+    .optional(),
+  WORKER_PORT: integer(0, 65535, 3001),
+  EVENT_RELAY_INTERVAL_MS: integer(10, 60_000, 200),
+  JOBS_LOCK_MS: integer(1_000, 3_600_000, 30_000),
+  WORKER_SHUTDOWN_MS: integer(0, 600_000, 25_000),
 });
 
 /** Empty strings count as unset, which is what `FOO= node app` usually means. */
@@ -302,6 +330,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cors: corsConfig(e),
     auth: authEnvironment(e),
     ...(e.AUTH_API_KEYS_FILE === undefined ? {} : { apiKeysFile: e.AUTH_API_KEYS_FILE.trim() }),
+    jobs: {
+      redisUrl: e.JOBS_REDIS_URL ?? e.REDIS_URL,
+      ...(e.JOBS_ADMIN_TOKEN === undefined ? {} : { adminToken: e.JOBS_ADMIN_TOKEN }),
+      workerPort: e.WORKER_PORT,
+      relayIntervalMs: e.EVENT_RELAY_INTERVAL_MS,
+      lockMs: e.JOBS_LOCK_MS,
+      shutdownMs: e.WORKER_SHUTDOWN_MS,
+    },
   };
 }
 

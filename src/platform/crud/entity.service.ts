@@ -1,6 +1,7 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { DeepPartial, EntityManager, FindOptionsWhere, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
 import { EntityCache, VersionKey } from '../cache/entity-cache';
+import { EntityEventType, recordEvents } from '../events/entity-event';
 import { databaseErrorBody } from '../http/database-error';
 import { entityTagOf, ifMatchHolds } from '../http/entity-tag';
 import { errorBody } from '../http/error-body';
@@ -136,7 +137,9 @@ export abstract class EntityService<E extends { id: EntityId }> {
       const changes = { ...entityChanges(this.resource, input, 'create'), ...scopeWhere(scope) };
       await refuseUnreachableReferences(repository, this.resource, changes);
       const saved = await repository.save(repository.create(changes as DeepPartial<E>));
-      return this.reread(repository, saved.id, scope);
+      const row = await this.reread(repository, saved.id, scope);
+      await this.publish(em, 'created', [row]);
+      return row;
     });
   }
 
@@ -165,6 +168,7 @@ export abstract class EntityService<E extends { id: EntityId }> {
       } else if (!(await repository.delete(this.byId(id, scope))).affected) {
         throw this.notFound(id);
       }
+      await this.publish(em, 'deleted', [{ id }]);
     });
   }
 
@@ -180,7 +184,9 @@ export abstract class EntityService<E extends { id: EntityId }> {
       const rows = await insertEach(repository, this.resource, body.data, (error) => this.inApiTerms(error), scope);
       // Answered as GET reads them, id sets (`tagIds`) included.
       await attachRelationIds(em, repository.metadata, this.resource, rows);
-      return rows.map((row) => this.readable(row));
+      const readable = rows.map((row) => this.readable(row));
+      await this.publish(em, 'created', readable);
+      return readable;
     });
     return { data: created };
   }
@@ -189,15 +195,20 @@ export abstract class EntityService<E extends { id: EntityId }> {
   async removeMany(body: { ids: readonly EntityId[] }): Promise<void> {
     refuseDuplicateIds(body.ids);
     const scope = scopeCondition(this.resource);
-    await this.transactionInvalidating(this.cache.deletedVersions(this.resource, body.ids), (em) =>
-      deleteEach(
+    await this.transactionInvalidating(this.cache.deletedVersions(this.resource, body.ids), async (em) => {
+      await deleteEach(
         em.getRepository(this.writer.target),
         this.resource,
         body.ids,
         (error) => this.inApiTerms(error),
         scope,
-      ),
-    );
+      );
+      await this.publish(
+        em,
+        'deleted',
+        body.ids.map((id) => ({ id })),
+      );
+    });
   }
 
   /** A page of the soft-deleted rows, queried as list() queries the live ones. */
@@ -211,7 +222,9 @@ export abstract class EntityService<E extends { id: EntityId }> {
     return this.transactionInvalidating(this.cache.versionsToMove(this.resource, id), async (em) => {
       const repository = em.getRepository(this.writer.target);
       await restoreDeleted(repository, id, scopeWhere(scope));
-      return this.reread(repository, id, scope);
+      const row = await this.reread(repository, id, scope);
+      await this.publish(em, 'updated', [row]);
+      return row;
     });
   }
 
@@ -282,6 +295,14 @@ export abstract class EntityService<E extends { id: EntityId }> {
   }
 
   /**
+   * Records the event in the write's transaction when the schema publishes it for this entity (the
+   * outbox the worker relays; docs/jobs.md). Subclasses' own writes publish through this too.
+   */
+  protected async publish(em: EntityManager, type: EntityEventType, rows: readonly { id: unknown }[]): Promise<void> {
+    if (this.resource.events?.includes(type)) await recordEvents(em, this.entityName, type, rows);
+  }
+
+  /**
    * The entity's name as every error message uses it (`Task 42 not found`, `Task with this externalRef
    * already exists`): the name a client knows from the API, never the table's.
    */
@@ -302,7 +323,9 @@ export abstract class EntityService<E extends { id: EntityId }> {
       // Plain assignment, not repository.merge(): relation values stay `{ id }` references and null stays null.
       Object.assign(current, changes);
       await repository.save(current);
-      return this.reread(repository, id, scope);
+      const row = await this.reread(repository, id, scope);
+      await this.publish(em, 'updated', [row]);
+      return row;
     });
   }
 

@@ -1,3 +1,4 @@
+import type { EntityEventType } from '../events/entity-event';
 import type { RowScope } from './row-scope';
 
 /** Maps an `xxxIds: string[]` input property onto a to-many relation (`tagIds` -> `tags`). */
@@ -99,6 +100,8 @@ export interface ResourceDefinition {
   readonly cache: ResourceCache | null;
   /** Row scoping: every query and write is confined to the caller's rows (row-scope.ts); null when not scoped. */
   readonly scope: RowScope | null;
+  /** The events its writes publish (the schema's `events`), recorded in their transaction; absent: none. */
+  readonly events?: readonly EntityEventType[];
 }
 
 /** One page of a list. */
