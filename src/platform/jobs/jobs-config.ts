@@ -63,3 +63,19 @@ export function webhookJobId(subscription: string, eventId: string): string {
 export function queuePrefix(cacheNamespace: string): string {
   return `apso:${cacheNamespace}:bull`;
 }
+
+/** A dead letter's data: the delivery, and why its last attempt failed. */
+export interface DeadLetterData extends WebhookJobData {
+  readonly attempts: number;
+  readonly failedReason: string;
+  /** ISO 8601. */
+  readonly failedAt: string;
+}
+
+/**
+ * A dead letter replayed is a new job (the failed one may still be kept under its id); the worker
+ * still delivers it at most once to a subscriber that acknowledged the event (its id is unchanged).
+ */
+export function replayJobId(subscription: string, eventId: string, replayedAtMs: number): string {
+  return `${webhookJobId(subscription, eventId)}.replay-${replayedAtMs}`;
+}

@@ -168,3 +168,31 @@ export type ConnectionLabel = 'primary' | 'replica';
 
 /** The metrics endpoint path, scraped by Prometheus. */
 export const METRICS_PATH = '/metrics';
+
+/** Seconds from an event's write to its acknowledged delivery: relay, queue wait, retries and the call. */
+const DELIVERY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+
+export const QUEUE_JOBS = {
+  name: 'queue_jobs',
+  help: 'Jobs in a queue by state (waiting, active, delayed, completed, failed), read by the worker at scrape time; the dead-letter queue holds its jobs as waiting',
+  labelNames: ['queue', 'state'] as const,
+};
+
+export const WEBHOOK_DELIVERY_DURATION = {
+  name: 'webhook_delivery_seconds',
+  help: 'Seconds from the write that recorded an event to its acknowledged delivery, by subscription',
+  labelNames: ['subscription'] as const,
+  buckets: DELIVERY_BUCKETS,
+};
+
+export const WEBHOOK_DELIVERY_ATTEMPTS = {
+  name: 'webhook_delivery_attempts_total',
+  help: 'Webhook delivery attempts by subscription and outcome (delivered; retried: network error, timeout, 429 or 5xx; rejected: another 4xx; dead: the last attempt failed, moved to the dead-letter queue)',
+  labelNames: ['subscription', 'outcome'] as const,
+};
+
+export const EVENTS_RELAYED = {
+  name: 'events_relayed_total',
+  help: 'Entity events the worker moved from the outbox table to the webhook queue',
+  labelNames: [] as const,
+};
