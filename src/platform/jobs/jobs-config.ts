@@ -1,3 +1,4 @@
+import type { JobsOptions } from 'bullmq';
 import type { EntityEvent } from '../events/entity-event';
 
 /**
@@ -78,4 +79,17 @@ export interface DeadLetterData extends WebhookJobData {
  */
 export function replayJobId(subscription: string, eventId: string, replayedAtMs: number): string {
   return `${webhookJobId(subscription, eventId)}.replay-${replayedAtMs}`;
+}
+
+/** The backoff type of delivery jobs: the worker's strategy (exponential with jitter, honouring Retry-After). */
+export const WEBHOOK_BACKOFF = 'webhook';
+
+/** The options every delivery job is added with, by the relay and by a replay alike. */
+export function webhookJobOptions(config: JobsConfig): JobsOptions {
+  return {
+    attempts: config.attempts,
+    backoff: { type: WEBHOOK_BACKOFF },
+    removeOnComplete: { age: config.keepCompleted.ageSeconds, count: config.keepCompleted.count },
+    removeOnFail: { age: config.keepFailed.ageSeconds, count: config.keepFailed.count },
+  };
 }
