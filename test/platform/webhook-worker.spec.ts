@@ -161,6 +161,14 @@ after(async () => {
   await database?.drop();
 });
 
+/**
+ * Waits for `check` like `eventually`, failing with `what`. (assert.ok without a message reads the
+ * test's source to describe the expression, which under tsx can take minutes.)
+ */
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  if (!(await eventually(check, timeoutMs))) assert.fail(`not within ${timeoutMs} ms: ${what}`);
+}
+
 function hmac(body: string, timestamp: string): string {
   return createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex');
 }
@@ -195,12 +203,12 @@ describe('delivery', () => {
         assert.equal(request.headers['x-event-type'], `Project.${body.type}`);
         assert.equal(request.headers['content-type'], 'application/json');
         assert.equal(request.headers['user-agent'], 'apso-webhooks');
-        assert.ok(!Number.isNaN(Date.parse(body.timestamp)) && body.timestamp.endsWith('Z'));
+        assert.ok(!Number.isNaN(Date.parse(body.timestamp)) && body.timestamp.endsWith('Z'), 'an ISO timestamp');
         const signature = String(request.headers['x-signature']);
         assert.ok(verifySignature(SECRET, signature, request.body, 300), 'verifySignature accepts it');
         const [, timestamp, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature) ?? [];
         assert.equal(v1, hmac(request.body, timestamp), 'node:crypto computes the same HMAC');
-        assert.ok(Math.abs(Date.now() / 1000 - Number(timestamp)) < 30);
+        assert.ok(Math.abs(Date.now() / 1000 - Number(timestamp)) < 30, 'signed now');
         assert.equal(verifySignature('another secret of at least 32 bytes!!', signature, request.body, 300), false);
         assert.equal(verifySignature(SECRET, signature, `${request.body} `, 300), false);
         seen.push(`${body.type} ${body.entityId} ${JSON.stringify(body.payload)}`);
@@ -255,7 +263,7 @@ describe('delivery', () => {
     try {
       await record('created', [{ id: '1' }]);
       const pipeline = startPipeline(receiver, jobsConfig());
-      assert.ok(await eventually(async () => receiver.requests.length === 1, 10_000));
+      await until(async () => receiver.requests.length === 1, 10_000, 'the first delivery');
       const event = JSON.parse(receiver.requests[0].body) as EntityEvent;
       const replay = await pipeline.queue.add(
         'Project.created',
@@ -301,7 +309,7 @@ describe('retries', () => {
     try {
       await record('created', [{ id: '1' }]);
       startPipeline(receiver, jobsConfig({ backoffMs: 100 }));
-      assert.ok(await eventually(async () => receiver.requests.length === 2, 10_000));
+      await until(async () => receiver.requests.length === 2, 10_000, 'the retry after Retry-After');
       const gap = receiver.requests[1].at - receiver.requests[0].at;
       assert.ok(gap >= 950, `waited for Retry-After, not the 100 ms backoff (${gap} ms)`);
     } finally {
@@ -333,7 +341,7 @@ describe('retries', () => {
     try {
       await record('created', [{ id: '1' }]);
       const pipeline = startPipeline(receiver, jobsConfig({ backoffMs: 100 }));
-      assert.ok(await eventually(async () => (await pipeline.deadLetters.count()) === 1, 10_000));
+      await until(async () => (await pipeline.deadLetters.count()) === 1, 10_000, 'a dead letter');
       await sleep(500);
       assert.equal(receiver.requests.length, 1);
       const eventId = String(receiver.requests[0].headers['idempotency-key']);
@@ -353,15 +361,15 @@ describe('retries', () => {
     try {
       await record('created', [{ id: '1', name: 'doomed' }]);
       const pipeline = startPipeline(receiver, jobsConfig({ attempts: 3, backoffMs: 100 }));
-      assert.ok(await eventually(async () => (await pipeline.deadLetters.count()) === 1, 10_000));
+      await until(async () => (await pipeline.deadLetters.count()) === 1, 10_000, 'a dead letter');
       await sleep(300);
       assert.equal(receiver.requests.length, 3);
       const event = JSON.parse(receiver.requests[0].body) as EntityEvent;
       const letter = await pipeline.deadLetters.getJob(webhookJobId('test', event.id));
-      assert.ok(letter);
+      assert.ok(letter, 'the dead letter');
       const { failedAt, ...rest } = letter.data;
       assert.deepEqual(rest, { subscription: 'test', event, attempts: 3, failedReason: 'answered 503' });
-      assert.ok(Math.abs(Date.parse(failedAt) - Date.now()) < 10_000);
+      assert.ok(Math.abs(Date.parse(failedAt) - Date.now()) < 10_000, 'failedAt is now');
       assert.equal(await letter.getState(), 'waiting', 'dead letters are never processed');
       assert.equal(await counted(pipeline.attempts, { outcome: 'retried' }), 2);
       assert.equal(await counted(pipeline.attempts, { outcome: 'dead' }), 1);
@@ -410,7 +418,7 @@ describe('the relay', () => {
     );
     await eventually(async () => firstTook.length === 4);
     const secondTook: string[] = [];
-    const second = await relayEventBatch(
+    const secondRelay = relayEventBatch(
       primary,
       {
         addBulk: async (jobs: { data: WebhookJobData }[]) =>
@@ -419,10 +427,16 @@ describe('the relay', () => {
       jobsConfig(),
       4,
     );
-    assert.equal(second, 4, 'did not wait for the first');
-    assert.deepEqual(firstTook, ['0', '1', '2', '3'], 'in seq order');
-    assert.deepEqual(secondTook, ['4', '5', '6', '7']);
-    release();
+    try {
+      const second = await Promise.race([secondRelay, sleep(3_000, 'waited for the first relay')]);
+      assert.equal(second, 4, 'did not wait for the first');
+      assert.deepEqual(firstTook, ['0', '1', '2', '3'], 'in seq order');
+      assert.deepEqual(secondTook, ['4', '5', '6', '7']);
+    } finally {
+      // Either way, both transactions end before the next test.
+      release();
+      await Promise.allSettled([first, secondRelay]);
+    }
     assert.equal(await first, 4);
     const unsubscribed = jobsConfig({ webhooks: [] });
     assert.equal(await relayEventBatch(primary, { addBulk: async () => [] } as never, unsubscribed), 2);
@@ -545,15 +559,19 @@ describe('the worker process', () => {
       const worker = await startWorker({ CACHE_NAMESPACE: namespace(), WEBHOOK_TEST_URL: receiver.url });
       running.push(worker);
       await record('created', [{ id: '1' }, { id: '2' }]);
-      assert.ok(await eventually(async () => receiver.requests.length === 2, 10_000));
+      await until(async () => receiver.requests.length === 2, 10_000, 'two deliveries');
       assert.equal((await fetch(`${worker.baseUrl}/health/live`)).status, 200);
       const metric = (sample: string) => metricValue(worker.baseUrl, sample);
-      assert.ok(await eventually(async () => (await metric('queue_jobs{queue="webhooks",state="completed"}')) === 2));
+      await until(
+        async () => (await metric('queue_jobs{queue="webhooks",state="completed"}')) === 2,
+        5_000,
+        'two completed jobs counted',
+      );
       assert.equal(await metric('events_relayed_total'), 2);
       assert.equal(await metric('webhook_delivery_attempts_total{subscription="test",outcome="delivered"}'), 2);
       assert.equal(await metric('webhook_delivery_seconds_count{subscription="test"}'), 2);
       assert.equal(await metric('queue_jobs{queue="webhooks-dead",state="waiting"}'), 0);
-      assert.ok((await metric('process_resident_memory_bytes')) > 0);
+      assert.ok((await metric('process_resident_memory_bytes')) > 0, 'default metrics');
     } finally {
       await receiver.close();
     }
@@ -622,7 +640,7 @@ describe('the worker process', () => {
       });
       running.push(worker);
       await record('created', [{ id: '1' }]);
-      assert.ok(await eventually(async () => receiver.requests.length === 1, 10_000));
+      await until(async () => receiver.requests.length === 1, 10_000, 'the slow delivery started');
       worker.child.kill('SIGTERM');
       assert.ok(
         await eventually(async () => (await fetch(`${worker.baseUrl}/health/ready`)).status === 503, 1_000),
@@ -646,7 +664,7 @@ describe('the worker process', () => {
       const worker = await startWorker(env);
       running.push(worker);
       await record('created', [{ id: '1' }]);
-      assert.ok(await eventually(async () => receiver.requests.length === 1, 10_000));
+      await until(async () => receiver.requests.length === 1, 10_000, 'the slow delivery started');
       const stoppedAt = Date.now();
       worker.child.kill('SIGTERM');
       assert.equal(await worker.exited, 0, worker.output());
