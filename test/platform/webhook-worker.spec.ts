@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,7 +23,7 @@ import {
   webhookJobId,
   webhookJobOptions,
 } from '../../src/platform/jobs/jobs-config';
-import { parseRetryAfter, verifySignature } from '../../src/platform/jobs/webhook-delivery';
+import { deliverWebhook, parseRetryAfter, verifySignature } from '../../src/platform/jobs/webhook-delivery';
 import { webhookBackoff, WebhookProcessor } from '../../src/platform/jobs/webhook-processor';
 import { webhookTargets } from '../../src/platform/jobs/webhook-targets';
 import { metricValue } from '../support/metrics';
@@ -222,6 +224,61 @@ describe('delivery', () => {
       assert.equal(await counted(pipeline.attempts, { outcome: 'delivered' }), 4);
     } finally {
       await receiver.close();
+    }
+  });
+
+  test('one attempt: a timeout or a refused connection is retryable, a redirect is rejected, an endless body is not read', async () => {
+    const event: EntityEvent = {
+      id: randomUUID(),
+      type: 'created',
+      entity: 'Project',
+      entityId: '1',
+      timestamp: new Date().toISOString(),
+      payload: { id: '1' },
+    };
+    const options = { timeoutMs: 300, maxBackoffMs: 10_000 };
+    const endless = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024);
+      const write = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', write);
+      };
+      write();
+    });
+    const slow = await startReceiver(() => ({ status: 200, delayMs: 2_000 }));
+    const redirecting = await startReceiver(() => ({ status: 302, headers: { location: 'http://example.com/' } }));
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = (url: string) => ({ url, secret: SECRET });
+      const startedAt = Date.now();
+      assert.deepEqual(await deliverWebhook(target(slow.url), event, options), {
+        kind: 'retryable',
+        reason: 'no answer within 300 ms',
+      });
+      assert.ok(Date.now() - startedAt < 1_500, 'gave up after the timeout');
+      const closedPort = await freePort();
+      assert.deepEqual(await deliverWebhook(target(`http://127.0.0.1:${closedPort}/hooks`), event, options), {
+        kind: 'retryable',
+        reason: 'ECONNREFUSED',
+      });
+      assert.deepEqual(await deliverWebhook(target(redirecting.url), event, options), {
+        kind: 'rejected',
+        status: 302,
+        reason: 'answered 302',
+      });
+      const { port } = endless.address() as AddressInfo;
+      const endlessStart = Date.now();
+      assert.deepEqual(await deliverWebhook(target(`http://127.0.0.1:${port}/`), event, options), {
+        kind: 'delivered',
+        status: 200,
+      });
+      assert.ok(Date.now() - endlessStart < 1_000, 'did not read the endless body');
+    } finally {
+      endless.closeAllConnections();
+      endless.close();
+      await slow.close();
+      await redirecting.close();
     }
   });
 

@@ -86,6 +86,8 @@ export async function deliverWebhook(
     response = await fetch(target.url, {
       method: 'POST',
       body,
+      // A redirect is answered as a rejection: following it would send the signed event where the
+      // subscription does not say.
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs),
       headers: {
