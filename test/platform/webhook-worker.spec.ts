@@ -534,7 +534,8 @@ describe('the worker process', () => {
     readonly exited: Promise<number | null>;
   }
 
-  async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  /** Starts the worker and waits until `probe` answers 200 (readiness needs the database and Redis). */
+  async function startWorker(env: Record<string, string>, probe = '/health/ready'): Promise<WorkerProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
       cwd: REPO_ROOT,
@@ -561,7 +562,7 @@ describe('the worker process', () => {
     const ready = await eventually(async () => {
       if (child.exitCode !== null) return true;
       try {
-        return (await fetch(`${baseUrl}/health/ready`)).status === 200;
+        return (await fetch(`${baseUrl}${probe}`)).status === 200;
       } catch {
         return false;
       }
@@ -632,6 +633,32 @@ describe('the worker process', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  test('without Redis: alive, not ready, /metrics still answers, and SIGTERM still exits 0', async () => {
+    const noRedis = `redis://127.0.0.1:${await freePort()}`;
+    const worker = await startWorker(
+      {
+        CACHE_NAMESPACE: namespace(),
+        WEBHOOK_TEST_URL: 'http://127.0.0.1:9/hooks',
+        REDIS_URL: noRedis,
+        WORKER_SHUTDOWN_MS: '1000',
+      },
+      '/health/live',
+    );
+    running.push(worker);
+    const ready = await fetch(`${worker.baseUrl}/health/ready`);
+    assert.equal(ready.status, 503);
+    assert.equal(((await ready.json()) as { error?: Record<string, unknown> }).error?.redis !== undefined, true);
+    const scrapeStart = Date.now();
+    const metrics = await fetch(`${worker.baseUrl}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.ok(Date.now() - scrapeStart < 5_000, 'the scrape did not wait for Redis');
+    assert.doesNotMatch(await metrics.text(), /^queue_jobs\{/m);
+    const stoppedAt = Date.now();
+    worker.child.kill('SIGTERM');
+    assert.equal(await worker.exited, 0, worker.output());
+    assert.ok(Date.now() - stoppedAt < 10_000, 'stopped without Redis');
   });
 
   test('killed mid-batch and started again: every one of 1,000 events delivered, duplicates identical', async () => {

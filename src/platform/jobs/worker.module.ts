@@ -4,6 +4,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Histogram, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
@@ -40,7 +41,15 @@ function relayQueue(config: AppConfig): RelayQueue {
   queue.on('error', () => undefined);
   return { queue, connection };
 }
+
 const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
+/** A scrape must answer while Redis does not: the queue sizes are then left as last read. */
+const QUEUE_COUNT_TIMEOUT_MS = 1_000;
+
+async function jobCounts(queue: Queue): Promise<Record<string, number> | undefined> {
+  const counts = queue.getJobCounts(...JOB_STATES).catch(() => undefined);
+  return Promise.race([counts, sleep(QUEUE_COUNT_TIMEOUT_MS, undefined)]);
+}
 
 /** queue_jobs{queue,state}, read from both queues whenever /metrics is scraped. */
 function queueJobsGauge(queues: readonly Queue[]): Gauge<'queue' | 'state'> {
@@ -50,10 +59,12 @@ function queueJobsGauge(queues: readonly Queue[]): Gauge<'queue' | 'state'> {
     ...QUEUE_JOBS,
     labelNames: [...QUEUE_JOBS.labelNames],
     async collect() {
-      for (const queue of queues) {
-        const counts = await queue.getJobCounts(...JOB_STATES);
-        for (const state of JOB_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
-      }
+      const counts = await Promise.all(queues.map(jobCounts));
+      queues.forEach((queue, index) => {
+        const ofQueue = counts[index];
+        if (ofQueue === undefined) return;
+        for (const state of JOB_STATES) this.set({ queue: queue.name, state }, ofQueue[state] ?? 0);
+      });
     },
   });
 }
