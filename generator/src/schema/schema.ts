@@ -535,7 +535,7 @@ export const jobsSchema = z
       'How long failed jobs and dead letters stay, whichever limit comes first.',
     ),
   })
-  .meta({ id: 'jobs', description: 'How webhook deliveries are retried, limited and kept (docs/jobs.md).' });
+  .meta({ id: 'jobs', description: 'How webhook deliveries are retried, limited and kept (docs/schema.md).' });
 
 export const schemaDocumentSchema = z
   .strictObject({
