@@ -110,8 +110,9 @@ export ${jobs.webhooks.map((webhook) => `${webhook.urlVariable}=https://… ${we
 npm run start:worker
 \`\`\`
 
-${variables.join(', ')}: each webhook's URL and signing secret; \`JOBS_ADMIN_TOKEN\` (32 bytes or
-more) opens the API's dead-letter endpoints; \`JOBS_REDIS_URL\` (defaults to \`REDIS_URL\`) holds the queues.
+Each webhook's URL and signing secret: ${variables.join(', ')}.
+\`JOBS_ADMIN_TOKEN\` (32 bytes or more) opens the API's dead-letter endpoints; \`JOBS_REDIS_URL\`
+(defaults to \`REDIS_URL\`) holds the queues.
 `;
 }
 
