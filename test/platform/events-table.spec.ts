@@ -42,12 +42,11 @@ describe('apso_events on PostgreSQL', () => {
 
     const dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
     try {
-      await dataSource.transaction((em) =>
-        recordEvents(em, 'Project', 'created', [
-          { id: 'a1', name: 'first' },
-          { id: 'b2', name: 'second' },
-        ] as { id: string }[]),
-      );
+      const created = [
+        { id: 'a1', name: 'first' },
+        { id: 'b2', name: 'second' },
+      ];
+      await dataSource.transaction((em) => recordEvents(em, 'Project', 'created', created));
       await dataSource
         .transaction(async (em) => {
           await recordEvents(em, 'Project', 'deleted', [{ id: 'a1' }]);
