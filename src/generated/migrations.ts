@@ -5,6 +5,7 @@ import { ApsoSchema0000000000002 } from '../migrations/0002-apso-schema';
 import { ApsoSchema0000000000003 } from '../migrations/0003-apso-schema';
 import { ApsoSchema0000000000004 } from '../migrations/0004-apso-schema';
 import { ApsoSchema0000000000005 } from '../migrations/0005-apso-schema';
+import { ApsoSchema0000000000006 } from '../migrations/0006-apso-schema';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ApsoSchema0000000000003,
   ApsoSchema0000000000004,
   ApsoSchema0000000000005,
+  ApsoSchema0000000000006,
 ];

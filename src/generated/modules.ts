@@ -10,8 +10,9 @@ import { TagModule } from '../modules/tag/tag.module';
 import { TaskModule } from '../modules/task/task.module';
 import { UserModule } from '../modules/user/user.module';
 import { AUTH_MODULE } from './auth';
+import { JOBS_MODULE } from './jobs';
 
-/** Authentication (the guard every route passes), then one feature module per entity. */
+/** Authentication (the guard every route passes), then one feature module per entity, then the operators' API of the webhook queues. */
 export const ENTITY_MODULES = [
   AUTH_MODULE,
   AnnouncementModule,
@@ -23,4 +24,5 @@ export const ENTITY_MODULES = [
   TagModule,
   TaskModule,
   UserModule,
+  JOBS_MODULE,
 ];

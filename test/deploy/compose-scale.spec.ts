@@ -13,7 +13,13 @@ import {
   composeScale,
   REQUIRED_ENV,
 } from '../../generator/src/render/infra/compose/compose-scale';
-import { appEnvironment, AUTH_SECRET_KEYS } from '../../generator/src/render/infra/environment';
+import {
+  appEnvironment,
+  AUTH_SECRET_KEYS,
+  JOBS_ADMIN_TOKEN,
+  WORKER_PORT,
+  workerTerminationGraceSeconds,
+} from '../../generator/src/render/infra/environment';
 import { MONITORING_PATHS } from '../../generator/src/render/infra/monitoring/monitoring';
 import { NGINX_CONF_PATH } from '../../generator/src/render/infra/nginx/nginx-conf';
 import { REPO_ROOT } from '../support/repository';
@@ -38,6 +44,9 @@ type Services = Record<string, Record<string, unknown>>;
 function problems(document: unknown): string[] {
   return validate(document) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
 }
+
+/** The repository's schema has one webhook, activity. */
+const WEBHOOK_ENV = ['WEBHOOK_ACTIVITY_URL', 'WEBHOOK_ACTIVITY_SECRET', JOBS_ADMIN_TOKEN];
 
 const rootFile = parse(readFileSync(join(REPO_ROOT, COMPOSE_SCALE_PATH), 'utf8')) as { services: Services };
 
@@ -110,9 +119,48 @@ describe('docker-compose.scale.yml', () => {
       ['api'],
       'only the API reads the AUTH_* secrets',
     );
-    assert.deepEqual([...new Set(references.map((match) => match[1]))].sort(), [...REQUIRED_ENV].sort());
-    for (const match of references) assert.match(match[2], /^:\?set [A-Z_]+ in \.env/, match[0]);
+    // The schema has webhooks: the worker reads each webhook's URL and secret, the API the dead-letter
+    // endpoints' token, from .env, empty when unset (the processes refuse to start naming what is missing).
+    const jobs = references.filter((match) => WEBHOOK_ENV.includes(match[1]));
+    assert.deepEqual(jobs.map((match) => match[0]).sort(), WEBHOOK_ENV.map((key) => `\${${key}:-}`).sort());
+    assert.deepEqual(
+      [...new Set(references.filter((match) => !WEBHOOK_ENV.includes(match[1])).map((match) => match[1]))].sort(),
+      [...REQUIRED_ENV].sort(),
+    );
+    for (const match of references.filter((reference) => !WEBHOOK_ENV.includes(reference[1])))
+      assert.match(match[2], /^:\?set [A-Z_]+ in \.env/, match[0]);
     assert.doesNotMatch(text, /PASSWORD: [^$]/, 'no password is written into the file');
+  });
+
+  test('with webhooks: one worker runs the image as node dist/worker.js, healthy on its metrics port, with the webhook variables', () => {
+    const worker = rootFile.services.worker;
+    const api = rootFile.services.api;
+    assert.deepEqual(worker.command, ['node', 'dist/worker.js']);
+    assert.deepEqual(worker.build, api.build);
+    assert.equal(worker.image, api.image);
+    const environment = worker.environment as Record<string, string>;
+    for (const key of ['DATABASE_URL', 'DATABASE_REPLICA_URL', 'REDIS_URL'])
+      assert.equal(environment[key], (api.environment as Record<string, string>)[key], key);
+    assert.equal(environment.WEBHOOK_ACTIVITY_URL, '${WEBHOOK_ACTIVITY_URL:-}');
+    assert.equal(environment.WEBHOOK_ACTIVITY_SECRET, '${WEBHOOK_ACTIVITY_SECRET:-}');
+    assert.equal(environment.WORKER_SHUTDOWN_MS, '25000');
+    assert.ok(!(JOBS_ADMIN_TOKEN in environment), 'the admin token opens the API, not the worker');
+    assert.equal((api.environment as Record<string, string>)[JOBS_ADMIN_TOKEN], `\${${JOBS_ADMIN_TOKEN}:-}`);
+    assert.match(
+      JSON.stringify((worker.healthcheck as { test: string[] }).test),
+      new RegExp(`${WORKER_PORT}/health/ready`),
+    );
+    assert.equal(worker.stop_grace_period, `${workerTerminationGraceSeconds()}s`);
+    assert.ok(workerTerminationGraceSeconds() > 25, 'longer than WORKER_SHUTDOWN_MS');
+    assert.equal(worker.ports, undefined, 'only Prometheus reaches the metrics port');
+    assert.deepEqual(Object.keys(worker.depends_on as object).sort(), ['migrate', 'pgbouncer', 'redis']);
+  });
+
+  test('without webhooks there is no worker', () => {
+    const model = buildModel({ name: 'svc', entities: [{ name: 'Note' }] });
+    const file = composeScale(model.name, model.deployment, model.auth, model.jobs);
+    assert.equal(file.services.worker, undefined);
+    assert.ok(!(JOBS_ADMIN_TOKEN in (file.services.api.environment as object)));
   });
 
   test('every dependency names a service, every named volume is declared', () => {

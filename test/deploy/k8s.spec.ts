@@ -53,6 +53,7 @@ describe('k8s/ with kubectl', KUBECTL, () => {
       'ConfigMap/apso-example-pgbouncer',
       'Deployment/apso-example',
       'Deployment/apso-example-pgbouncer',
+      'Deployment/apso-example-worker',
       'HorizontalPodAutoscaler/apso-example',
       'Job/apso-example-migrate',
       'PodDisruptionBudget/apso-example',
@@ -61,6 +62,7 @@ describe('k8s/ with kubectl', KUBECTL, () => {
       'Secret/apso-example-secrets',
       'Service/apso-example',
       'Service/apso-example-pgbouncer',
+      'Service/apso-example-worker',
     ]);
     const secret = objects.find((object) => object.metadata.name === 'apso-example-secrets')!;
     assert.deepEqual(Object.keys(secret.data!).sort(), [
@@ -68,8 +70,24 @@ describe('k8s/ with kubectl', KUBECTL, () => {
       'DATABASE_DIRECT_URL',
       'DATABASE_REPLICA_URL',
       'DATABASE_URL',
+      'JOBS_ADMIN_TOKEN',
       'REDIS_URL',
+      'WEBHOOK_ACTIVITY_SECRET',
     ]);
+    // The schema has a webhook: the worker runs the API's image with the same ConfigMap and Secret.
+    type Pods = {
+      spec: { template: { spec: { containers: { command?: string[]; image: string; envFrom: object[] }[] } } };
+    };
+    const deployment = (name: string) =>
+      objects.find((object) => object.kind === 'Deployment' && object.metadata.name === name) as unknown as Pods;
+    const [api, worker] = ['apso-example', 'apso-example-worker'].map(
+      (name) => deployment(name).spec.template.spec.containers[0],
+    );
+    assert.deepEqual(worker.command, ['node', 'dist/worker.js']);
+    assert.equal(worker.image, api.image);
+    assert.deepEqual(worker.envFrom, api.envFrom);
+    const config = objects.find((object) => object.metadata.name === 'apso-example-config')!;
+    assert.equal(config.data!.WEBHOOK_ACTIVITY_URL, '');
     const userlist = objects.find((object) => object.kind === 'Secret' && object.metadata.name.endsWith('pgbouncer'))!;
     assert.deepEqual(Object.keys(userlist.data!), ['userlist.txt']);
     const keys = objects.find(

@@ -1,3 +1,4 @@
+import type { Model } from '../model/types';
 import type { ColumnState, ForeignKeyState, IndexState, PrimaryKeyState } from './state-shape';
 
 /**
@@ -32,5 +33,36 @@ const CACHE_INVALIDATIONS: PlatformTable = {
   },
 };
 
-/** The platform's tables; a feature that stores rows of its own declares its table here. */
-export const PLATFORM_TABLES: readonly PlatformTable[] = [CACHE_INVALIDATIONS];
+/**
+ * The entities' events (src/platform/events/entity-event.ts): a write inserts one row per event in
+ * its own transaction; the worker's relay claims them in `seq` order, queues their deliveries and
+ * deletes them. `id` is the event's identity in every delivery, so a subscriber can drop duplicates.
+ */
+const ENTITY_EVENTS: PlatformTable = {
+  name: 'apso_events',
+  columns: [
+    { name: 'seq', type: 'bigint', nullable: false, identity: 'by default' },
+    { name: 'id', type: 'uuid', nullable: false, default: 'gen_random_uuid()' },
+    { name: 'entity', type: 'text', nullable: false },
+    { name: 'type', type: 'text', nullable: false },
+    { name: 'entity_id', type: 'text', nullable: false },
+    { name: 'payload', type: 'jsonb', nullable: false },
+    { name: 'occurred_at', type: 'timestamptz', nullable: false, default: 'now()' },
+  ],
+  primaryKey: { name: 'apso_events_pkey', columns: ['seq'] },
+  indexes: { apso_events_id_key: { columns: ['id'], unique: true, method: 'btree' } },
+};
+
+/**
+ * The platform's tables, each with the models that need it; a feature that stores rows of its own
+ * declares its table here. A project without the feature gets no table (and no migration) for it.
+ */
+const PLATFORM_TABLES: readonly { readonly table: PlatformTable; readonly neededBy: (model: Model) => boolean }[] = [
+  { table: CACHE_INVALIDATIONS, neededBy: () => true },
+  { table: ENTITY_EVENTS, neededBy: (model) => model.entities.some((entity) => entity.events.length > 0) },
+];
+
+/** The platform tables `model`'s project needs. */
+export function platformTablesOf(model: Model): PlatformTable[] {
+  return PLATFORM_TABLES.filter((entry) => entry.neededBy(model)).map((entry) => entry.table);
+}

@@ -1,6 +1,6 @@
 import type { ColumnModel, EntityModel, IndexModel, JoinTableModel, Model } from '../model/types';
 import { sqlType } from '../type-map';
-import { PLATFORM_TABLES, type PlatformTable } from './platform-tables';
+import { type PlatformTable, platformTablesOf } from './platform-tables';
 import { sqlLiteral } from './sql';
 import {
   type ColumnState,
@@ -22,7 +22,10 @@ export const EMPTY_STATE: DatabaseState = {
 };
 
 /** The database the model's entities need, with the platform's own tables beside them. */
-export function databaseState(model: Model, platformTables: readonly PlatformTable[] = PLATFORM_TABLES): DatabaseState {
+export function databaseState(
+  model: Model,
+  platformTables: readonly PlatformTable[] = platformTablesOf(model),
+): DatabaseState {
   const state: DatabaseState = { version: STATE_VERSION, enums: {}, tables: {}, indexes: {}, foreignKeys: {} };
   for (const entity of model.entities) addEntity(state, entity, model);
   for (const table of platformTables) addPlatformTable(state, table);

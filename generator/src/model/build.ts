@@ -3,6 +3,7 @@ import { accessOf, authOf } from './access';
 import { scopeOf } from './scope';
 import { deploymentOf } from './deployment';
 import { inferIndexes } from './indexes';
+import { eventsOf, jobsOf } from './jobs';
 import {
   bookkeepingProperties,
   camelCase,
@@ -54,6 +55,7 @@ export function buildModel(document: SchemaDocument, serviceName = document.name
     api,
     deployment: deploymentOf(document.deployment, serviceName),
     auth,
+    jobs: jobsOf(document),
   });
 }
 
@@ -131,6 +133,7 @@ function buildEntity(
       ...(softDelete ? softDeleteOperations() : []),
     ].map((operation) => ({ ...operation, access: accessOf(auth, spec.access, operation.name) })),
     scope: scopeOf(spec, columns),
+    events: eventsOf(spec),
   };
 }
 

@@ -1,5 +1,7 @@
 import type {
   DecimalInput,
+  EntityEventType,
+  JobsOptions,
   FieldType,
   JsonValue,
   OnDeleteAction,
@@ -22,6 +24,24 @@ export interface Model {
   readonly deployment: DeploymentModel;
   /** Authentication (schema `auth`) with its defaults; null: none, every route public. */
   readonly auth: AuthModel | null;
+  /** Webhooks (schema `webhooks`) and their delivery settings (`jobs`, defaults applied); null: none, no worker. */
+  readonly jobs: JobsModel | null;
+}
+
+export interface JobsModel extends JobsOptions {
+  readonly webhooks: readonly WebhookModel[];
+}
+
+/** A webhook subscription; its URL and signing secret come from the two variables it names. */
+export interface WebhookModel {
+  readonly name: string;
+  /** Topics, `Project.created`, as the schema lists them. */
+  readonly events: readonly string[];
+  /** `WEBHOOK_BILLING_URL` */
+  readonly urlVariable: string;
+  /** `WEBHOOK_BILLING_SECRET` */
+  readonly secretVariable: string;
+  readonly description?: string;
 }
 
 export interface AuthModel {
@@ -80,6 +100,8 @@ export interface EntityModel {
   readonly operations: readonly OperationModel[];
   /** Row scoping (schema `scope`), or null: every caller the access rules admit sees every row. */
   readonly scope: ScopeModel | null;
+  /** The events its writes publish (schema `events`), in the order created, updated, deleted; empty: none. */
+  readonly events: readonly EntityEventType[];
 }
 
 /**

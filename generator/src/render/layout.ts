@@ -24,9 +24,11 @@ export const APP_PATHS = {
   migrations: 'src/generated/migrations.ts',
   apiInfo: 'src/generated/api-info.ts',
   auth: 'src/generated/auth.ts',
+  jobs: 'src/generated/jobs.ts',
   migrationsDir: 'src/migrations',
   appModule: 'src/app.module.ts',
   main: 'src/main.ts',
+  worker: 'src/worker.ts',
   migrate: 'src/migrate.ts',
   platform: 'src/platform',
 } as const;

@@ -13,9 +13,12 @@ import type {
   jsonValueSchema,
   relationshipSchema,
   schemaDocumentSchema,
+  jobsSchema,
+  webhookSchema,
 } from './schema';
 import {
   DECIMAL_INPUTS,
+  ENTITY_EVENT_TYPES,
   FIELD_TYPES,
   ON_DELETE_ACTIONS,
   PRIMARY_KEY_TYPES,
@@ -31,6 +34,7 @@ import {
 
 export {
   DECIMAL_INPUTS,
+  ENTITY_EVENT_TYPES,
   FIELD_TYPES,
   ON_DELETE_ACTIONS,
   PRIMARY_KEY_TYPES,
@@ -58,6 +62,11 @@ export type FieldSpec = z.input<typeof fieldSchema>;
 export type RelationSpec = z.input<typeof relationshipSchema>;
 export type IndexSpec = z.input<typeof indexSchema>;
 export type AuthSpec = z.input<typeof authSchema>;
+export type WebhookSpec = z.input<typeof webhookSchema>;
+export type JobsSpec = z.input<typeof jobsSchema>;
+/** The jobs options with every default applied. */
+export type JobsOptions = z.output<typeof jobsSchema>;
+export type EntityEventType = (typeof ENTITY_EVENT_TYPES)[number];
 export type AccessSpec = z.input<typeof accessSchema>;
 export type AccessRuleSpec = z.input<typeof accessRuleSchema>;
 export type ScopeSpec = z.input<typeof scopeSchema>;

@@ -26,6 +26,8 @@ const SECTIONS: Record<string, string> = {
   access: 'Access',
   apiKey: 'API keys',
   scope: 'Row scope',
+  webhook: 'Webhooks',
+  jobs: 'Jobs',
 };
 
 const sorted = (objects: ReadonlyMap<string, Iterable<string>>): Map<string, string[]> =>

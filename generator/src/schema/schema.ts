@@ -35,6 +35,8 @@ export const ON_DELETE_ACTIONS = ['CASCADE', 'SET NULL', 'RESTRICT', 'NO ACTION'
 
 export const PRIMARY_KEY_TYPES = ['uuid', 'integer'] as const;
 
+export const ENTITY_EVENT_TYPES = ['created', 'updated', 'deleted'] as const;
+
 // zod has no array check that exports to JSON Schema's uniqueItems; ajv, which validates, reads it from here.
 const UNIQUE_ITEMS = { uniqueItems: true };
 
@@ -304,6 +306,14 @@ export const entitySchema = z
       .describe(
         'Whose rows a caller sees and writes; needs a top-level auth. false: the rows are shared by every tenant on purpose, even though they belong to scoped rows.',
       ),
+    events: z
+      .array(z.enum(ENTITY_EVENT_TYPES))
+      .min(1)
+      .meta(UNIQUE_ITEMS)
+      .optional()
+      .describe(
+        "The events its writes publish (topics <Entity>.created, .updated, .deleted), recorded in the write's transaction and delivered to the webhooks subscribing to them.",
+      ),
   })
   .meta({ id: 'entity', description: 'A table, its TypeORM entity and its REST resource.' });
 
@@ -463,6 +473,70 @@ export const deploymentSchema = z
       'How the service runs: container, Kubernetes autoscaling, resources, database pools and PgBouncer (docs/deploy.md).',
   });
 
+export const webhookSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/)
+      .max(40)
+      .describe(
+        'Lowercase letters, digits and -, e.g. billing; the URL and signing secret come from WEBHOOK_<NAME>_URL and WEBHOOK_<NAME>_SECRET (billing-eu → WEBHOOK_BILLING_EU_URL).',
+      ),
+    events: z
+      .array(z.string().regex(/^[A-Z][A-Za-z0-9]*\.(created|updated|deleted)$/))
+      .min(1)
+      .meta(UNIQUE_ITEMS)
+      .describe('Topics it receives, <Entity>.<created|updated|deleted>; the entity must publish the event.'),
+    description: z.string().max(500).optional().describe('What the subscriber does with the events.'),
+  })
+  .meta({ id: 'webhook', description: 'An HTTP endpoint receiving entity events, signed, retried with backoff.' });
+
+const retentionSchema = (ageSeconds: number, count: number) =>
+  z
+    .strictObject({
+      ageSeconds: z.int().min(1).max(31536000).default(ageSeconds).describe('Seconds a job is kept.'),
+      count: z.int().min(1).max(1000000).default(count).describe('Jobs kept at most.'),
+    })
+    .default({ ageSeconds, count });
+
+export const jobsSchema = z
+  .strictObject({
+    attempts: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(8)
+      .describe('Delivery attempts of one event to one webhook, the first included; then the dead-letter queue.'),
+    backoffMs: z
+      .int()
+      .min(10)
+      .max(3600000)
+      .default(1000)
+      .describe('Delay before the first retry; each later one doubles, with jitter, up to maxBackoffMs.'),
+    maxBackoffMs: z.int().min(10).max(86400000).default(3600000).describe('The longest delay between two attempts.'),
+    timeoutMs: z
+      .int()
+      .min(100)
+      .max(120000)
+      .default(10000)
+      .describe("The longest wait for one delivery attempt's response."),
+    concurrency: z.int().min(1).max(1000).default(10).describe('Deliveries one worker process runs at once.'),
+    rateLimit: z
+      .strictObject({
+        max: z.int().min(1).max(100000).describe('Deliveries started at most per durationMs.'),
+        durationMs: z.int().min(1).max(3600000).describe('The window of the limit, in milliseconds.'),
+      })
+      .optional()
+      .describe('At most max deliveries started per durationMs, over every worker; absent: no limit.'),
+    keepCompleted: retentionSchema(86400, 1000).describe(
+      'How long delivered jobs stay visible, whichever limit comes first.',
+    ),
+    keepFailed: retentionSchema(604800, 10000).describe(
+      'How long failed jobs and dead letters stay, whichever limit comes first.',
+    ),
+  })
+  .meta({ id: 'jobs', description: 'How webhook deliveries are retried, limited and kept (docs/schema.md).' });
+
 export const schemaDocumentSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path to apso.schema.json, for editors.'),
@@ -476,6 +550,11 @@ export const schemaDocumentSchema = z
     entities: z.array(entitySchema).min(1).describe('At least one entity.'),
     deployment: deploymentSchema.optional().describe('Deployment options; every one has a default.'),
     auth: authSchema.optional().describe('Authentication; without it every operation is public.'),
+    webhooks: z
+      .array(webhookSchema)
+      .optional()
+      .describe('Endpoints receiving entity events; with any, a worker process delivers them (npm run start:worker).'),
+    jobs: jobsSchema.optional().describe('Retries, limits and retention of webhook deliveries; needs webhooks.'),
   })
   .meta({
     $id: 'https://apso.dev/schema/apso.schema.json',

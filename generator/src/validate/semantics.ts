@@ -1,6 +1,7 @@
 import { isSqlDefault, routeOf, tableName } from '../model/build';
 import { edgeCycles } from '../model/cycles';
 import { poolArithmeticProblems } from '../model/deployment';
+import { jobsProblems } from '../model/jobs';
 import { scopeProblems } from '../model/scope';
 import { bookkeepingProperties, camelCase, closest, kebabCase, snakeCase } from '../model/naming';
 import {
@@ -178,6 +179,7 @@ export function checkSemantics(document: SchemaDocument): Diagnostic[] {
     for (const problem of scopeProblems(document, entity, sides))
       report(pointer('entities', index, ...problem.path), problem.message);
   });
+  for (const problem of jobsProblems(document)) report(pointer(...problem.path), problem.message);
   for (const problem of poolArithmeticProblems(deploymentSchema.parse(document.deployment ?? {}))) {
     report(pointer('deployment', ...problem.path), problem.message);
   }

@@ -82,7 +82,7 @@ function sentenceFor(error: ErrorObject, document: unknown): string {
     case 'minItems':
       return `must have at least ${String(error.params.limit)} item(s)`;
     case 'uniqueItems':
-      return `must not repeat items (items ${String(error.params.j)} and ${String(error.params.i)} are equal)`;
+      return repeatedItemSentence(value, Number(error.params.j), Number(error.params.i));
     case 'minimum':
     case 'maximum':
     case 'maxLength':
@@ -93,7 +93,15 @@ function sentenceFor(error: ErrorObject, document: unknown): string {
   }
 }
 
+function repeatedItemSentence(list: unknown, one: number, other: number): string {
+  const [first, second] = [Math.min(one, other), Math.max(one, other)];
+  const item = Array.isArray(list) ? JSON.stringify(list[second]) : 'an item';
+  return `${item} is listed twice (items ${first} and ${second}); remove one`;
+}
+
 function patternSentence(value: string, pattern: string): string {
+  if (pattern.includes('(created|updated|deleted)'))
+    return `"${value}" must be a topic <Entity>.<created|updated|deleted>, e.g. "Project.created"`;
   if (pattern.startsWith('^[A-Za-z]'))
     return `"${value}" must be letters, digits and underscores, starting with a letter`;
   if (pattern.startsWith('^[A-Z]'))

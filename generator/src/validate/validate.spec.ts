@@ -237,3 +237,99 @@ describe('deployment options', () => {
     ]);
   });
 });
+
+describe('events, webhooks and jobs diagnostics', () => {
+  const entities = [
+    { name: 'Organization', events: ['created'] },
+    { name: 'Tag' },
+    { name: 'Project', events: ['created', 'updated'] },
+  ];
+
+  test('a schema publishing events to webhooks, with and without jobs settings, is valid', () => {
+    const webhooks = [{ name: 'billing', events: ['Project.created', 'Organization.created'], description: 'CRM' }];
+    assert.deepEqual(problems({ entities, webhooks }), []);
+    assert.deepEqual(
+      problems({
+        entities,
+        webhooks,
+        jobs: { attempts: 3, rateLimit: { max: 10, durationMs: 1000 }, keepFailed: { count: 5 } },
+      }),
+      [],
+    );
+  });
+
+  test('a topic must name an entity that publishes that event, and say where to add it', () => {
+    assert.deepEqual(
+      problems({
+        entities,
+        webhooks: [
+          { name: 'billing', events: ['Project.deleted', 'Projet.created', 'Tag.updated', 'Organization.created'] },
+        ],
+      }),
+      [
+        'schema.apso.json: /webhooks/0/events/0: Project does not publish deleted: add it to entities[2].events',
+        'schema.apso.json: /webhooks/0/events/1: "Projet.created" names the unknown entity "Projet"; did you mean "Project"?',
+        'schema.apso.json: /webhooks/0/events/2: Tag does not publish updated: add "events": ["updated"] to entities[1]',
+      ],
+    );
+  });
+
+  test('a malformed topic, an event listed twice and an unknown event type are refused by their shape', () => {
+    assert.deepEqual(
+      problems({
+        entities: [{ name: 'Project', events: ['created', 'created', 'moved'] }],
+        webhooks: [{ name: 'billing', events: ['project.created', 'Project.created', 'Project.created'] }],
+      }),
+      [
+        'schema.apso.json: /entities/0/events: "created" is listed twice (items 0 and 1); remove one',
+        'schema.apso.json: /entities/0/events/2: unknown value "moved"; expected one of "created", "updated", "deleted"',
+        'schema.apso.json: /webhooks/0/events: "Project.created" is listed twice (items 1 and 2); remove one',
+        'schema.apso.json: /webhooks/0/events/0: "project.created" must be a topic <Entity>.<created|updated|deleted>, e.g. "Project.created"',
+      ],
+    );
+  });
+
+  test('webhook names must differ, and so must the variables they are read from', () => {
+    const topics = ['Project.created'];
+    assert.deepEqual(
+      problems({
+        entities,
+        webhooks: [
+          { name: 'billing-eu', events: topics },
+          { name: 'billing-eu', events: topics },
+          { name: 'billing--eu', events: topics },
+        ],
+      }),
+      [
+        'schema.apso.json: /webhooks/1/name: webhook "billing-eu" is declared more than once (also webhooks[0]); rename one or merge their events',
+        'schema.apso.json: /webhooks/2/name: webhooks "billing-eu" and "billing--eu" would both read WEBHOOK_BILLING_EU_URL and WEBHOOK_BILLING_EU_SECRET; rename one',
+      ],
+    );
+    assert.deepEqual(problems({ entities, webhooks: [{ name: 'Billing', events: topics }] }), [
+      'schema.apso.json: /webhooks/0/name: "Billing" must be lower-case letters, digits and hyphens',
+    ]);
+  });
+
+  test('events or jobs settings without any webhook are refused: nothing would deliver or read them', () => {
+    assert.deepEqual(problems({ entities, jobs: { attempts: 3 } }), [
+      'schema.apso.json: /entities/0/events: Organization publishes events, but the schema has no "webhooks" to deliver them (no worker would run and apso_events would only grow); add a webhook subscribing to them or remove "events"',
+      'schema.apso.json: /entities/2/events: Project publishes events, but the schema has no "webhooks" to deliver them (no worker would run and apso_events would only grow); add a webhook subscribing to them or remove "events"',
+      'schema.apso.json: /jobs: "jobs" configures webhook deliveries, but the schema has no "webhooks", so it would be ignored; add a webhook or remove "jobs"',
+    ]);
+  });
+
+  test('jobs settings out of bounds, and a first backoff beyond the longest', () => {
+    const webhooks = [{ name: 'billing', events: ['Project.created'] }];
+    assert.deepEqual(
+      problems({ entities, webhooks, jobs: { attempts: 0, concurrency: 5000, rateLimit: { max: 1 } } }),
+      [
+        'schema.apso.json: /jobs/attempts: must be >= 1',
+        'schema.apso.json: /jobs/concurrency: must be <= 1000',
+        'schema.apso.json: /jobs/rateLimit: missing required property "durationMs"',
+      ],
+    );
+    assert.deepEqual(problems({ entities, webhooks, jobs: { backoffMs: 60000, maxBackoffMs: 1000 } }), [
+      'schema.apso.json: /jobs/backoffMs: backoffMs 60000 is larger than maxBackoffMs 1000; lower it or raise maxBackoffMs',
+    ]);
+  });
+});

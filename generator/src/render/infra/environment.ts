@@ -1,5 +1,5 @@
 import type { DeploymentModel } from '../../model/deployment';
-import type { AuthModel } from '../../model/types';
+import type { AuthModel, JobsModel } from '../../model/types';
 
 /** Seconds a pod waits in preStop before it is signalled, while endpoints and load balancers drop it. */
 export const PRE_STOP_SECONDS = 5;
@@ -59,3 +59,34 @@ export function authEnvironment(auth: AuthModel | null, keysDir: string = API_KE
 export function terminationGraceSeconds(deployment: DeploymentModel): number {
   return PRE_STOP_SECONDS + deployment.shutdownDrainSeconds + REQUEST_TIMEOUT_SECONDS + CLOSE_MARGIN_SECONDS;
 }
+
+/** The worker's port for /metrics and the probes (WORKER_PORT's default), and its name on the container. */
+export const WORKER_PORT = 3001;
+export const WORKER_METRICS_PORT_NAME = 'metrics';
+/** How long a stopping worker lets running deliveries finish (WORKER_SHUTDOWN_MS). */
+const WORKER_SHUTDOWN_SECONDS = 25;
+
+/** The worker's grace period: its shutdown, then closing its connections; above it, no delivery is cut off by SIGKILL. */
+export function workerTerminationGraceSeconds(): number {
+  return WORKER_SHUTDOWN_SECONDS + CLOSE_MARGIN_SECONDS;
+}
+
+/**
+ * The non-secret environment webhooks add: the worker's shutdown bound the grace periods rely on, and
+ * each webhook's URL, empty for the operator to fill in (empty counts as unset: the worker refuses to
+ * start naming it).
+ */
+export function jobsEnvironment(jobs: JobsModel | null): Record<string, string> {
+  if (!jobs) return {};
+  return {
+    WORKER_SHUTDOWN_MS: String(WORKER_SHUTDOWN_SECONDS * 1000),
+    ...Object.fromEntries(jobs.webhooks.map((webhook) => [webhook.urlVariable, ''])),
+  };
+}
+
+/** The secrets webhooks add: each signing secret, and the token of the API's dead-letter endpoints. */
+export function jobsSecretKeys(jobs: JobsModel | null): string[] {
+  return jobs ? [...jobs.webhooks.map((webhook) => webhook.secretVariable), JOBS_ADMIN_TOKEN] : [];
+}
+
+export const JOBS_ADMIN_TOKEN = 'JOBS_ADMIN_TOKEN';

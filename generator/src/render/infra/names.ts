@@ -11,6 +11,8 @@ export interface DeploymentNames {
   readonly api: string;
   readonly pgbouncer: string;
   readonly migrate: string;
+  /** The webhook worker (schema `webhooks`): Deployment, its metrics Service and ServiceMonitor, and the scrape job. */
+  readonly worker: string;
   /** Non-secret settings of every pod. */
   readonly config: string;
   /** Connection URLs with credentials; never in the repository. */
@@ -28,6 +30,7 @@ export function deploymentNames(model: Model): DeploymentNames {
     api: service,
     pgbouncer: `${service}-pgbouncer`,
     migrate: `${service}-migrate`,
+    worker: `${service}-worker`,
     config: `${service}-config`,
     secrets: `${service}-secrets`,
     apiKeys: `${service}-api-keys`,
@@ -41,7 +44,7 @@ export const HTTP_PORT_NAME = 'http';
 /** Where the platform serves its metrics: METRICS_PATH of its metric-names.ts (a spec holds them equal). */
 export const METRICS_PATH = '/metrics';
 
-export type Component = 'api' | 'pgbouncer' | 'migrate';
+export type Component = 'api' | 'pgbouncer' | 'migrate' | 'worker';
 
 /** The recommended Kubernetes labels; `selectorLabels` are the subset a selector may use (never changes). */
 export function selectorLabels(model: Model, component: Component): Record<string, string> {

@@ -1,4 +1,4 @@
-import type { AuthModel, Model } from '../../model/types';
+import type { AuthModel, JobsModel, Model } from '../../model/types';
 import { apsoFile, type Artifact, text, userFile } from '../artifact';
 import { GENERATED_HEADER } from '../header';
 import { ImportSet, objectLiteral, str } from '../imports';
@@ -16,6 +16,9 @@ export const APP_FILES_ARTIFACT: Artifact = {
     userFile(APP_PATHS.appModule, text(renderAppModule())),
     userFile(APP_PATHS.main, text(renderMain())),
     userFile(APP_PATHS.migrate, text(renderMigrate())),
+    ...(model.jobs
+      ? [apsoFile(APP_PATHS.jobs, text(renderJobs(model.jobs))), userFile(APP_PATHS.worker, text(renderWorker()))]
+      : []),
   ],
 };
 
@@ -39,12 +42,15 @@ export function renderModulesList(model: Model): string {
   );
   // Listed here rather than in the user-owned app module, so that turning auth on needs no edit there.
   const auth = model.auth ? [imports.value(importPath(file, APP_PATHS.auth), 'AUTH_MODULE')] : [];
-  const comment = model.auth
-    ? 'Authentication (the guard every route passes), then one feature module per entity.'
-    : 'One feature module per entity.';
+  const jobs = model.jobs ? [imports.value(importPath(file, APP_PATHS.jobs), 'JOBS_MODULE')] : [];
+  const comment = [
+    model.auth ? 'Authentication (the guard every route passes), then one' : 'One',
+    ' feature module per entity',
+    model.jobs ? ", then the operators' API of the webhook queues." : '.',
+  ].join('');
   return imports.file(
     GENERATED_HEADER,
-    `/** ${comment} */\nexport const ENTITY_MODULES = [${[...auth, ...names].join(', ')}];`,
+    `/** ${comment} */\nexport const ENTITY_MODULES = [${[...auth, ...names, ...jobs].join(', ')}];`,
   );
 }
 
@@ -72,6 +78,47 @@ export function renderAuthModule(auth: AuthModel): string {
   return imports.file(
     GENERATED_HEADER,
     `/** ${comment} */\nexport const AUTH_MODULE = ${module}.forRoot(${settings});`,
+  );
+}
+
+/** The schema's `webhooks` and `jobs`: what the worker delivers and how, and the API pods' dead-letter endpoints. */
+export function renderJobs(jobs: JobsModel): string {
+  const file = APP_PATHS.jobs;
+  const imports = new ImportSet(['JOBS_CONFIG', 'JOBS_MODULE']);
+  const config = imports.type(platformImport(file, 'jobs/jobs-config'), 'JobsConfig');
+  const module = imports.value(platformImport(file, 'jobs/jobs-admin.module'), 'JobsAdminModule');
+  const webhooks = jobs.webhooks.map((webhook) =>
+    objectLiteral({
+      name: str(webhook.name),
+      events: `[${webhook.events.map(str).join(', ')}]`,
+      urlVariable: str(webhook.urlVariable),
+      secretVariable: str(webhook.secretVariable),
+    }),
+  );
+  const retention = (kept: JobsModel['keepCompleted']) =>
+    objectLiteral({ ageSeconds: String(kept.ageSeconds), count: String(kept.count) });
+  const settings = objectLiteral({
+    webhooks: `[${webhooks.join(', ')}]`,
+    attempts: String(jobs.attempts),
+    backoffMs: String(jobs.backoffMs),
+    maxBackoffMs: String(jobs.maxBackoffMs),
+    timeoutMs: String(jobs.timeoutMs),
+    concurrency: String(jobs.concurrency),
+    rateLimit: jobs.rateLimit
+      ? objectLiteral({ max: String(jobs.rateLimit.max), durationMs: String(jobs.rateLimit.durationMs) })
+      : undefined,
+    keepCompleted: retention(jobs.keepCompleted),
+    keepFailed: retention(jobs.keepFailed),
+  });
+  return imports.file(
+    GENERATED_HEADER,
+    [
+      '/** The webhooks (their URL and signing secret come from the variables named) and how deliveries are retried and kept. */',
+      `export const JOBS_CONFIG: ${config} = ${settings};`,
+      '',
+      "/** The operators' API of the queues (dead letters listed and replayed), in the API pods. */",
+      `export const JOBS_MODULE = ${module}.forRoot(JOBS_CONFIG);`,
+    ].join('\n'),
   );
 }
 
@@ -113,6 +160,19 @@ export function renderMain(): string {
   const apiInfo = imports.value(importPath(file, APP_PATHS.apiInfo), 'API_INFO');
   const bootstrap = imports.value(platformImport(file, 'bootstrap'), 'bootstrap');
   return imports.file(undefined, `void ${bootstrap}(${appModule}, ${apiInfo});`);
+}
+
+export function renderWorker(): string {
+  const file = APP_PATHS.worker;
+  const imports = new ImportSet();
+  const entities = imports.value(importPath(file, APP_PATHS.entities), 'ENTITIES');
+  const migrations = imports.value(importPath(file, APP_PATHS.migrations), 'MIGRATIONS');
+  const jobs = imports.value(importPath(file, APP_PATHS.jobs), 'JOBS_CONFIG');
+  const bootstrapWorker = imports.value(platformImport(file, 'jobs/worker-bootstrap'), 'bootstrapWorker');
+  return imports.file(
+    undefined,
+    `/** \`npm run start:worker\`: relays the entities' events and delivers them to the webhooks, apart from the API pods. */\nvoid ${bootstrapWorker}({ entities: ${entities}, migrations: ${migrations} }, ${jobs});`,
+  );
 }
 
 export function renderMigrate(): string {

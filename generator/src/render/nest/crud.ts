@@ -135,6 +135,8 @@ export function renderResource(model: Model, entity: EntityModel): string {
           type: str(entity.scope.type),
         })
       : 'null',
+    // Left out when the entity publishes nothing, so those resources read as they always have.
+    events: entity.events.length > 0 ? `[${entity.events.map(str).join(', ')}]` : undefined,
   });
   return imports.file(GENERATED_HEADER, `export const ${resourceConstant(entity)}: ${definition} = ${body};`);
 }

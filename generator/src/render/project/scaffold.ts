@@ -1,5 +1,5 @@
 import { PRETTIER_OPTIONS } from '../../format/style';
-import type { Model } from '../../model/types';
+import type { JobsModel, Model } from '../../model/types';
 import type { SchemaDocument } from '../../schema/document';
 import { type Artifact, type ArtifactContext, json, text, userFile } from '../artifact';
 import { secretFiles } from '../infra/k8s/k8s';
@@ -73,6 +73,7 @@ function packageJson(context: ArtifactContext): PackageJsonContent {
       typecheck: 'tsc -p tsconfig.json --noEmit',
       migrate: 'node dist/migrate.js',
       start: 'node dist/main.js',
+      ...(context.model.jobs && { 'start:worker': 'node dist/worker.js' }),
     },
     dependencies: context.dependencies,
     devDependencies: { ...context.devDependencies, apso: context.apsoVersion },
@@ -98,6 +99,23 @@ export const TSCONFIG = {
   include: ['src'],
 };
 
+/** With webhooks, the second process and the variables only the operator can fill. */
+function workerSection(jobs: JobsModel): string {
+  const variables = jobs.webhooks.flatMap((webhook) => [`\`${webhook.urlVariable}\``, `\`${webhook.secretVariable}\``]);
+  return `
+The entities' events go to the webhooks through a worker process, beside the API:
+
+\`\`\`sh
+export ${jobs.webhooks.map((webhook) => `${webhook.urlVariable}=https://… ${webhook.secretVariable}=…`).join(' ')}
+npm run start:worker
+\`\`\`
+
+Each webhook's URL and signing secret: ${variables.join(', ')}.
+\`JOBS_ADMIN_TOKEN\` (32 bytes or more) opens the API's dead-letter endpoints; \`JOBS_REDIS_URL\`
+(defaults to \`REDIS_URL\`) holds the queues.
+`;
+}
+
 function readme(model: Model): string {
   const routes = model.entities.map((entity) => `- \`/${entity.names.route}\` (${entity.names.className})`).join('\n');
   return `# ${model.name}
@@ -118,7 +136,7 @@ Optional: \`DATABASE_REPLICA_URL\` (defaults to \`DATABASE_URL\`), \`PORT\` (300
 \`DB_*\` pool sizes and timeouts, \`CACHE_*\` (namespace, timeout, circuit breaker, largest entry) and
 \`HTTP_*\` body limits and timeouts, \`SHUTDOWN_DRAIN_MS\`. \`src/platform/config/config.ts\` lists each with
 its default and range; the service refuses to start with a bad value and names it.
-
+${model.jobs ? workerSection(model.jobs) : ''}
 Give the cache's Redis a memory bound and an eviction policy (\`maxmemory 256mb\`,
 \`maxmemory-policy volatile-lru\`): every distinct list query is an entry, so clients decide how many
 there are. The service logs a warning at start when Redis has neither.

@@ -52,4 +52,5 @@ export const PROJECT_RESOURCE: ResourceDefinition = {
   versioned: true,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
   scope: { property: 'organizationId', claim: 'org_id', type: 'uuid' },
+  events: ['created', 'updated', 'deleted'],
 };

@@ -72,4 +72,5 @@ export const TASK_RESOURCE: ResourceDefinition = {
   versioned: true,
   cache: { itemTtlSeconds: 30, listTtlSeconds: 5 },
   scope: { property: 'organizationId', claim: 'org_id', type: 'uuid' },
+  events: ['created', 'updated', 'deleted'],
 };

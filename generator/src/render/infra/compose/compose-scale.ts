@@ -1,6 +1,6 @@
 import { dirname } from 'node:path/posix';
 import type { DeploymentModel } from '../../../model/deployment';
-import type { AuthModel } from '../../../model/types';
+import type { AuthModel, JobsModel } from '../../../model/types';
 import { apsoFile, type Artifact, yaml } from '../../artifact';
 import {
   API_KEYS_FILE,
@@ -8,10 +8,15 @@ import {
   appEnvironment,
   AUTH_SECRET_KEYS,
   authEnvironment,
+  JOBS_ADMIN_TOKEN,
+  jobsEnvironment,
   terminationGraceSeconds,
+  WORKER_PORT,
+  workerTerminationGraceSeconds,
 } from '../environment';
 import { DASHBOARDS_MOUNT } from '../monitoring/grafana-provisioning';
 import { MONITORING_PATHS } from '../monitoring/monitoring';
+import { COMPOSE_WORKER_SERVICE } from '../monitoring/prometheus-config';
 import { API_SERVICE, NGINX_CONF_PATH, NGINX_LISTEN_PORT } from '../nginx/nginx-conf';
 import { DATABASE_HOSTS, PGBOUNCER_AUTH_FILE } from '../pgbouncer/pgbouncer-ini';
 import { composeCpus, composeMemory } from './quantities';
@@ -62,7 +67,9 @@ export interface ComposeFile {
 
 export const COMPOSE_ARTIFACT: Artifact = {
   name: 'compose-scale',
-  files: ({ model }) => [apsoFile(COMPOSE_SCALE_PATH, yaml(composeScale(model.name, model.deployment, model.auth)))],
+  files: ({ model }) => [
+    apsoFile(COMPOSE_SCALE_PATH, yaml(composeScale(model.name, model.deployment, model.auth, model.jobs))),
+  ],
 };
 
 /** docker-compose.scale.yml: the API scaled behind nginx, with its database, cache and monitoring. */
@@ -70,11 +77,12 @@ export function composeScale(
   serviceName: string,
   deployment: DeploymentModel,
   auth: AuthModel | null = null,
+  jobs: JobsModel | null = null,
 ): ComposeFile {
   return {
     name: serviceName,
     services: {
-      ...appServices(deployment, auth),
+      ...appServices(deployment, auth, jobs),
       nginx: nginxService(),
       pgbouncer: pgbouncerService(deployment),
       [DATABASE_HOSTS.primary]: primaryService(deployment),
@@ -88,11 +96,12 @@ export function composeScale(
   };
 }
 
-/**
- * The services that run the one application image, by command. The worker (issue 16, src/worker.ts)
- * becomes one more entry here: `worker: appService(deployment, ['node', 'dist/worker.js'], pooled)`.
- */
-function appServices(deployment: DeploymentModel, auth: AuthModel | null): Record<string, Service> {
+/** The services that run the one application image, by command: migrations, the API and, with webhooks, the worker. */
+function appServices(
+  deployment: DeploymentModel,
+  auth: AuthModel | null,
+  jobs: JobsModel | null,
+): Record<string, Service> {
   const pooled = pooledEnvironment(deployment);
   return {
     migrate: {
@@ -107,7 +116,58 @@ function appServices(deployment: DeploymentModel, auth: AuthModel | null): Recor
       // One-shot: compose's default restart policy ("no") lets it exit, and the API waits for its success.
       depends_on: { [DATABASE_HOSTS.primary]: { condition: 'service_healthy' } },
     },
-    [API_SERVICE]: withAuth(apiService(deployment, pooled), auth),
+    [API_SERVICE]: withJobsAdmin(withAuth(apiService(deployment, pooled), auth), jobs),
+    ...(jobs && { [COMPOSE_WORKER_SERVICE]: workerService(deployment, pooled, jobs) }),
+  };
+}
+
+/** `${NAME:-}`: read from `.env`, empty when unset (which the platform counts as unset). */
+const fromDotEnv = (keys: readonly string[]): Record<string, string> =>
+  Object.fromEntries(keys.map((key) => [key, `\${${key}:-}`]));
+
+/** With webhooks, the API's dead-letter endpoints open to JOBS_ADMIN_TOKEN, from `.env`. */
+function withJobsAdmin(service: Service, jobs: JobsModel | null): Service {
+  if (!jobs) return service;
+  return {
+    ...service,
+    environment: { ...(service.environment as Record<string, string>), ...fromDotEnv([JOBS_ADMIN_TOKEN]) },
+  };
+}
+
+/**
+ * The webhook worker: relays the entities' events and delivers them. Each webhook's URL and secret
+ * come from `.env`; its metrics and probes are on WORKER_PORT, which only Prometheus reaches.
+ */
+function workerService(deployment: DeploymentModel, pooled: Record<string, string>, jobs: JobsModel): Service {
+  const { limits } = deployment.resources;
+  const webhookVariables = jobs.webhooks.flatMap((webhook) => [webhook.urlVariable, webhook.secretVariable]);
+  return {
+    ...appService(deployment, ['node', 'dist/worker.js'], {
+      ...pooled,
+      ...jobsEnvironment(jobs),
+      ...fromDotEnv(webhookVariables),
+    }),
+    deploy: { resources: { limits: { cpus: composeCpus(limits.cpu), memory: composeMemory(limits.memory) } } },
+    healthcheck: {
+      test: [
+        'CMD',
+        'node',
+        '-e',
+        `fetch('http://127.0.0.1:${WORKER_PORT}/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+      ],
+      interval: '10s',
+      timeout: '5s',
+      retries: 3,
+      start_period: '30s',
+    },
+    // Running deliveries finish within WORKER_SHUTDOWN_MS; the rest is closing connections.
+    stop_grace_period: `${workerTerminationGraceSeconds()}s`,
+    restart: 'unless-stopped',
+    depends_on: {
+      migrate: { condition: 'service_completed_successfully' },
+      pgbouncer: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+    },
   };
 }
 
@@ -118,10 +178,13 @@ function appServices(deployment: DeploymentModel, auth: AuthModel | null): Recor
  */
 function withAuth(service: Service, auth: AuthModel | null): Service {
   if (!auth) return service;
-  const secrets = Object.fromEntries(AUTH_SECRET_KEYS.map((key) => [key, `\${${key}:-}`]));
   return {
     ...service,
-    environment: { ...(service.environment as Record<string, string>), ...secrets, ...authEnvironment(auth) },
+    environment: {
+      ...(service.environment as Record<string, string>),
+      ...fromDotEnv(AUTH_SECRET_KEYS),
+      ...authEnvironment(auth),
+    },
     ...(auth.apiKey ? { volumes: [`./${API_KEYS_FILE}:${API_KEYS_MOUNT_DIR}/${API_KEYS_FILE}:ro`] } : {}),
   };
 }

@@ -10,6 +10,7 @@ import {
   API_KEYS_MOUNT_DIR,
   appEnvironment,
   authEnvironment,
+  jobsEnvironment,
   terminationGraceSeconds,
 } from '../environment';
 import { deploymentNames, HTTP_PORT_NAME, labels, METRICS_PATH, selectorLabels } from '../names';
@@ -24,7 +25,7 @@ export function apiConfigMap(model: Model): IConfigMap {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: names.config, labels: labels(model, 'api') },
-    data: { ...appEnvironment(model.deployment), ...authEnvironment(model.auth) },
+    data: { ...appEnvironment(model.deployment), ...authEnvironment(model.auth), ...jobsEnvironment(model.jobs) },
   };
 }
 

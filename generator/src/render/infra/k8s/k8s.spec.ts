@@ -15,13 +15,23 @@ import { pgbouncerIni } from '../pgbouncer/pgbouncer-ini';
 import { CONTAINER_ARTIFACT } from '../container/container';
 import { K8S_ARTIFACT, manifests, secretFiles } from './k8s';
 
-function model(deployment?: DeploymentSpec, extraEntity = false, auth?: SchemaDocument['auth']): Model {
+function model(
+  deployment?: DeploymentSpec,
+  extraEntity = false,
+  auth?: SchemaDocument['auth'],
+  webhooks?: SchemaDocument['webhooks'],
+): Model {
   const document: SchemaDocument = {
     name: 'shop',
     ...(deployment ? { deployment } : {}),
     ...(auth ? { auth } : {}),
+    ...(webhooks ? { webhooks } : {}),
     entities: [
-      { name: 'Product', fields: [{ name: 'title', type: 'text' }] },
+      {
+        name: 'Product',
+        fields: [{ name: 'title', type: 'text' }],
+        ...(webhooks ? { events: ['created' as const, 'deleted' as const] } : {}),
+      },
       ...(extraEntity ? [{ name: 'Order', fields: [{ name: 'total', type: 'integer' as const }] }] : []),
     ],
   };
@@ -229,5 +239,61 @@ describe('the Kubernetes manifests', () => {
     ]);
     // The migration job and its wait never read keys: they keep their own environment.
     assert.deepEqual(manifests(shop)['migrate-job.yaml'], manifests(model())['migrate-job.yaml']);
+  });
+
+  test('with webhooks: a worker Deployment of the same image and environment, probed and scraped on its metrics port', async () => {
+    const webhooks = [
+      { name: 'billing-eu', events: ['Product.created'] },
+      { name: 'search', events: ['Product.created', 'Product.deleted'] },
+    ];
+    const shop = model(undefined, false, undefined, webhooks);
+    const objects = manifests(shop);
+    for (const [file, object] of Object.entries(objects)) await assert.doesNotReject(validate(object), file);
+    const plain = manifests(model());
+    assert.deepEqual(Object.keys(objects), [...Object.keys(plain), 'worker-deployment.yaml', 'worker-service.yaml']);
+    assert.equal(identity(objects['worker-deployment.yaml']), 'Deployment/shop-worker');
+    assert.equal(identity(objects['worker-service.yaml']), 'Service/shop-worker');
+
+    const deployment = objects['worker-deployment.yaml'] as IDeployment;
+    const pod = deployment.spec!.template.spec!;
+    const [worker] = pod.containers;
+    const api = (objects['api-deployment.yaml'] as IDeployment).spec!.template.spec!.containers[0];
+    assert.equal(deployment.spec!.replicas, 2);
+    assert.deepEqual(worker.command, ['node', 'dist/worker.js']);
+    assert.equal(worker.image, api.image);
+    assert.deepEqual(worker.envFrom, api.envFrom);
+    assert.deepEqual(worker.resources, api.resources);
+    assert.deepEqual(worker.ports, [{ name: 'metrics', containerPort: 3001, protocol: 'TCP' }]);
+    assert.deepEqual(worker.livenessProbe!.httpGet, { path: '/health/live', port: 'metrics' });
+    assert.deepEqual(worker.readinessProbe!.httpGet, { path: '/health/ready', port: 'metrics' });
+    const config = objects['api-config.yaml'] as IConfigMap;
+    assert.ok(
+      pod.terminationGracePeriodSeconds! > Number(config.data!.WORKER_SHUTDOWN_MS) / 1000,
+      'running deliveries finish before SIGKILL',
+    );
+    assert.equal(pod.initContainers![0].name, 'wait-for-migrations', 'apso_events exists before the relay reads it');
+    const service = objects['worker-service.yaml'] as {
+      spec: { clusterIP: string; ports: object[]; selector: object };
+    };
+    assert.equal(service.spec.clusterIP, 'None');
+    assert.deepEqual(service.spec.selector, deployment.spec!.selector.matchLabels);
+
+    // Each webhook's URL in the ConfigMap, empty to fill in; its secret and the admin token in the Secret example.
+    assert.equal(config.data!.WEBHOOK_BILLING_EU_URL, '');
+    assert.equal(config.data!.WEBHOOK_SEARCH_URL, '');
+    const example = serializeContent(
+      K8S_ARTIFACT.files({ model: shop } as never).find((file) => file.path === 'k8s/secrets.env.example')!.content,
+    );
+    assert.deepEqual(
+      example
+        .split('\n')
+        .filter((line) => /^[A-Z]/.test(line))
+        .slice(-3),
+      ['WEBHOOK_BILLING_EU_SECRET=', 'WEBHOOK_SEARCH_SECRET=', 'JOBS_ADMIN_TOKEN='],
+    );
+    const kustomization = serializeContent(
+      K8S_ARTIFACT.files({ model: shop } as never).find((file) => file.path === 'k8s/Kustomization')!.content,
+    );
+    assert.match(kustomization, /- worker-deployment\.yaml\n\s+- worker-service\.yaml\n/);
   });
 });

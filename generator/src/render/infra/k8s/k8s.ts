@@ -1,11 +1,12 @@
 import type { Model } from '../../../model/types';
 import { type Artifact, apsoFile, type ArtifactFile, json, text, yaml } from '../../artifact';
-import { API_KEYS_FILE, AUTH_SECRET_KEYS, SECRET_KEYS } from '../environment';
+import { API_KEYS_FILE, AUTH_SECRET_KEYS, jobsSecretKeys, SECRET_KEYS } from '../environment';
 import { deploymentNames } from '../names';
 import { DATABASE_HOSTS } from '../pgbouncer/pgbouncer-ini';
 import { apiAutoscaler, apiConfigMap, apiDeployment, apiDisruptionBudget, apiService } from './api';
 import { migrationJob } from './migration';
 import { pgbouncerConfigMap, pgbouncerDeployment, pgbouncerService, USERLIST_KEY } from './pgbouncer';
+import { workerDeployment, workerService } from './worker';
 
 export const K8S_DIR = 'k8s';
 /** The secret files kustomize reads; the user writes them, and no repository ever holds them. */
@@ -44,6 +45,10 @@ export function manifests(model: Model): Record<string, object> {
     'pgbouncer-config.yaml': pgbouncerConfigMap(model),
     'pgbouncer-deployment.yaml': pgbouncerDeployment(model),
     'pgbouncer-service.yaml': pgbouncerService(model),
+    ...(model.jobs && {
+      'worker-deployment.yaml': workerDeployment(model),
+      'worker-service.yaml': workerService(model),
+    }),
   };
 }
 
@@ -79,7 +84,27 @@ function secretsExample(model: Model): string {
     DATABASE_DIRECT_URL: `postgres://app:CHANGE_ME@${DATABASE_HOSTS.primary}:${DATABASE_HOSTS.port}/${deployment.database.name}`,
     REDIS_URL: 'redis://redis:6379',
   };
-  return SECRET_KEYS.map((key) => `${key}=${values[key]}\n`).join('') + (model.auth ? AUTH_SECRETS_EXAMPLE : '');
+  return (
+    SECRET_KEYS.map((key) => `${key}=${values[key]}\n`).join('') +
+    (model.auth ? AUTH_SECRETS_EXAMPLE : '') +
+    jobsSecretsExample(model)
+  );
+}
+
+/**
+ * Left empty like the auth secret: a copied example must not sign webhooks or open the dead-letter
+ * endpoints with a value everyone can read here. The URLs are in the ConfigMap (api-config.yaml).
+ */
+function jobsSecretsExample(model: Model): string {
+  const keys = jobsSecretKeys(model.jobs);
+  if (keys.length === 0) return '';
+  return [
+    '',
+    "# Webhooks (docs/schema.md): each one's signing secret, and the token of the API's dead-letter",
+    '# endpoints (at least 32 bytes, e.g. the output of `openssl rand -base64 48`):',
+    ...keys.map((key) => `${key}=`),
+    '',
+  ].join('\n');
 }
 
 /**

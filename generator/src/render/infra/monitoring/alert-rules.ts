@@ -2,7 +2,7 @@ import type { MetricCatalogue } from '../../../runtime/metric-catalogue';
 import type { Model } from '../../../model/types';
 import { deploymentNames } from '../names';
 import { HPA_IDENTITY, hpaSeries } from './kube-state-metrics';
-import { SERVER_ERRORS, ServiceQueries } from './promql';
+import { DEAD_LETTER_QUEUE, SERVER_ERRORS, ServiceQueries } from './promql';
 
 /** One alerting rule, in the shape Prometheus' rule files and the PrometheusRule CRD share. */
 export interface AlertRule {
@@ -48,7 +48,25 @@ export function alertRuleGroups(model: Model, metrics: MetricCatalogue): RuleGro
   return [
     { name: `${names.service}-api`, rules: serviceRules(queries) },
     { name: `${names.service}-kubernetes`, rules: [replicasAtMaximum(names.api)] },
+    ...(model.jobs
+      ? [{ name: `${names.service}-worker`, rules: [deadLettersWaiting(new ServiceQueries(metrics, names.worker))] }]
+      : []),
   ];
+}
+
+/** A delivery that failed every attempt waits in the dead-letter queue until an operator replays it. */
+function deadLettersWaiting(queries: ServiceQueries): AlertRule {
+  const job = queries.job;
+  return {
+    alert: 'WebhookDeadLetters',
+    expr: `${queries.deadLetters()} > 0`,
+    for: '10m',
+    labels: { severity: 'warning' },
+    annotations: {
+      summary: `${job}: webhook deliveries wait in the dead-letter queue`,
+      description: `For 10 minutes, deliveries of ${job} have been in the dead-letter queue (${DEAD_LETTER_QUEUE}) after failing every attempt: a subscriber was down or refused them. Fix the subscriber, then replay them through the API's dead-letter endpoints (JOBS_ADMIN_TOKEN); the Background work panels show which subscription fails.`,
+    },
+  };
 }
 
 function serviceRules(queries: ServiceQueries): AlertRule[] {

@@ -8,11 +8,15 @@ import { REPO_ROOT } from '../../../../../test/support/repository';
 import { dashboardUid } from './dashboard';
 import { DASHBOARDS_MOUNT } from './grafana-provisioning';
 import { HPA_METRICS } from './kube-state-metrics';
+import { DEAD_LETTER_QUEUE as PLATFORM_DEAD_LETTER_QUEUE } from '../../../../../src/platform/jobs/jobs-config';
 import { MONITORING_PATHS } from './monitoring';
-import { CATALOGUE, monitoringFiles, SHOP } from './spec-support';
+import { DEAD_LETTER_QUEUE } from './promql';
+import { CATALOGUE, monitoringFiles, SHOP, SHOP_WITH_WEBHOOKS } from './spec-support';
 
 const files = monitoringFiles();
 const dashboard = JSON.parse(files.get(`${MONITORING_PATHS.dashboardsDir}/shop.json`)!);
+const webhookFiles = monitoringFiles(SHOP_WITH_WEBHOOKS);
+const webhookDashboard = JSON.parse(webhookFiles.get(`${MONITORING_PATHS.dashboardsDir}/shop.json`)!);
 
 /** Every metric an expression selects: a name right before a `{` matcher. */
 const selectedMetrics = (expr: string) => [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)].map((match) => match[1]);
@@ -54,10 +58,36 @@ describe('the Grafana dashboard', () => {
     assert.equal(dashboard.templating.list[0].type, 'datasource');
   });
 
+  test('with webhooks: a Background work row over the worker job, from the metric catalogue', () => {
+    const rows = webhookDashboard.panels
+      .filter((panel: { type: string }) => panel.type === 'row')
+      .map((row: { title: string }) => row.title);
+    assert.deepEqual(rows, ['Requests (RED)', 'Database', 'Cache', 'Background work', 'Process', 'Kubernetes']);
+    const background = panelQueries(webhookDashboard).filter((query) => query.expr.includes('job="shop-worker"'));
+    assert.deepEqual(
+      background.map((query) => query.expr),
+      [
+        'max by (queue, state) (queue_jobs{job="shop-worker"})',
+        'sum by (outcome) (rate(webhook_delivery_attempts_total{job="shop-worker"}[$__rate_interval]))',
+        'histogram_quantile(0.5, sum by (le, subscription) (rate(webhook_delivery_seconds_bucket{job="shop-worker"}[$__rate_interval])))',
+        'histogram_quantile(0.99, sum by (le, subscription) (rate(webhook_delivery_seconds_bucket{job="shop-worker"}[$__rate_interval])))',
+        'sum(rate(events_relayed_total{job="shop-worker"}[$__rate_interval]))',
+      ],
+    );
+    // Without webhooks the dashboard is the one it always was.
+    assert.ok(!panelQueries(dashboard).some((query) => query.expr.includes('shop-worker')));
+  });
+
+  test('the dead-letter queue name is the platform’s', () => {
+    assert.equal(DEAD_LETTER_QUEUE, PLATFORM_DEAD_LETTER_QUEUE);
+  });
+
   test('every metric a panel or an alert selects is one the platform declares (or kube-state-metrics’ HPA series)', () => {
     const exprs = [
       ...panelQueries(dashboard).map((query) => query.expr),
       ...ruleQueries(files.get(MONITORING_PATHS.alerts)!).map((rule) => rule.expr),
+      ...panelQueries(webhookDashboard).map((query) => query.expr),
+      ...ruleQueries(webhookFiles.get(MONITORING_PATHS.alerts)!).map((rule) => rule.expr),
     ];
     const selected = exprs.flatMap(selectedMetrics);
     assert.ok(selected.length > 30);
@@ -89,10 +119,10 @@ describe('the Grafana dashboard', () => {
 
   test('docs/observe.md describes every row, panel and alert', () => {
     const docs = readFileSync(join(REPO_ROOT, 'docs', 'observe.md'), 'utf8');
-    const titles = dashboard.panels.map((panel: { type: string; title: string }) =>
+    const titles = webhookDashboard.panels.map((panel: { type: string; title: string }) =>
       panel.type === 'row' ? `### ${panel.title}` : `| ${panel.title} |`,
     );
-    const alerts = ruleQueries(files.get(MONITORING_PATHS.alerts)!).map((rule) => `| \`${rule.alert}\``);
+    const alerts = ruleQueries(webhookFiles.get(MONITORING_PATHS.alerts)!).map((rule) => `| \`${rule.alert}\``);
     assert.deepEqual(
       [...titles, ...alerts].filter((title) => !docs.includes(title)),
       [],

@@ -130,6 +130,7 @@ export function dashboardRows(model: Model, metrics: MetricCatalogue): RowSpec[]
         ]),
       ],
     },
+    ...(model.jobs ? [backgroundWorkRow(new ServiceQueries(metrics, names.worker), w)] : []),
     {
       title: 'Process',
       panels: [
@@ -168,6 +169,39 @@ export function dashboardRows(model: Model, metrics: MetricCatalogue): RowSpec[]
       ],
     },
   ];
+}
+
+/** With webhooks: the worker's queues, deliveries and relay (the scrape job of the worker pods). */
+function backgroundWorkRow(q: ServiceQueries, w: string): RowSpec {
+  return {
+    title: 'Background work',
+    panels: [
+      panel(
+        'Queue jobs by state',
+        'Jobs in the webhook queue and the dead-letter queue (webhooks-dead, waiting: deliveries that failed for good, alerting when any stay).',
+        'short',
+        [{ expr: q.queueJobs(), legend: '{{queue}} {{state}}' }],
+      ),
+      panel(
+        'Delivery attempts by outcome',
+        'Webhook delivery attempts per second: delivered, retried (network error, timeout, 429, 5xx), rejected (another 4xx), dead.',
+        'ops',
+        [{ expr: q.deliveryAttemptRate(w), legend: '{{outcome}}' }],
+      ),
+      panel(
+        'Delivery time by subscription (p50, p99)',
+        'From the write that recorded the event to its acknowledged delivery, retries included.',
+        's',
+        [0.5, 0.99].map((quantile) => ({
+          expr: q.deliveryLatency(quantile, w),
+          legend: `p${quantile * 100} {{subscription}}`,
+        })),
+      ),
+      panel('Events relayed', 'Entity events moved from apso_events to the webhook queue per second.', 'ops', [
+        { expr: q.eventsRelayedRate(w), legend: 'relayed' },
+      ]),
+    ],
+  };
 }
 
 function panel(title: string, description: string, unit: string, targets: PanelTarget[]): PanelSpec {

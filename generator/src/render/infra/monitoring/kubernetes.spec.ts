@@ -5,7 +5,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { kubectlOnPath, run, tempDir } from '../../../../../test/support/prometheus-tools';
 import { selectorLabels } from '../names';
 import { MONITORING_PATHS } from './monitoring';
-import { modelOf, monitoringFiles, SHOP, writeTree } from './spec-support';
+import { modelOf, monitoringFiles, SHOP, SHOP_WITH_WEBHOOKS, writeTree } from './spec-support';
 
 const files = monitoringFiles();
 /**
@@ -44,6 +44,17 @@ describe('k8s/monitoring', () => {
     assert.deepEqual(spec.endpoints, [{ port: 'http', path: '/metrics', interval: '15s' }]);
   });
 
+  test('with webhooks: a ServiceMonitor of the worker Service scrapes its metrics port, valid against the CRD', async () => {
+    const { ServiceMonitor } = await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1');
+    const withWebhooks = monitoringFiles(SHOP_WITH_WEBHOOKS);
+    const monitor = parse(withWebhooks.get(`${MONITORING_PATHS.kubernetesDir}/worker-service-monitor.yaml`)!);
+    validate(new ServiceMonitor(monitor));
+    assert.equal(monitor.metadata.name, 'shop-worker');
+    assert.deepEqual(monitor.spec.selector, { matchLabels: selectorLabels(modelOf(SHOP_WITH_WEBHOOKS), 'worker') });
+    assert.deepEqual(monitor.spec.endpoints, [{ port: 'metrics', path: '/metrics', interval: '15s' }]);
+    assert.equal(files.get(`${MONITORING_PATHS.kubernetesDir}/worker-service-monitor.yaml`), undefined);
+  });
+
   test('the PrometheusRule holds the same groups as alerts.yml', () => {
     assert.deepEqual(manifest('prometheus-rule.yaml').spec.groups, parse(files.get(MONITORING_PATHS.alerts)!).groups);
   });
@@ -61,6 +72,20 @@ describe('k8s/monitoring', () => {
         'ConfigMap/shop-dashboards',
         'PrometheusRule/shop-alerts',
         'ServiceMonitor/shop',
+      ]);
+    });
+
+    test('with webhooks, the worker ServiceMonitor too', () => {
+      const root = join(dir.path, 'webhooks');
+      writeTree(root, monitoringFiles(SHOP_WITH_WEBHOOKS));
+      const result = run('kubectl', ['kustomize', join(root, MONITORING_PATHS.kubernetesDir)]);
+      assert.equal(result.status, 0, result.output);
+      const objects = parseAllDocuments(result.output).map((document) => document.toJS());
+      assert.deepEqual(objects.map((object) => `${object.kind}/${object.metadata.name}`).sort(), [
+        'ConfigMap/shop-dashboards',
+        'PrometheusRule/shop-alerts',
+        'ServiceMonitor/shop',
+        'ServiceMonitor/shop-worker',
       ]);
     });
   });

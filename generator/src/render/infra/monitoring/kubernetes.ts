@@ -3,6 +3,7 @@ import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/mon
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { Model } from '../../../model/types';
 import { deploymentNames, HTTP_PORT_NAME, labels, METRICS_PATH, selectorLabels } from '../names';
+import { WORKER_METRICS_PORT_NAME } from '../environment';
 import type { RuleGroup } from './alert-rules';
 
 /** The name of the API Service's port (the core manifests declare it; the ServiceMonitor scrapes it). */
@@ -22,6 +23,20 @@ export function serviceMonitor(model: Model): IServiceMonitor {
     spec: {
       selector: { matchLabels: selectorLabels(model, 'api') },
       endpoints: [{ port: HTTP_PORT_NAME, path: METRICS_PATH, interval: '15s' }],
+    },
+  };
+}
+
+/** The webhook workers' scrape, through their headless Service; the job is its name, as in compose. */
+export function workerServiceMonitor(model: Model): IServiceMonitor {
+  const names = deploymentNames(model);
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name: names.worker, labels: labels(model, 'worker') },
+    spec: {
+      selector: { matchLabels: selectorLabels(model, 'worker') },
+      endpoints: [{ port: WORKER_METRICS_PORT_NAME, path: METRICS_PATH, interval: '15s' }],
     },
   };
 }

@@ -4,7 +4,7 @@ import { deploymentNames } from '../names';
 import { alertRuleGroups } from './alert-rules';
 import { serviceDashboard } from './dashboard';
 import { dashboardProvisioning, datasourceProvisioning } from './grafana-provisioning';
-import { dashboardsConfigMap, kustomization, prometheusRule, serviceMonitor } from './kubernetes';
+import { dashboardsConfigMap, kustomization, prometheusRule, serviceMonitor, workerServiceMonitor } from './kubernetes';
 import { ALERTS_FILE, prometheusConfig } from './prometheus-config';
 
 /** Where each monitoring file goes; tests and the compose stack read the same paths. */
@@ -24,6 +24,8 @@ const KUBERNETES_FILES = {
   prometheusRule: 'prometheus-rule.yaml',
   dashboards: 'grafana-dashboards.yaml',
 } as const;
+/** With webhooks: the workers' scrape, listed after the others. */
+const WORKER_SERVICE_MONITOR_FILE = 'worker-service-monitor.yaml';
 
 function monitoringFiles({ model, metrics }: ArtifactContext): ArtifactFile[] {
   const names = deploymentNames(model);
@@ -42,7 +44,11 @@ function monitoringFiles({ model, metrics }: ArtifactContext): ArtifactFile[] {
     apsoFile(k8s(KUBERNETES_FILES.serviceMonitor), yaml(serviceMonitor(model))),
     apsoFile(k8s(KUBERNETES_FILES.prometheusRule), yaml(prometheusRule(model, groups))),
     apsoFile(k8s(KUBERNETES_FILES.dashboards), yaml(dashboardsConfigMap(model, dashboards))),
-    apsoFile(k8s(KUSTOMIZATION_FILE), yaml(kustomization(Object.values(KUBERNETES_FILES)))),
+    ...(model.jobs ? [apsoFile(k8s(WORKER_SERVICE_MONITOR_FILE), yaml(workerServiceMonitor(model)))] : []),
+    apsoFile(
+      k8s(KUSTOMIZATION_FILE),
+      yaml(kustomization([...Object.values(KUBERNETES_FILES), ...(model.jobs ? [WORKER_SERVICE_MONITOR_FILE] : [])])),
+    ),
   ];
 }
 

@@ -1,9 +1,12 @@
 import type { DeploymentModel } from '../../../model/deployment';
 import type { Model } from '../../../model/types';
+import { WORKER_PORT } from '../environment';
 import { deploymentNames, METRICS_PATH } from '../names';
 
 /** The API's service in docker-compose.scale.yml; its replicas share this DNS name. */
 export const COMPOSE_API_SERVICE = 'api';
+/** The webhook worker's service in docker-compose.scale.yml (schema `webhooks`). */
+export const COMPOSE_WORKER_SERVICE = 'worker';
 /** The rule file beside prometheus.yml; Prometheus resolves it relative to the configuration file. */
 export const ALERTS_FILE = 'alerts.yml';
 /** Prometheus' service name and port in the compose stack, as Grafana's data source reaches it. */
@@ -21,15 +24,23 @@ export function prometheusConfig(model: Model): object {
   return {
     global: { scrape_interval: SCRAPE_INTERVAL, evaluation_interval: SCRAPE_INTERVAL },
     rule_files: [ALERTS_FILE],
-    scrape_configs: [apiScrapeConfig(names.api, model.deployment)],
+    scrape_configs: [
+      apiScrapeConfig(names.api, model.deployment),
+      ...(model.jobs ? [dnsScrapeConfig(names.worker, COMPOSE_WORKER_SERVICE, WORKER_PORT)] : []),
+    ],
   };
 }
 
 function apiScrapeConfig(job: string, deployment: DeploymentModel): object {
+  return dnsScrapeConfig(job, COMPOSE_API_SERVICE, deployment.port);
+}
+
+/** Each replica of a compose service, found by DNS and scraped on its own. */
+function dnsScrapeConfig(job: string, service: string, port: number): object {
   return {
     // The job label every dashboard and alert selects on; the ServiceMonitor's Service has this name too.
     job_name: job,
     metrics_path: METRICS_PATH,
-    dns_sd_configs: [{ names: [COMPOSE_API_SERVICE], type: 'A', port: deployment.port, refresh_interval: '30s' }],
+    dns_sd_configs: [{ names: [service], type: 'A', port, refresh_interval: '30s' }],
   };
 }

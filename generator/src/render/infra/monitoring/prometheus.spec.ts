@@ -9,10 +9,12 @@ import { ruleQueries } from '../../../../../test/support/monitoring-queries';
 import { type AlertRule, ALERT_THRESHOLDS, type RuleGroup } from './alert-rules';
 import { MONITORING_PATHS } from './monitoring';
 import { METRICS_PATH } from '../names';
-import { monitoringFiles, writeTree } from './spec-support';
+import { monitoringFiles, SHOP_WITH_WEBHOOKS, writeTree } from './spec-support';
 
 const JOB = 'shop';
-const files = monitoringFiles();
+const WORKER_JOB = 'shop-worker';
+/** With webhooks: the API's rules and scrape, and the worker's (a service without webhooks has the API's alone). */
+const files = monitoringFiles(SHOP_WITH_WEBHOOKS);
 const alertsText = files.get(MONITORING_PATHS.alerts)!;
 const groups = (parse(alertsText) as { groups: RuleGroup[] }).groups;
 const rules = groups.flatMap((group) => group.rules);
@@ -68,6 +70,11 @@ const started = (instance: string, values: string): Series => ({
 const hpa = (measure: string, replicas: number): Series => ({
   series: selector(`kube_horizontalpodautoscaler_${measure}`, { namespace: 'prod', horizontalpodautoscaler: JOB }),
   values: `${replicas}x40`,
+});
+
+const queueJobs = (queue: string, values: string): Series => ({
+  series: selector(platform.QUEUE_JOBS.name, { job: WORKER_JOB, instance: 'worker-1:3001', queue, state: 'waiting' }),
+  values,
 });
 
 /** Each alert, with series that break it and healthy series just on the other side of its threshold. */
@@ -134,6 +141,18 @@ const CASES: readonly AlertCase[] = [
       labels: { namespace: 'prod', horizontalpodautoscaler: JOB },
     },
     healthy: [[hpa('status_current_replicas', 6), hpa('spec_max_replicas', 10)]],
+  },
+  {
+    alert: 'WebhookDeadLetters',
+    evalTime: '20m',
+    breaking: { series: [queueJobs('webhooks-dead', '2x40')], labels: {} },
+    healthy: [
+      [queueJobs('webhooks-dead', '0x40')],
+      // A dead letter replayed within minutes.
+      [queueJobs('webhooks-dead', '0x5 1x5 0x30')],
+      // A backlog of deliveries still to try is not a dead letter.
+      [queueJobs('webhooks', '50x40'), queueJobs('webhooks-dead', '0x40')],
+    ],
   },
 ];
 
@@ -236,6 +255,7 @@ describe(
             ['ApiLatencyP99High', 'ApiErrorRateHigh', 'CacheHitRateLow', 'DatabasePoolWaiting', 'ApiRestarting'],
           ],
           ['shop-kubernetes', ['ApiReplicasAtMaximum']],
+          ['shop-worker', ['WebhookDeadLetters']],
         ],
       );
       for (const rule of rules) {
@@ -256,16 +276,24 @@ describe('prometheus.yml', () => {
   };
 
   test('scrapes every replica of the compose service api on the platform metrics path, as the job the queries select', () => {
+    const api = {
+      job_name: JOB,
+      metrics_path: platform.METRICS_PATH,
+      dns_sd_configs: [{ names: ['api'], type: 'A', port: 3000, refresh_interval: '30s' }],
+    };
     assert.deepEqual(config.rule_files, ['alerts.yml']);
     assert.deepEqual(config.scrape_configs, [
+      api,
       {
-        job_name: JOB,
+        job_name: WORKER_JOB,
         metrics_path: platform.METRICS_PATH,
-        dns_sd_configs: [{ names: ['api'], type: 'A', port: 3000, refresh_interval: '30s' }],
+        dns_sd_configs: [{ names: ['worker'], type: 'A', port: 3001, refresh_interval: '30s' }],
       },
     ]);
+    const withoutWebhooks = parse(monitoringFiles().get(MONITORING_PATHS.prometheusConfig)!) as typeof config;
+    assert.deepEqual(withoutWebhooks.scrape_configs, [api]);
     assert.equal(METRICS_PATH, platform.METRICS_PATH);
-    for (const { expr, alert } of ruleQueries(alertsText).filter((rule) => !rule.group.endsWith('kubernetes')))
-      assert.match(expr, new RegExp(`\\{job="${JOB}"`), alert);
+    for (const { expr, alert, group } of ruleQueries(alertsText).filter((rule) => !rule.group.endsWith('kubernetes')))
+      assert.match(expr, new RegExp(`\\{job="${group.endsWith('worker') ? WORKER_JOB : JOB}"`), alert);
   });
 });

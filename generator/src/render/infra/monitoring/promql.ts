@@ -22,6 +22,9 @@ export function series(name: string, matchers: Matchers): string {
 const sum = (labels: readonly string[], inner: string) =>
   labels.length === 0 ? `sum(${inner})` : `sum by (${labels.join(', ')}) (${inner})`;
 
+/** The platform's DEAD_LETTER_QUEUE (src/platform/jobs/jobs-config.ts; a spec holds them equal). */
+export const DEAD_LETTER_QUEUE = 'webhooks-dead';
+
 /** The HTTP status classes the error panels and alert count. */
 export const SERVER_ERRORS = '5..';
 export const CLIENT_ERRORS = '4..';
@@ -134,6 +137,31 @@ export class ServiceQueries {
   /** Instances scraped right now. */
   instances(): string {
     return `count(${this.select('PROCESS_START_TIME')})`;
+  }
+
+  /** Jobs in each queue by state (the worker reads them at scrape time; every worker reports the same counts). */
+  queueJobs(): string {
+    return `max by (queue, state) (${this.select('QUEUE_JOBS')})`;
+  }
+
+  /** Dead letters waiting for an operator to replay them. */
+  deadLetters(): string {
+    return `max(${this.select('QUEUE_JOBS', '', { queue: DEAD_LETTER_QUEUE, state: 'waiting' })})`;
+  }
+
+  /** Delivery attempts per second by outcome (delivered, retried, rejected, dead). */
+  deliveryAttemptRate(window: string): string {
+    return this.sumRate('WEBHOOK_DELIVERY_ATTEMPTS', '', ['outcome'], window);
+  }
+
+  /** A quantile of the time from the write to the acknowledged delivery, by subscription. */
+  deliveryLatency(quantile: number, window: string): string {
+    return this.quantile('WEBHOOK_DELIVERY_DURATION', quantile, ['subscription'], window);
+  }
+
+  /** Events moved from apso_events to the webhook queue per second. */
+  eventsRelayedRate(window: string): string {
+    return this.sumRate('EVENTS_RELAYED', '', [], window);
   }
 
   private quantile(constant: string, quantile: number, labels: readonly string[], window: string): string {

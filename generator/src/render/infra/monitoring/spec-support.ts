@@ -9,6 +9,13 @@ import { MONITORING_ARTIFACT } from './monitoring';
 /** A small service for the monitoring specs; its name is the scrape job and the dashboard's uid. */
 export const SHOP: SchemaDocument = { name: 'shop', entities: [{ name: 'Widget' }] } as SchemaDocument;
 
+/** SHOP publishing its widgets' events to one webhook: the worker's scrape, row and alert. */
+export const SHOP_WITH_WEBHOOKS: SchemaDocument = {
+  name: 'shop',
+  entities: [{ name: 'Widget', events: ['created', 'updated'] }],
+  webhooks: [{ name: 'search', events: ['Widget.created', 'Widget.updated'] }],
+};
+
 export { CATALOGUE, contextOf };
 
 export const modelOf = (document: SchemaDocument): Model => contextOf(document).model;

@@ -4,6 +4,7 @@ import { AuthorModule } from '../modules/author/author.module';
 import { CategoryModule } from '../modules/category/category.module';
 import { PostModule } from '../modules/post/post.module';
 import { SettingsModule } from '../modules/settings/settings.module';
+import { JOBS_MODULE } from './jobs';
 
-/** One feature module per entity. */
-export const ENTITY_MODULES = [AuthorModule, CategoryModule, PostModule, SettingsModule];
+/** One feature module per entity, then the operators' API of the webhook queues. */
+export const ENTITY_MODULES = [AuthorModule, CategoryModule, PostModule, SettingsModule, JOBS_MODULE];

@@ -29,4 +29,5 @@ export const AUTHOR_RESOURCE: ResourceDefinition = {
   versioned: false,
   cache: { itemTtlSeconds: 60, listTtlSeconds: 10 },
   scope: null,
+  events: ['deleted'],
 };

@@ -51,4 +51,5 @@ export const POST_RESOURCE: ResourceDefinition = {
   versioned: true,
   cache: { itemTtlSeconds: 120, listTtlSeconds: 15 },
   scope: null,
+  events: ['created', 'updated'],
 };
