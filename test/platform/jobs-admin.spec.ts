@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { AddressInfo, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Worker } from 'bullmq';
 import type { DeadLetterData, WebhookJobData } from '../../src/platform/jobs/jobs-config';
@@ -281,13 +282,25 @@ describe('the job routes and the queue board, with JOBS_ADMIN_TOKEN set', { time
 
 describe('without JOBS_ADMIN_TOKEN the job routes and the board are absent', { timeout: 60_000 }, () => {
   let fixture: JobsAdminApp;
+  /** Stands in for the jobs' Redis, counting who connects: with the feature off, nobody should. */
+  const jobsRedis = createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  let connections = 0;
 
   before(async () => {
-    fixture = await startJobsAdminApp({ REDIS_URL: await emptyRedis(REDIS_DATABASE + 1) });
+    await new Promise<void>((resolve) => jobsRedis.listen(0, '127.0.0.1', resolve));
+    const { port } = jobsRedis.address() as AddressInfo;
+    fixture = await startJobsAdminApp({
+      REDIS_URL: await emptyRedis(REDIS_DATABASE + 1),
+      JOBS_REDIS_URL: `redis://127.0.0.1:${port}`,
+    });
   });
 
   after(async () => {
     await fixture?.close();
+    await new Promise((resolve) => jobsRedis.close(resolve));
   });
 
   test('404 as for a path nothing serves, whatever the request sends', async () => {
@@ -306,6 +319,7 @@ describe('without JOBS_ADMIN_TOKEN the job routes and the board are absent', { t
         assert.equal(answer.headers.get('www-authenticate'), null);
       }
     }
+    assert.equal(connections, 0, 'the app connected to the jobs Redis');
   });
 });
 

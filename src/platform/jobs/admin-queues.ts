@@ -21,32 +21,62 @@ function isRedisUnavailable(error: unknown): boolean {
   return error instanceof JobsRedisUnavailable || (error instanceof Error && UNAVAILABLE_MESSAGES.test(error.message));
 }
 
+/** The connection and the queues, opened together. */
+interface OpenQueues {
+  readonly connection: IORedis;
+  readonly webhooks: Queue<WebhookJobData>;
+  readonly deadLetters: Queue<DeadLetterData>;
+}
+
 /**
  * The API's two queues, producers only (the worker process consumes them), on one connection of their
- * own to JOBS_REDIS_URL. Commands fail instead of waiting while Redis is unreachable (no offline
- * queue, one retry) and time out while it is silent, so no request waits on it unboundedly; the app
- * starts and serves its other routes whatever state Redis is in.
+ * own to JOBS_REDIS_URL, opened by the first admin request: an app whose admin token is unset never
+ * connects. Commands fail instead of waiting while Redis is unreachable (no offline queue, one retry)
+ * and time out while it is silent, so no request waits on it unboundedly; the app starts and serves
+ * its other routes whatever state Redis is in.
  */
 export class AdminQueues implements OnApplicationShutdown {
   private readonly logger = new Logger('JobsAdmin');
-  private readonly connection: IORedis;
-  readonly webhooks: Queue<WebhookJobData>;
-  readonly deadLetters: Queue<DeadLetterData>;
+  private opened?: OpenQueues;
 
-  constructor(config: AppConfig) {
-    this.connection = new IORedis(config.jobs.redisUrl, {
+  constructor(private readonly config: AppConfig) {}
+
+  get webhooks(): Queue<WebhookJobData> {
+    return this.open().webhooks;
+  }
+
+  get deadLetters(): Queue<DeadLetterData> {
+    return this.open().deadLetters;
+  }
+
+  private open(): OpenQueues {
+    this.opened ??= this.connect();
+    return this.opened;
+  }
+
+  private connect(): OpenQueues {
+    const connection = new IORedis(this.config.jobs.redisUrl, {
       commandTimeout: ADMIN_REDIS_TIMEOUT_MS,
       connectTimeout: ADMIN_REDIS_TIMEOUT_MS,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
     });
-    // ioredis reports each failed reconnection; BullMQ re-emits them on the queues, logged once below.
-    this.connection.on('error', () => undefined);
-    const options = { connection: this.connection, prefix: queuePrefix(config.cacheNamespace) };
-    this.webhooks = new Queue<WebhookJobData>(WEBHOOK_QUEUE, options);
-    this.deadLetters = new Queue<DeadLetterData>(DEAD_LETTER_QUEUE, options);
-    for (const queue of [this.webhooks, this.deadLetters])
-      queue.on('error', (error) => this.logger.warn(`queue ${queue.name}: ${error.message}`));
+    // ioredis reports every failed reconnection, BullMQ again on each queue: logged once per outage.
+    let down = false;
+    const reportDown = (error: Error) => {
+      if (!down) this.logger.warn(`the jobs Redis is unavailable: ${error.message}`);
+      down = true;
+    };
+    connection.on('error', reportDown);
+    connection.on('ready', () => {
+      if (down) this.logger.log('the jobs Redis is available again');
+      down = false;
+    });
+    const options = { connection, prefix: queuePrefix(this.config.cacheNamespace) };
+    const webhooks = new Queue<WebhookJobData>(WEBHOOK_QUEUE, options);
+    const deadLetters = new Queue<DeadLetterData>(DEAD_LETTER_QUEUE, options);
+    for (const queue of [webhooks, deadLetters]) queue.on('error', reportDown);
+    return { connection, webhooks, deadLetters };
   }
 
   /**
@@ -65,7 +95,6 @@ export class AdminQueues implements OnApplicationShutdown {
       return await Promise.race([operation(), timeout]);
     } catch (error) {
       if (!isRedisUnavailable(error)) throw error;
-      this.logger.warn(`jobs Redis unavailable: ${(error as Error).message}`);
       throw error instanceof JobsRedisUnavailable ? error : new JobsRedisUnavailable((error as Error).message);
     } finally {
       clearTimeout(timer);
@@ -74,11 +103,13 @@ export class AdminQueues implements OnApplicationShutdown {
 
   /** Closes the queues, then the connection; bounded, so a silent Redis cannot hold the shutdown. */
   async onApplicationShutdown(): Promise<void> {
+    const opened = this.opened;
+    if (opened === undefined) return;
     try {
-      await this.withinTimeout(() => Promise.all([this.webhooks.close(), this.deadLetters.close()]));
+      await this.withinTimeout(() => Promise.all([opened.webhooks.close(), opened.deadLetters.close()]));
     } catch {
       // Redis is gone: nothing left to flush, the connection is dropped below.
     }
-    this.connection.disconnect();
+    opened.connection.disconnect();
   }
 }
