@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import type { Job, JobState } from 'bullmq';
 import { eventTopic } from '../events/entity-event';
 import { AdminQueues } from './admin-queues';
 import {
@@ -26,15 +26,14 @@ export function isJobId(id: string): boolean {
   return JOB_ID.test(id);
 }
 
-/** A dead letter is never processed: its state is `dead`, whatever list BullMQ keeps it in. */
-export type JobState =
-  'waiting' | 'active' | 'delayed' | 'prioritized' | 'waiting-children' | 'completed' | 'failed' | 'dead' | 'unknown';
+/** BullMQ's state of a delivery job; a dead letter is never processed, its state is `dead`. */
+export type JobViewState = JobState | 'unknown' | 'dead';
 
 /** GET /jobs/:id, and each dead letter of GET /jobs/dead. Times are ISO 8601. */
 export interface JobView {
   readonly id: string;
   readonly queue: string;
-  readonly state: JobState;
+  readonly state: JobViewState;
   /** Delivery attempts made. */
   readonly attempts: number;
   readonly maxAttempts: number;
@@ -121,7 +120,7 @@ export class DeadLetters {
   }
 
   private async deliveryView(job: Job<WebhookJobData>): Promise<JobView> {
-    const state = (await job.getState()) as JobState;
+    const state = await job.getState();
     return withoutUndefined({
       id: String(job.id),
       queue: WEBHOOK_QUEUE,
