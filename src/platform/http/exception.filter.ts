@@ -100,7 +100,7 @@ export class ApsoExceptionFilter implements ExceptionFilter {
  * a body that echoes the request's text back is how reflected content ends up in logs, caches and
  * pages, and the client knows what it asked for.
  */
-const UNKNOWN_ROUTE = 'No resource is served at this path';
+export const UNKNOWN_ROUTE = 'No resource is served at this path';
 
 function isUnknownRoute(exception: unknown, request: LoggableRequest): boolean {
   return exception instanceof NotFoundException && request.is404 === true;
