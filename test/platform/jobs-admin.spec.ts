@@ -102,6 +102,8 @@ describe('the job routes and the queue board, with JOBS_ADMIN_TOKEN set', { time
     await queues.webhooks.add('Widget.created', good, { jobId: goodId, attempts: 2 });
     await queues.webhooks.add('Widget.created', bad, { jobId: badId, attempts: 1 });
     const finished = new Set<string>();
+    // A connection passed in is the caller's to close: worker.close() leaves it open.
+    const workerConnection = queues.connection.duplicate();
     const worker = new Worker<WebhookJobData>(
       WEBHOOK_QUEUE,
       async (job) => {
@@ -109,7 +111,7 @@ describe('the job routes and the queue board, with JOBS_ADMIN_TOKEN set', { time
         await job.updateProgress(100);
         return 'delivered';
       },
-      { connection: queues.connection.duplicate(), prefix: queuePrefix(CACHE_NAMESPACE) },
+      { connection: workerConnection, prefix: queuePrefix(CACHE_NAMESPACE) },
     );
     await new Promise<void>((resolve) => {
       const settle = (id: string | undefined) => {
@@ -120,6 +122,7 @@ describe('the job routes and the queue board, with JOBS_ADMIN_TOKEN set', { time
       worker.on('failed', (job) => settle(job?.id));
     });
     await worker.close();
+    await workerConnection.quit();
 
     const completed = await get(`/jobs/${goodId}`);
     assert.equal(completed.status, 200, completed.text);
