@@ -221,19 +221,19 @@ describe('the job routes and the queue board, with JOBS_ADMIN_TOKEN set', { time
     assert.equal(first.status, 200, first.text);
     assert.equal(first.body.total, 5);
     assert.deepEqual(
-      first.body.items.map((item: { id: string }) => item.id),
+      first.body.data.map((item: { id: string }) => item.id),
       newestFirst.slice(0, 2),
     );
-    assert.equal(first.body.items[0].state, 'dead');
-    assert.equal(first.body.items[0].failedReason, 'failure 4');
+    assert.equal(first.body.data[0].state, 'dead');
+    assert.equal(first.body.data[0].failedReason, 'failure 4');
     const last = await get('/jobs/dead?limit=2&offset=4');
     assert.deepEqual(
-      last.body.items.map((item: { id: string }) => item.id),
+      last.body.data.map((item: { id: string }) => item.id),
       newestFirst.slice(4),
     );
     const all = await get('/jobs/dead');
     assert.equal(all.body.limit, 20);
-    assert.equal(all.body.items.length, 5);
+    assert.equal(all.body.data.length, 5);
     for (const query of ['limit=0', 'limit=101', 'limit=abc', 'offset=10001', 'offset=-1', 'limit=2&limit=3']) {
       const refused = await get(`/jobs/dead?${query}`);
       assert.equal(refused.status, 400, `${query}: ${refused.text}`);
@@ -258,6 +258,21 @@ describe('the job routes and the queue board, with JOBS_ADMIN_TOKEN set', { time
     const again = await http(fixture.baseUrl, 'POST', `/jobs/dead/${id}/replay`, undefined, BEARER);
     assert.equal(again.status, 404, again.text);
     await queues.webhooks.remove(replayed.body.id);
+  });
+
+  test('two replays of one dead letter at once queue one job', async () => {
+    const letter = deadLetter();
+    const id = webhookJobId(SUBSCRIPTION, letter.event.id);
+    await queues.deadLetters.add('Widget.created', letter, { jobId: id });
+    const before = await queues.webhooks.count();
+    const replays = await Promise.all(
+      [1, 2].map(() => http(fixture.baseUrl, 'POST', `/jobs/dead/${id}/replay`, undefined, BEARER)),
+    );
+    const queued = replays.filter((replay) => replay.status === 202).map((replay) => replay.body.id as string);
+    assert.ok(queued.length >= 1, replays.map((replay) => replay.text).join('\n'));
+    assert.equal(new Set(queued).size, 1, `one job id for both replays: ${queued.join(', ')}`);
+    assert.equal(await queues.webhooks.count(), before + 1, 'one job added');
+    await queues.webhooks.remove(queued[0]);
   });
 
   test('the queue board: its page for a browser with Basic credentials, its JSON API with a bearer token', async () => {

@@ -15,16 +15,27 @@ export interface ExampleBackend {
   readonly sql: Client;
   /** The organization and user requests act as unless they send their own authorization header. */
   readonly tenant: ExampleTenant;
+  /** The environment the backend runs with (its database, Redis, AUTH_* and the extra variables). */
+  readonly env: Readonly<Record<string, string>>;
   send(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
   /** One string that changes whenever any row of any table changes. */
   snapshot(): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function bootExampleBackend(prefix: string, redisDatabase: number): Promise<ExampleBackend> {
+export async function bootExampleBackend(
+  prefix: string,
+  redisDatabase: number,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<ExampleBackend> {
   const database = await createDatabase(prefix);
   try {
-    const env = { DATABASE_URL: database.url, REDIS_URL: await emptyRedis(redisDatabase), ...exampleAuthEnv() };
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: await emptyRedis(redisDatabase),
+      ...exampleAuthEnv(),
+      ...extraEnv,
+    };
     await runScript(join(REPO_ROOT, 'dist', 'migrate.js'), env);
     const app = await startApp(join(REPO_ROOT, 'dist', 'main.js'), env);
     const tenant = await createTenant(app.baseUrl).catch(async (error: unknown) => {
@@ -42,6 +53,7 @@ export async function bootExampleBackend(prefix: string, redisDatabase: number):
       app,
       sql,
       tenant,
+      env,
       send: tenantClient(app.baseUrl, tenant),
       snapshot: async () => JSON.stringify((await sql.query(snapshotQuery)).rows),
       async stop() {

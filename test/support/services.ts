@@ -119,11 +119,19 @@ export async function runScript(script: string, env: NodeJS.ProcessEnv, cwd?: st
   return output();
 }
 
-/** Boots a built app (`dist/main.js`) as a real process and waits until /health/ready answers 200. */
-export async function startApp(main: string, env: NodeJS.ProcessEnv, cwd?: string): Promise<RunningApp> {
+/**
+ * Boots a built app (`dist/main.js`) as a real process and waits until /health/ready answers 200.
+ * `portVariable` names the variable its port is read from (the worker's is WORKER_PORT).
+ */
+export async function startApp(
+  main: string,
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+  portVariable = 'PORT',
+): Promise<RunningApp> {
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -47,7 +47,7 @@ export interface JobView {
 }
 
 export interface DeadLetterPage {
-  readonly items: readonly JobView[];
+  readonly data: readonly JobView[];
   readonly total: number;
   readonly limit: number;
   readonly offset: number;
@@ -97,7 +97,7 @@ export class DeadLetters {
       ]);
       // A letter removed between the range read and the job read comes back empty.
       const items = jobs.filter((job): job is Job<DeadLetterData> => job !== undefined && job !== null);
-      return { items: items.map((job) => this.deadLetterView(job)), total, limit, offset };
+      return { data: items.map((job) => this.deadLetterView(job)), total, limit, offset };
     });
   }
 
@@ -111,7 +111,8 @@ export class DeadLetters {
       const letter = await this.queues.deadLetters.getJob(id);
       if (!letter) return undefined;
       const { subscription, event } = letter.data;
-      const jobId = replayJobId(subscription, event.id, Date.now());
+      // Named after the letter, not the time of the replay: two replays of one letter add one job.
+      const jobId = replayJobId(subscription, event.id, letter.timestamp);
       const data: WebhookJobData = { subscription, event };
       await this.queues.webhooks.add(eventTopic(event), data, { ...webhookJobOptions(this.config), jobId });
       await letter.remove();

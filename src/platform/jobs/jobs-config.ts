@@ -74,11 +74,12 @@ export interface DeadLetterData extends WebhookJobData {
 }
 
 /**
- * A dead letter replayed is a new job (the failed one may still be kept under its id); the worker
- * still delivers it at most once to a subscriber that acknowledged the event (its id is unchanged).
+ * A dead letter replayed is a new job (the failed one may still be kept under its id), named after the
+ * letter (`diedAtMs`, when the letter was added), so that replaying one letter twice adds one job. The
+ * worker still delivers it at most once to a subscriber that acknowledged the event (its id is unchanged).
  */
-export function replayJobId(subscription: string, eventId: string, replayedAtMs: number): string {
-  return `${webhookJobId(subscription, eventId)}.replay-${replayedAtMs}`;
+export function replayJobId(subscription: string, eventId: string, diedAtMs: number): string {
+  return `${webhookJobId(subscription, eventId)}.replay-${diedAtMs}`;
 }
 
 /** The backoff type of delivery jobs: the worker's strategy (exponential with jitter, honouring Retry-After). */

@@ -35,7 +35,8 @@ interface RelayQueue {
 }
 
 function relayQueue(config: AppConfig): RelayQueue {
-  const connection = new IORedis(config.jobs.redisUrl, { maxRetriesPerRequest: 1 });
+  // A hung Redis must not hold the relay's transaction (and its rows' locks) open: each call gives up after 5 s.
+  const connection = new IORedis(config.jobs.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 5_000 });
   const queue = new Queue(WEBHOOK_QUEUE, { connection, prefix: queuePrefix(config.cacheNamespace) });
   // Its failures reach the relay's transaction, which logs them; an 'error' nobody listens to would throw.
   queue.on('error', () => undefined);
