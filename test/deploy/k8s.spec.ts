@@ -73,6 +73,7 @@ describe('k8s/ with kubectl', KUBECTL, () => {
       'JOBS_ADMIN_TOKEN',
       'REDIS_URL',
       'WEBHOOK_ACTIVITY_SECRET',
+      'WEBHOOK_ACTIVITY_URL',
     ]);
     // The schema has a webhook: the worker runs the API's image with the same ConfigMap and Secret.
     type Pods = {
@@ -87,7 +88,7 @@ describe('k8s/ with kubectl', KUBECTL, () => {
     assert.equal(worker.image, api.image);
     assert.deepEqual(worker.envFrom, api.envFrom);
     const config = objects.find((object) => object.metadata.name === 'apso-example-config')!;
-    assert.equal(config.data!.WEBHOOK_ACTIVITY_URL, '');
+    assert.equal(config.data!.WEBHOOK_ACTIVITY_URL, undefined, 'webhook URLs are secrets, not configuration');
     const userlist = objects.find((object) => object.kind === 'Secret' && object.metadata.name.endsWith('pgbouncer'))!;
     assert.deepEqual(Object.keys(userlist.data!), ['userlist.txt']);
     const keys = objects.find(

@@ -71,22 +71,20 @@ export function workerTerminationGraceSeconds(): number {
   return WORKER_SHUTDOWN_SECONDS + CLOSE_MARGIN_SECONDS;
 }
 
-/**
- * The non-secret environment webhooks add: the worker's shutdown bound the grace periods rely on, and
- * each webhook's URL, empty for the operator to fill in (empty counts as unset: the worker refuses to
- * start naming it).
- */
+/** The non-secret environment webhooks add: the worker's shutdown bound the grace periods rely on. */
 export function jobsEnvironment(jobs: JobsModel | null): Record<string, string> {
-  if (!jobs) return {};
-  return {
-    WORKER_SHUTDOWN_MS: String(WORKER_SHUTDOWN_SECONDS * 1000),
-    ...Object.fromEntries(jobs.webhooks.map((webhook) => [webhook.urlVariable, ''])),
-  };
+  return jobs ? { WORKER_SHUTDOWN_MS: String(WORKER_SHUTDOWN_SECONDS * 1000) } : {};
 }
 
-/** The secrets webhooks add: each signing secret, and the token of the API's dead-letter endpoints. */
+/**
+ * The secrets webhooks add, filled in by the operator (empty counts as unset: the worker refuses to
+ * start, naming them): each webhook's URL, which often carries a token of the receiver's (chat and CI
+ * webhooks do) and which the ConfigMap, rewritten by every `apso generate`, could not keep anyway;
+ * each signing secret; and the token of the API's job routes.
+ */
 export function jobsSecretKeys(jobs: JobsModel | null): string[] {
-  return jobs ? [...jobs.webhooks.map((webhook) => webhook.secretVariable), JOBS_ADMIN_TOKEN] : [];
+  if (!jobs) return [];
+  return [...jobs.webhooks.flatMap((webhook) => [webhook.urlVariable, webhook.secretVariable]), JOBS_ADMIN_TOKEN];
 }
 
 export const JOBS_ADMIN_TOKEN = 'JOBS_ADMIN_TOKEN';

@@ -278,9 +278,10 @@ describe('the Kubernetes manifests', () => {
     assert.equal(service.spec.clusterIP, 'None');
     assert.deepEqual(service.spec.selector, deployment.spec!.selector.matchLabels);
 
-    // Each webhook's URL in the ConfigMap, empty to fill in; its secret and the admin token in the Secret example.
-    assert.equal(config.data!.WEBHOOK_BILLING_EU_URL, '');
-    assert.equal(config.data!.WEBHOOK_SEARCH_URL, '');
+    // Each webhook's URL and secret, and the admin token, in the Secret example, empty to fill in; none
+    // in the ConfigMap (a URL may carry the receiver's token, and apso rewrites the ConfigMap).
+    assert.equal(config.data!.WEBHOOK_BILLING_EU_URL, undefined);
+    assert.equal(config.data!.WEBHOOK_SEARCH_URL, undefined);
     const example = serializeContent(
       K8S_ARTIFACT.files({ model: shop } as never).find((file) => file.path === 'k8s/secrets.env.example')!.content,
     );
@@ -288,8 +289,14 @@ describe('the Kubernetes manifests', () => {
       example
         .split('\n')
         .filter((line) => /^[A-Z]/.test(line))
-        .slice(-3),
-      ['WEBHOOK_BILLING_EU_SECRET=', 'WEBHOOK_SEARCH_SECRET=', 'JOBS_ADMIN_TOKEN='],
+        .slice(-5),
+      [
+        'WEBHOOK_BILLING_EU_URL=',
+        'WEBHOOK_BILLING_EU_SECRET=',
+        'WEBHOOK_SEARCH_URL=',
+        'WEBHOOK_SEARCH_SECRET=',
+        'JOBS_ADMIN_TOKEN=',
+      ],
     );
     const kustomization = serializeContent(
       K8S_ARTIFACT.files({ model: shop } as never).find((file) => file.path === 'k8s/Kustomization')!.content,

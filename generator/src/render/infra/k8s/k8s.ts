@@ -93,15 +93,15 @@ function secretsExample(model: Model): string {
 
 /**
  * Left empty like the auth secret: a copied example must not sign webhooks or open the dead-letter
- * endpoints with a value everyone can read here. The URLs are in the ConfigMap (api-config.yaml).
+ * endpoints with a value everyone can read here.
  */
 function jobsSecretsExample(model: Model): string {
   const keys = jobsSecretKeys(model.jobs);
   if (keys.length === 0) return '';
   return [
     '',
-    "# Webhooks (docs/schema.md): each one's signing secret, and the token of the API's dead-letter",
-    '# endpoints (at least 32 bytes, e.g. the output of `openssl rand -base64 48`):',
+    "# Webhooks (docs/jobs.md): each one's URL and signing secret (at least 32 bytes), and the token",
+    "# of the API's job routes (at least 32 bytes, e.g. the output of `openssl rand -base64 48`):",
     ...keys.map((key) => `${key}=`),
     '',
   ].join('\n');
