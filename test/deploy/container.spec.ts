@@ -41,7 +41,14 @@ describe('the Dockerfile', () => {
     assert.deepEqual(lines(runtime, 'ENV'), [['NODE_ENV=production']]);
     assert.deepEqual(lines(runtime, 'USER'), [['node']]);
     const [install] = lines(runtime, 'RUN');
-    assert.deepEqual(install.slice(0, 5), ['npm', 'ci', '--omit=dev', '--ignore-scripts', '--no-audit']);
+    assert.deepEqual(install.slice(0, 6), [
+      'npm',
+      'ci',
+      '--omit=dev',
+      '--omit=optional',
+      '--ignore-scripts',
+      '--no-audit',
+    ]);
     const copies = runtime.filter((instruction): instruction is Copy => instruction instanceof Copy);
     assert.deepEqual(
       copies.map((copy) => [copy.getFromFlag()?.getValue() ?? null, ...argumentsOf(copy)]),
@@ -89,6 +96,15 @@ describe('the Dockerfile', () => {
         // Tokens are checked on production dependencies too: refused without one, accepted when signed.
         assert.equal((await fetch(`${app.baseUrl}/organizations`)).status, 401);
         assert.equal((await fetch(`${app.baseUrl}/organizations`, { headers: await bearer(OPERATOR) })).status, 200);
+        // The worker (the k8s worker Deployment's command) runs on the same production dependencies.
+        const webhook = { WEBHOOK_ACTIVITY_URL: 'http://127.0.0.1:9/hooks', WEBHOOK_ACTIVITY_SECRET: 'w'.repeat(32) };
+        const worker = await startApp(
+          join(workdir, 'dist', 'worker.js'),
+          { ...env, ...webhook },
+          workdir,
+          'WORKER_PORT',
+        );
+        assert.equal(await worker.stop(), 0, worker.output());
       } finally {
         await app.stop();
       }

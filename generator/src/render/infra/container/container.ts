@@ -28,7 +28,9 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# Optional packages are other platforms' builds and native speed-ups with pure-JS fallbacks; omitting
+# them also keeps out the compiler, which a runtime package names as an optional peer (devOptional).
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # uid 1000; the Kubernetes manifests name it as runAsUser, since the kubelet cannot check a name.
 USER node
