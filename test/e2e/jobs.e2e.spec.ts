@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { WORKER_METRIC_NAMES } from '../../src/platform/metrics/metric-names';
 import { bootExampleBackend, type ExampleBackend } from '../support/example-backend';
 import { http } from '../support/http';
 import { REPO_ROOT } from '../support/repository';
@@ -196,6 +197,8 @@ describe('background work on the example backend: events, webhooks, dead letters
   it('exports the queues and deliveries on the worker’s /metrics', async () => {
     const metrics = await http(worker.baseUrl, 'GET', '/metrics');
     assert.equal(metrics.status, 200);
+    const missing = WORKER_METRIC_NAMES.filter((name) => !metrics.text.includes(`# TYPE ${name} `));
+    assert.deepEqual(missing, [], 'every metric only the worker exports is on its /metrics');
     assert.match(metrics.text, /^queue_jobs\{queue="webhooks",state="completed"\} [1-9]/m);
     assert.match(
       metrics.text,

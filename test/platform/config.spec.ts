@@ -62,7 +62,38 @@ describe('loadConfig', () => {
       logLevel: 'info',
       cors: null,
       auth: { jwksTimeoutMs: 2_000, jwksCooldownMs: 30_000 },
+      jobs: { redisUrl: VALID.REDIS_URL, workerPort: 3001, relayIntervalMs: 200, lockMs: 30_000, shutdownMs: 25_000 },
     });
+  });
+
+  test('reads the background work variables; the admin token must be long enough and is never shown', () => {
+    const token = 't'.repeat(32);
+    const config = loadConfig({
+      ...VALID,
+      JOBS_REDIS_URL: 'redis://queues:6379/2',
+      JOBS_ADMIN_TOKEN: token,
+      WORKER_PORT: '9100',
+      EVENT_RELAY_INTERVAL_MS: '50',
+      JOBS_LOCK_MS: '5000',
+      WORKER_SHUTDOWN_MS: '1000',
+    });
+    assert.deepEqual(config.jobs, {
+      redisUrl: 'redis://queues:6379/2',
+      adminToken: token,
+      workerPort: 9100,
+      relayIntervalMs: 50,
+      lockMs: 5000,
+      shutdownMs: 1000,
+    });
+    assert.throws(
+      () =>
+        loadConfig({ ...VALID, JOBS_ADMIN_TOKEN: 'short-secret', JOBS_REDIS_URL: 'http://queues', JOBS_LOCK_MS: '10' }),
+      (error: Error) =>
+        /JOBS_REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/.test(error.message) &&
+        /JOBS_ADMIN_TOKEN must be at least 32 bytes long/.test(error.message) &&
+        /JOBS_LOCK_MS must be an integer from 1000/.test(error.message) &&
+        !error.message.includes('short-secret'),
+    );
   });
 
   test('reads every variable', () => {

@@ -196,3 +196,11 @@ export const EVENTS_RELAYED = {
   help: 'Entity events the worker moved from the outbox table to the webhook queue',
   labelNames: [] as const,
 };
+
+/** The metrics only the worker process exports (src/platform/jobs/); the API exports every other one. */
+export const WORKER_METRIC_NAMES: readonly string[] = [
+  QUEUE_JOBS.name,
+  WEBHOOK_DELIVERY_DURATION.name,
+  WEBHOOK_DELIVERY_ATTEMPTS.name,
+  EVENTS_RELAYED.name,
+];
