@@ -1,5 +1,5 @@
 import { CACHE_MANAGER, Cache } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ResourceDefinition } from '../crud/resource';
@@ -38,7 +38,7 @@ const MOVE_CHUNK = 100;
  * delete would otherwise serve the old row until its TTL ran out, even to the client that wrote.
  */
 @Injectable()
-export class EntityCache {
+export class EntityCache implements OnModuleInit {
   private readonly logger = new Logger(EntityCache.name);
 
   constructor(
@@ -48,6 +48,17 @@ export class EntityCache {
     private readonly freshness: CacheFreshness,
     private readonly outbox: InvalidationOutbox,
   ) {}
+
+  /**
+   * An instance that lost its Redis connection (Redis stopped, restarted, unreachable) cannot know
+   * which writes other instances made meanwhile without moving their versions: it becomes suspect
+   * too, so once Redis is back it serves cached answers only after the relay has drained the outbox
+   * (CacheFreshness), not up to a relay interval later. An instance that never lost Redis relies on
+   * the other instances' relays (docs/runtime.md, "When Redis fails").
+   */
+  onModuleInit(): void {
+    this.cache.stores[0].on('error', () => this.freshness.markSuspect());
+  }
 
   /**
    * The versions a GET /:id entry must match: the row's own and that of all the resource's rows, and
