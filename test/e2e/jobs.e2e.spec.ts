@@ -113,7 +113,10 @@ describe('background work on the example backend: events, webhooks, dead letters
     assert.equal((await backend.send('DELETE', `/projects/${id}`)).status, 204);
 
     assert.ok(await eventually(async () => receiver.accepted(id).length >= 3, 15_000), worker.output());
-    const deliveries = receiver.accepted(id);
+    // Deliveries run concurrently and may arrive in any order (docs/jobs.md); the timestamps order them.
+    const deliveries = receiver
+      .accepted(id)
+      .sort((one, other) => Date.parse(one.body.timestamp) - Date.parse(other.body.timestamp));
     assert.deepEqual(
       deliveries.map((delivery) => delivery.body.type),
       ['created', 'updated', 'deleted'],
